@@ -1,0 +1,131 @@
+"""Track My Crime: the map of the service. Every route and event handler, each a
+few lines; the work is in chalicelib/."""
+
+from chalice import AuthResponse, Chalice, Response
+
+from chalicelib import http, presenters, services
+from chalicelib.domain import utcnow
+from chalicelib.errors import OfficerUnauthorized
+from chalicelib.officer_auth import officer_from_context, officer_to_context
+from chalicelib.officers import items_from_csv
+
+# configure_logs=False: Powertools' Logger owns logging; Chalice's would print twice.
+app = Chalice(app_name="track-my-crime", configure_logs=False)
+
+
+@app.middleware("http")
+def every_response(event, get_response):
+    if event.path.startswith("/officer/") and not (event.context.get("authorizer") or {}).get("officerId"):
+        response = http.error_response(OfficerUnauthorized())
+    else:
+        response = http.normalise_framework_error(get_response(event))
+    return http.with_security_headers(response)
+
+
+@app.authorizer()
+def officer_token(auth_request):
+    # The token is checked here; a refused token reaches no view: the middleware
+    # above answers 401 in the contract's error shape (API Gateway, chalice local
+    # and the test client would each answer differently to a raised error).
+    try:
+        officer = services.officer_tokens().verify(auth_request.token)
+    except OfficerUnauthorized:
+        return AuthResponse(routes=["*"], principal_id="anonymous", context={"refused": "true"})
+    return AuthResponse(routes=["*"], principal_id=officer.id, context=officer_to_context(officer))
+
+
+def _officer():
+    return officer_from_context(app.current_request.context.get("authorizer"))
+
+
+@app.route("/health", methods=["GET"])
+def health():
+    return {"status": "ok"}
+
+
+# -- victims and witnesses -------------------------------------------------------------
+
+
+@app.route("/victim/register", methods=["POST"])
+@http.handled
+def register():
+    crime_number = services.victims().register(http.json_body(app.current_request))
+    return Response(body={"crimeNumber": crime_number}, status_code=201)
+
+
+@app.route("/victim/sign-in", methods=["POST"])
+@http.handled
+def sign_in():
+    request = app.current_request
+    signed_in = services.victims().sign_in(http.json_body(request), http.source_ip(request))
+    return Response(
+        body={"expiresAt": presenters.iso(signed_in.expires_at),
+              "idleTimeoutSeconds": int(signed_in.idle_timeout.total_seconds())},
+        headers={"Set-Cookie": http.session_cookie(signed_in.token, signed_in.expires_at)})
+
+
+@app.route("/victim/case", methods=["GET"])
+@http.handled
+def victim_case():
+    view = services.victims().read_case(http.session_token(app.current_request))
+    return presenters.victim_case_json(view.case)
+
+
+@app.route("/victim/sign-out", methods=["POST"])
+@http.handled
+def sign_out():
+    http.json_body(app.current_request, allow_empty=True)
+    services.victims().sign_out(http.session_token(app.current_request))
+    return Response(body="", status_code=204, headers={"Set-Cookie": http.expired_session_cookie()})
+
+
+@app.route("/victim/password-reset", methods=["POST"])
+@http.handled
+def password_reset():
+    request = app.current_request
+    services.victims().request_reset(http.json_body(request), http.source_ip(request))
+    return Response(body={"message": "If the details match a registered account, we have sent an email."},
+                    status_code=202)
+
+
+@app.route("/victim/password-reset/complete", methods=["POST"])
+@http.handled
+def password_reset_complete():
+    services.victims().complete_reset(http.json_body(app.current_request))
+    return Response(body="", status_code=204, headers={"Set-Cookie": http.expired_session_cookie()})
+
+
+# -- officers and records systems --------------------------------------------------------
+
+
+@app.route("/officer/cases", methods=["POST"], authorizer=officer_token)
+@http.handled
+def create_case():
+    created = services.officers().create_case(_officer(), http.json_body(app.current_request))
+    return Response(body=presenters.created_case_json(created), status_code=201)
+
+
+@app.route("/officer/cases/{crime_number}", methods=["GET"], authorizer=officer_token)
+@http.handled
+def officer_case(crime_number):
+    case = services.officers().get_case(_officer(), crime_number)
+    return presenters.officer_case_json(case, utcnow())
+
+
+@app.route("/officer/cases/{crime_number}/updates", methods=["POST"], authorizer=officer_token)
+@http.handled
+def post_update(crime_number):
+    update, created = services.officers().post_update(_officer(), crime_number,
+                                                      http.json_body(app.current_request))
+    return Response(body={"id": update.id, "created": created}, status_code=201 if created else 200)
+
+
+@app.route("/officer/uploads", methods=["POST"], authorizer=officer_token,
+           content_types=["application/json", "text/csv"])
+@http.handled
+def upload():
+    kind, body = http.upload_body(app.current_request)
+    items = items_from_csv(body, services.settings().upload_max_rows) if kind == "csv" \
+        else presenters.upload_items(body)
+    results = services.officers().upload(_officer(), items)
+    return presenters.upload_json(results)

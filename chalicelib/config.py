@@ -1,0 +1,146 @@
+"""Settings, read from environment variables in this one place.
+
+Each Chalice stage sets these in `.chalice/config.json`; the local stack and the
+tests set them before importing the app. Nothing else reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+
+class ConfigError(RuntimeError):
+    """The deployment's settings are unusable; the service must not start."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    cases_table: str
+    sessions_table: str
+    audit_table: str
+    dynamodb_endpoint: str | None
+    default_force: str
+    forces: dict[str, str]  # force code -> display name
+    site_url: str
+    site_origin: str
+    oidc_issuer: str
+    oidc_audience: str
+    oidc_jwks_url: str
+    oidc_algorithms: tuple[str, ...]
+    token_secret: bytes
+    mail_from: str
+    cases_stream_arn: str
+    allow_dev_issuer: bool
+    retention_days_after_closure: int = 365
+    invitation_ttl_days: int = 14
+    reset_ttl_minutes: int = 60
+    session_idle_minutes: int = 15
+    session_absolute_hours: int = 4
+    upload_max_rows: int = 500
+    ses_max_send_rate: float = 14.0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.stage == "prod"
+
+
+def _parse_forces(raw: str) -> dict[str, str]:
+    """`lincs=Lincolnshire Police,avon=Avon and Somerset Police` -> dict."""
+    forces: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        code, _, name = part.partition("=")
+        forces[code.strip().lower()] = (name or code).strip()
+    return forces
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return host in {"localhost", "::1"} or host.startswith("127.")
+
+
+def _token_secret(env: Mapping[str, str]) -> bytes:
+    """The key that seals one-time links. Deployed stages keep it in SSM
+    Parameter Store (SecureString), read once per Lambda container."""
+    if env.get("TOKEN_SECRET"):
+        return env["TOKEN_SECRET"].encode()
+    name = env.get("TOKEN_SECRET_PARAMETER", "").strip()
+    if not name:
+        raise ConfigError("TOKEN_SECRET or TOKEN_SECRET_PARAMETER must be set")
+    import boto3  # here, not at import: config is read before any client is wanted
+
+    ssm = boto3.client("ssm", region_name=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"))
+    return ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"].encode()
+
+
+def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
+    def need(name: str) -> str:
+        value = env.get(name, "").strip()
+        if not value:
+            raise ConfigError(f"{name} is not set")
+        return value
+
+    stage = env.get("STAGE", "dev")
+    forces = _parse_forces(env.get("FORCES", "lincs=Lincolnshire Police"))
+    default_force = env.get("DEFAULT_FORCE", next(iter(forces), "lincs")).lower()
+    if default_force not in forces:
+        raise ConfigError("DEFAULT_FORCE must be one of FORCES")
+    site_url = env.get("SITE_URL", "http://127.0.0.1:8080").rstrip("/")
+    parsed_site = urlparse(site_url)
+    settings = Settings(
+        stage=stage,
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-2",
+        cases_table=env.get("CASES_TABLE", "tmc-dev-cases"),
+        sessions_table=env.get("SESSIONS_TABLE", "tmc-dev-sessions"),
+        audit_table=env.get("AUDIT_TABLE", "tmc-dev-audit"),
+        dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
+        default_force=default_force,
+        forces=forces,
+        site_url=site_url,
+        site_origin=f"{parsed_site.scheme}://{parsed_site.netloc}",
+        oidc_issuer=need("OIDC_ISSUER"),
+        oidc_audience=need("OIDC_AUDIENCE"),
+        oidc_jwks_url=need("OIDC_JWKS_URL"),
+        oidc_algorithms=tuple(
+            a.strip() for a in env.get("OIDC_ALGORITHMS", "RS256").split(",") if a.strip()
+        ),
+        token_secret=_token_secret(env),
+        mail_from=env.get("MAIL_FROM", "no-reply@example.police.uk"),
+        cases_stream_arn=env.get("CASES_STREAM_ARN", ""),
+        allow_dev_issuer=env.get("ALLOW_DEV_ISSUER", "false").lower() == "true",
+        retention_days_after_closure=int(env.get("RETENTION_DAYS_AFTER_CLOSURE", "365")),
+        ses_max_send_rate=float(env.get("SES_MAX_SEND_RATE", "14")),
+    )
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    if "none" in {a.lower() for a in settings.oidc_algorithms}:
+        raise ConfigError("OIDC_ALGORITHMS may not include 'none'")
+    if len(settings.token_secret) < 32:
+        raise ConfigError("TOKEN_SECRET must be at least 32 characters")
+    dev_like = _is_loopback(settings.oidc_issuer) or _is_loopback(settings.oidc_jwks_url)
+    if dev_like and not settings.allow_dev_issuer:
+        raise ConfigError("a loopback OIDC issuer needs ALLOW_DEV_ISSUER=true (never in prod)")
+    if settings.is_production:
+        # The development issuer signs anything for anyone; prod must refuse it
+        # however its settings were written.
+        if settings.allow_dev_issuer or dev_like:
+            raise ConfigError("the prod stage can never use the development issuer")
+        for name, url in (("OIDC_ISSUER", settings.oidc_issuer),
+                          ("OIDC_JWKS_URL", settings.oidc_jwks_url),
+                          ("SITE_URL", settings.site_url)):
+            if urlparse(url).scheme != "https":
+                raise ConfigError(f"{name} must be an https URL in prod")
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,241 @@
+"""Officer use-cases: record a case with its contacts, read it, post updates,
+and upload a batch. The officer (force, roles) comes from the access token."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib import tokens
+from chalicelib.audit import Audit
+from chalicelib.config import Settings
+from chalicelib.domain import (
+    CASE_STATUSES,
+    CLOSED_STATUSES,
+    CONTACT_ROLES,
+    STATUS_AFTER_UPDATE,
+    UPDATE_TYPES,
+    Case,
+    Contact,
+    Officer,
+    Update,
+    case_key,
+    utcnow,
+)
+from chalicelib.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from chalicelib.observability import logger, metrics
+from chalicelib.store import CaseStore, ConditionFailed, NewContact
+from chalicelib.validation import (
+    Spec,
+    client_reference,
+    crime_number,
+    email,
+    list_of,
+    obj,
+    one_of,
+    past_date,
+    text,
+    validate,
+)
+
+MAX_UPDATE_TEXT = 5000
+MAX_CONTACTS = 20
+
+CONTACT_SCHEMA = {
+    "role": Spec(one_of(CONTACT_ROLES)),
+    "forename": Spec(text(100)),
+    "surname": Spec(text(100)),
+    "dateOfBirth": Spec(past_date),
+    "email": Spec(email),
+}
+CASE_SCHEMA = {
+    "crimeNumber": Spec(crime_number),
+    "officer": Spec(obj({"name": Spec(text(100)), "email": Spec(email)})),
+    "contacts": Spec(list_of(CONTACT_SCHEMA, max_items=MAX_CONTACTS)),
+}
+UPDATE_SCHEMA = {
+    "type": Spec(one_of(UPDATE_TYPES)),
+    "text": Spec(text(MAX_UPDATE_TEXT, multiline=True)),
+    "clientReference": Spec(client_reference, required=False),
+}
+UPLOAD_CASE_SCHEMA = {"kind": Spec(one_of(("case",))), **CASE_SCHEMA}
+UPLOAD_UPDATE_SCHEMA = {"kind": Spec(one_of(("update",))), "crimeNumber": Spec(crime_number),
+                        **{**UPDATE_SCHEMA, "clientReference": Spec(client_reference)}}
+CSV_COLUMNS = ("kind", "crimeNumber", "officerName", "officerEmail", "contactRole",
+               "contactForename", "contactSurname", "contactDateOfBirth", "contactEmail",
+               "type", "text", "clientReference")
+
+
+@dataclass(frozen=True)
+class CreatedCase:
+    case: Case
+    invitation_ids: dict[str, str]  # contact id -> invitation id
+
+
+@dataclass(frozen=True)
+class RowResult:
+    row: int
+    kind: str | None
+    status: str  # created | duplicate | rejected
+    crime_number: str | None = None
+    id: str | None = None
+    fields: dict[str, str] | None = None
+    message: str | None = None
+
+
+class OfficerService:
+    def __init__(self, settings: Settings, cases: CaseStore, audit: Audit,
+                 clock: Callable[[], datetime] = utcnow):
+        self._settings = settings
+        self._cases = cases
+        self._audit = audit
+        self._clock = clock
+
+    @staticmethod
+    def _require(officer: Officer, permission: str) -> None:
+        if not officer.may(permission):
+            raise Forbidden()
+
+    def create_case(self, officer: Officer, body: Any) -> CreatedCase:
+        self._require(officer, "write")
+        return self._create_case(officer, validate(body, CASE_SCHEMA))
+
+    def _create_case(self, officer: Officer, data: dict[str, Any]) -> CreatedCase:
+        now = self._clock()
+        expires = now + timedelta(days=self._settings.invitation_ttl_days)
+        new_contacts = [
+            NewContact(
+                contact=Contact(id=tokens.new_id(), role=c["role"], forename=c["forename"],
+                                surname=c["surname"], date_of_birth=c["dateOfBirth"],
+                                email=c["email"], status="invited", invitation_expires_at=expires),
+                invitation_id=tokens.new_id(),
+            )
+            for c in data["contacts"]
+        ]
+        case = Case(force=officer.force, crime_number=data["crimeNumber"], status="investigating",
+                    officer_name=data["officer"]["name"], officer_email=data["officer"]["email"],
+                    created_at=now, contacts=tuple(n.contact for n in new_contacts))
+        self._cases.create_case(case, created_by=officer.id, contacts=new_contacts,
+                                invitation_ttl=timedelta(days=1))
+        self._audit.record("collection", "case_created", actor=f"officer:{officer.id}",
+                           force=case.force, case_key=case.key)
+        logger.info("case created", extra={"force": case.force, "contacts": len(new_contacts)})
+        metrics.add_metric(name="CasesCreated", unit="Count", value=1)
+        return CreatedCase(case=case, invitation_ids={n.contact.id: n.invitation_id for n in new_contacts})
+
+    def get_case(self, officer: Officer, crime_number_text: str) -> Case:
+        self._require(officer, "read")
+        case = self._cases.case(case_key(officer.force, crime_number_text))
+        if case is None or case.is_expired(self._clock()):
+            raise NotFound("No case with that crime number.")
+        self._audit.record("consultation", "case_read_by_officer", actor=f"officer:{officer.id}",
+                           force=case.force, case_key=case.key)
+        return case
+
+    def post_update(self, officer: Officer, crime_number_text: str, body: Any) -> tuple[Update, bool]:
+        self._require(officer, "write")
+        return self._post_update(officer, crime_number_text, validate(body, UPDATE_SCHEMA))
+
+    def _post_update(self, officer: Officer, crime_number_text: str,
+                     data: dict[str, Any]) -> tuple[Update, bool]:
+        key = case_key(officer.force, crime_number_text)
+        now = self._clock()
+        if data.get("clientReference"):
+            existing = self._cases.update_by_reference(key, data["clientReference"])
+            if existing is not None:
+                return existing, False
+        new_status = STATUS_AFTER_UPDATE.get(data["type"])
+        closing = new_status in CLOSED_STATUSES
+        expires = now + timedelta(days=self._settings.retention_days_after_closure) if closing else None
+        update = Update(id=tokens.new_id(), type=data["type"], text=data["text"],
+                        officer_name=officer.name, posted_at=now,
+                        client_reference=data.get("clientReference"))
+        try:
+            update, created = self._cases.post_update(
+                key, update, officer_id=officer.id, force=officer.force, new_status=new_status,
+                closed_at=now if closing else None, expires_at=expires)
+        except ConditionFailed as exc:
+            raise NotFound("No case with that crime number.") from exc
+        if created:
+            self._audit.record("alteration", "update_posted", actor=f"officer:{officer.id}",
+                               force=officer.force, case_key=key, subject=update.id)
+            logger.info("update posted", extra={"update": update.id, "type": update.type})
+            metrics.add_metric(name="UpdatesPosted", unit="Count", value=1)
+        return update, created
+
+    # -- batch upload --------------------------------------------------------------
+
+    def upload(self, officer: Officer, items: list[Any]) -> list[RowResult]:
+        """Each row on its own: created, duplicate (already there: re-sending an
+        export creates nothing new) or rejected with reasons."""
+        self._require(officer, "upload")
+        if len(items) > self._settings.upload_max_rows:
+            raise InvalidInput(fields={"items": f"At most {self._settings.upload_max_rows} rows a request"})
+        if not items:
+            raise InvalidInput(fields={"items": "Send at least one row"})
+        return [self._upload_row(officer, i, item) for i, item in enumerate(items)]
+
+    def _upload_row(self, officer: Officer, row: int, item: Any) -> RowResult:
+        kind = item.get("kind") if isinstance(item, dict) else None
+        number = item.get("crimeNumber") if isinstance(item, dict) else None
+        number = number if isinstance(number, str) else None
+        try:
+            if kind == "case":
+                created = self._create_case(officer, validate(item, UPLOAD_CASE_SCHEMA))
+                return RowResult(row, kind, "created", created.case.crime_number)
+            if kind == "update":
+                data = validate(item, UPLOAD_UPDATE_SCHEMA)
+                update, was_created = self._post_update(officer, data["crimeNumber"], data)
+                return RowResult(row, kind, "created" if was_created else "duplicate", number, update.id)
+            return RowResult(row, None, "rejected", number, fields={"kind": "Must be case or update"})
+        except Conflict:
+            return RowResult(row, kind, "duplicate", number)
+        except InvalidInput as exc:
+            return RowResult(row, kind, "rejected", number, fields=exc.fields)
+        except NotFound:
+            return RowResult(row, kind, "rejected", number,
+                             fields={"crimeNumber": "No case with this crime number"})
+        except DomainError as exc:
+            if isinstance(exc, Forbidden):
+                raise
+            return RowResult(row, kind, "rejected", number, message=exc.message)
+
+
+def items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:
+    """CSV upload: one row per update, or per contact of a case (rows of a case
+    share its crime number and are joined into one case item)."""
+    reader = csv.DictReader(io.StringIO(body))
+    if reader.fieldnames is None or not set(reader.fieldnames) <= set(CSV_COLUMNS) or \
+            "kind" not in reader.fieldnames:
+        raise InvalidInput(fields={"body": "CSV header must use these columns: " + ",".join(CSV_COLUMNS)})
+    items: list[dict[str, Any]] = []
+    cases: dict[str, dict[str, Any]] = {}
+    for line, row in enumerate(reader):
+        if line >= max_rows:
+            raise InvalidInput(fields={"body": f"At most {max_rows} rows a request"})
+        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if row.get("kind") == "case":
+            number = row.get("crimeNumber", "")
+            item = cases.get(number.upper())
+            if item is None:
+                item = {"kind": "case", "crimeNumber": number,
+                        "officer": {"name": row.get("officerName"), "email": row.get("officerEmail")},
+                        "contacts": []}
+                cases[number.upper()] = item
+                items.append(item)
+            item["contacts"].append({
+                "role": row.get("contactRole"), "forename": row.get("contactForename"),
+                "surname": row.get("contactSurname"), "dateOfBirth": row.get("contactDateOfBirth"),
+                "email": row.get("contactEmail")})
+        else:
+            items.append({k: row[k] for k in ("kind", "crimeNumber", "type", "text", "clientReference")
+                          if row.get(k)})
+    return items
+
+
+def status_label(status: str) -> str:
+    return CASE_STATUSES.get(status, status)

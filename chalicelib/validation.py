@@ -1,0 +1,180 @@
+"""Allow-list validation of request bodies.
+
+A schema maps each allowed field to (validator, required). Unknown fields are
+refused; every problem is reported at once, keyed by the field's path
+(`contacts[0].email`), in words a person can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from chalicelib.errors import InvalidInput
+
+Validator = Callable[[Any], Any]
+
+
+class FieldError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Spec:
+    validator: Validator
+    required: bool = True
+
+
+Schema = dict[str, Spec]
+
+
+def validate(body: Any, schema: Schema, path: str = "") -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    cleaned = _validate_into(body, schema, path, errors)
+    if errors:
+        raise InvalidInput(fields=errors)
+    return cleaned
+
+
+def _validate_into(body: Any, schema: Schema, path: str, errors: dict[str, str]) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        errors[path or "body"] = "Must be a JSON object"
+        return {}
+    cleaned: dict[str, Any] = {}
+    for name in body:
+        if name not in schema:
+            errors[f"{path}{name}"] = "Is not an allowed field"
+    for name, spec in schema.items():
+        where = f"{path}{name}"
+        value = body.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if spec.required:
+                errors[where] = "Enter a value"
+            continue
+        try:
+            if isinstance(spec.validator, _Nested):
+                cleaned[name] = spec.validator.run(value, f"{where}", errors)
+            else:
+                cleaned[name] = spec.validator(value)
+        except FieldError as exc:
+            errors[where] = str(exc)
+    return cleaned
+
+
+class _Nested:
+    def run(self, value: Any, where: str, errors: dict[str, str]) -> Any:
+        raise NotImplementedError
+
+
+class obj(_Nested):  # noqa: N801 - reads as a type in schemas
+    def __init__(self, schema: Schema):
+        self.schema = schema
+
+    def run(self, value: Any, where: str, errors: dict[str, str]) -> Any:
+        if not isinstance(value, dict):
+            errors[where] = "Must be an object"
+            return None
+        return _validate_into(value, self.schema, f"{where}.", errors)
+
+
+class list_of(_Nested):  # noqa: N801
+    def __init__(self, schema: Schema, min_items: int = 1, max_items: int = 20):
+        self.schema, self.min_items, self.max_items = schema, min_items, max_items
+
+    def run(self, value: Any, where: str, errors: dict[str, str]) -> Any:
+        if not isinstance(value, list):
+            errors[where] = "Must be a list"
+            return None
+        if not self.min_items <= len(value) <= self.max_items:
+            errors[where] = f"Must have between {self.min_items} and {self.max_items} entries"
+            return None
+        return [_validate_into(v, self.schema, f"{where}[{i}].", errors) for i, v in enumerate(value)]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text(max_length: int, *, multiline: bool = False) -> Validator:
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError("Must be text")
+        value = value.strip()
+        if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
+            raise FieldError("Contains characters that are not allowed")
+        if len(value) > max_length:
+            raise FieldError(f"Must be {max_length} characters or fewer")
+        return value
+    return check
+
+
+def raw_string(max_length: int) -> Validator:
+    """A string kept exactly as sent (passwords, tokens): never trimmed."""
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError("Must be text")
+        if len(value) > max_length:
+            raise FieldError(f"Must be {max_length} characters or fewer")
+        return value
+    return check
+
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def email(value: Any) -> str:
+    value = text(254)(value)
+    if not _EMAIL.match(value):
+        raise FieldError("Enter an email address in the correct format, like name@example.com")
+    return value
+
+
+def past_date(value: Any) -> date:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise FieldError("Must be a date in the format YYYY-MM-DD")
+    try:
+        parsed = date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise FieldError("Must be a real date") from exc
+    if parsed > date.today():
+        raise FieldError("Must be in the past")
+    if parsed.year < 1900:
+        raise FieldError("Must be after 1900")
+    return parsed
+
+
+def one_of(choices: dict[str, str] | tuple[str, ...]) -> Validator:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise FieldError("Must be one of: " + ", ".join(choices))
+        return value
+    return check
+
+
+_CRIME_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-]{2,39}$")
+
+
+def crime_number(value: Any) -> str:
+    value = text(40)(value)
+    if not _CRIME_NUMBER.match(value):
+        raise FieldError("Must be 3 to 40 letters, digits, / or -")
+    return value
+
+
+_REFERENCE = re.compile(r"^[A-Za-z0-9._:/\-]{1,100}$")
+
+
+def client_reference(value: Any) -> str:
+    value = text(100)(value)
+    if not _REFERENCE.match(value):
+        raise FieldError("Must be 1 to 100 letters, digits, or . _ : / -")
+    return value
+
+
+def force_code(value: Any) -> str:
+    value = text(20)(value).lower()
+    if not re.fullmatch(r"[a-z0-9-]{2,20}", value):
+        raise FieldError("Must be a force code such as lincs")
+    return value

@@ -1,0 +1,290 @@
+"""The whole service on one machine, no AWS account: `make run`.
+
+Starts, on 127.0.0.1: an embedded AWS (moto server) with the tables and the SES
+sender identity; a development OIDC issuer; `chalice local --no-autoreload`;
+the victim site's server (passing /api/* to the API); the stream poller and the
+scheduled retries when the email sender exists. Seeds a demo case with one
+victim. Ctrl-C stops everything it started.
+
+Tests use `LocalStack` directly, each service on a free port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_FORCE = "lincs"
+DEMO_CONTACT = {"role": "victim", "forename": "Sam", "surname": "Taylor",
+                "dateOfBirth": "1980-03-31", "email": "sam.taylor@example.com"}
+FORCES = "lincs=Lincolnshire Police,avon=Avon and Somerset Police"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+class LocalStack:
+    """Every part of the service, started in order and stopped in reverse."""
+
+    def __init__(self, base_dir: Path | None = None, *, api_port: int = 0, site_port: int = 0,
+                 moto_port: int = 0, issuer_port: int = 0, seed: bool = False,
+                 poll_interval: float = 0.5):
+        self.base_dir = Path(base_dir or ROOT / ".local")
+        self.api_port = api_port or free_port()
+        self.site_port = site_port or free_port()
+        self.moto_port = moto_port or free_port()
+        self.issuer_port = issuer_port or free_port()
+        self.seed = seed
+        self.poll_interval = poll_interval
+        self.api_url = f"http://127.0.0.1:{self.api_port}"
+        self.site_url = f"http://127.0.0.1:{self.site_port}"
+        self.moto_url = f"http://127.0.0.1:{self.moto_port}"
+        self.issuer_url = f"http://127.0.0.1:{self.issuer_port}"
+        self.outbox_dir = self.base_dir / "outbox"
+        self.log_dir = self.base_dir / "logs"
+        self.demo: dict[str, str] = {}
+        self._stops: list[Callable[[], None]] = []
+        self.env: dict[str, str] = {}
+
+    # -- environment -----------------------------------------------------------------
+
+    def app_environment(self) -> dict[str, str]:
+        """What a Lambda of the `dev` stage would have, pointed at this machine."""
+        return {
+            "STAGE": "local",
+            "AWS_DEFAULT_REGION": "eu-west-2",
+            "AWS_REGION": "eu-west-2",
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_ENDPOINT_URL": self.moto_url,
+            "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+            "DYNAMODB_ENDPOINT": self.moto_url,
+            "CASES_TABLE": "tmc-local-cases",
+            "SESSIONS_TABLE": "tmc-local-sessions",
+            "AUDIT_TABLE": "tmc-local-audit",
+            "FORCES": FORCES,
+            "DEFAULT_FORCE": DEMO_FORCE,
+            "SITE_URL": self.site_url,
+            "OIDC_ISSUER": self.issuer_url,
+            "OIDC_AUDIENCE": "track-my-crime",
+            "OIDC_JWKS_URL": f"{self.issuer_url}/.well-known/jwks.json",
+            "ALLOW_DEV_ISSUER": "true",
+            "TOKEN_SECRET": secrets.token_urlsafe(32),
+            "MAIL_FROM": "no-reply@lincs.police.example",
+            "OUTBOX_DIR": str(self.outbox_dir),
+            "POWERTOOLS_METRICS_NAMESPACE": "TrackMyCrime",
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+        }
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> LocalStack:
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.outbox_dir.mkdir(parents=True, exist_ok=True)
+        self.env = self.app_environment()
+        os.environ.update(self.env)
+
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        moto.start()
+        self._stops.append(moto.stop)
+        self._create_resources()
+
+        from local.dev_issuer import DevIssuer, serve_jwks
+
+        self.issuer = DevIssuer.create(self.issuer_url)
+        self.issuer.save(self.base_dir / "dev-issuer")
+        issuer_server = serve_jwks(self.issuer, "127.0.0.1", self.issuer_port)
+        self._stops.append(issuer_server.shutdown)
+
+        self._start_api()
+        self._start_site()
+        self._start_email_workers()
+        if self.seed:
+            self.seed_demo()
+
+    def _create_resources(self) -> None:
+        import boto3
+
+        from chalicelib import models, services
+
+        services.reset()
+        models.create_tables(services.settings())
+        boto3.client("ses", region_name=self.env["AWS_REGION"]).verify_email_identity(
+            EmailAddress=self.env["MAIL_FROM"])
+
+    def _start_api(self) -> None:
+        chalice = Path(sys.executable).parent / "chalice"
+        log = (self.log_dir / "api.log").open("ab")
+        process = subprocess.Popen(
+            [str(chalice), "local", "--no-autoreload", "--host", "127.0.0.1",
+             "--port", str(self.api_port), "--stage", "local"],
+            cwd=ROOT, env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+        def stop() -> None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+            log.close()
+
+        self._stops.append(stop)
+        _wait_for(f"{self.api_url}/health", timeout=60, process=process)
+
+    def _start_site(self) -> None:
+        try:
+            from local.site_server import make_server
+        except ImportError:
+            return
+        site_dir = ROOT / "site" / "dist"
+        if not site_dir.exists():
+            return
+        server = make_server("127.0.0.1", self.site_port, str(site_dir), self.api_url)
+        threading.Thread(target=server.serve_forever, daemon=True, name="site").start()
+        self._stops.append(server.shutdown)
+
+    def _start_email_workers(self) -> None:
+        try:
+            from local.stream_poller import start_workers
+        except ImportError:
+            return
+        self._stops.append(start_workers(self, self.poll_interval))
+
+    def stop(self) -> None:
+        while self._stops:
+            with contextlib.suppress(Exception):
+                self._stops.pop()()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- helpers for people and tests ----------------------------------------------------
+
+    def officer_token(self, force: str = DEMO_FORCE, role: str = "officer", **claims: object) -> str:
+        return self.issuer.mint(force=force, role=role, **claims)
+
+    def invitation_token(self, invitation_id: str) -> str:
+        from chalicelib import tokens
+        from chalicelib.victims import INVITATION
+
+        return tokens.link_token(self.env["TOKEN_SECRET"].encode(), INVITATION, invitation_id)
+
+    def invitation_token_for(self, crime_number: str, contact_id: str, force: str = DEMO_FORCE) -> str:
+        """The registration token of a contact (as the invitation email carries it)."""
+        from chalicelib import services
+        from chalicelib.domain import case_key
+
+        case = services.case_store().case_with_contacts(case_key(force, crime_number))
+        contact = case.contact(contact_id) if case else None
+        if contact is None or contact.invitation_id is None:
+            raise LookupError("no such contact")
+        return self.invitation_token(contact.invitation_id)
+
+    def seed_demo(self) -> None:
+        from chalicelib import services
+        from chalicelib.domain import Officer
+
+        officer = Officer(id="seed", name="PC 1234 Alex Morgan", force=DEMO_FORCE,
+                          roles=frozenset({"officer"}))
+        crime_number = f"LC-{date.today():%Y}-{secrets.randbelow(90000) + 10000}"
+        created = services.officers().create_case(officer, {
+            "crimeNumber": crime_number,
+            "officer": {"name": "PC 1234 Alex Morgan", "email": "alex.morgan@lincs.police.example"},
+            "contacts": [DEMO_CONTACT],
+        })
+        services.officers().post_update(officer, crime_number, {
+            "type": "crime_recorded",
+            "text": "We have recorded your report of a burglary. PC Morgan is the officer in charge.",
+        })
+        contact = created.case.contacts[0]
+        token = self.invitation_token(created.invitation_ids[contact.id])
+        self.demo = {"crimeNumber": crime_number, "surname": contact.surname,
+                     "dateOfBirth": DEMO_CONTACT["dateOfBirth"], "invitation": token,
+                     "registrationLink": f"{self.site_url}/register.html#invitation={token}"}
+
+
+def main() -> None:
+    stack = LocalStack(api_port=8000, site_port=8080, moto_port=5005, issuer_port=8001, seed=True)
+    print("Starting the local stack (moto server, tables, issuer, chalice local)...", flush=True)
+    stack.start()
+    demo = stack.demo
+    print(f"""
+Track My Crime is running on this machine.
+
+  API:              {stack.api_url}   (try {stack.api_url}/health)
+  Victim site:      {stack.site_url}
+  Embedded AWS:     {stack.moto_url}  (moto server; sent mail: {stack.moto_url}/moto-api/data.json)
+  Emails written:   {stack.outbox_dir}/
+  API log:          {stack.log_dir}/api.log
+
+Demo case {demo['crimeNumber']} (force {DEMO_FORCE}); victim {DEMO_CONTACT['forename']} {demo['surname']},
+date of birth {demo['dateOfBirth']}.
+
+Registration link for the demo victim:
+  {demo['registrationLink']}
+Invitation token (for POST /victim/register):
+{demo['invitation']}
+
+Officer token (force {DEMO_FORCE}, role officer; valid 1 hour; `make officer-token` for another):
+{stack.officer_token()}
+
+Press Ctrl-C to stop.
+""", flush=True)
+    try:
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+// Builds the victim site into dist/: pages from src/pages wrapped in
+// src/layout.html, CSS compiled from src/scss with govuk-frontend, our ES
+// modules, and govuk-frontend's own dist (JS and assets) copied from
+// node_modules so nothing is fetched from a third party at run time.
+//
+//   node build.mjs [--config config/default.json] [--out dist]
+//   SITE_CONFIG=/path/to/force.json node build.mjs
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as sass from 'sass'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+function option(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`)
+  return at > -1 ? process.argv[at + 1] : fallback
+}
+
+const configPath = path.resolve(
+  option('config', process.env.SITE_CONFIG || path.join(here, 'config', 'default.json'))
+)
+const outDir = path.resolve(option('out', path.join(here, 'dist')))
+const govukDist = path.join(here, 'node_modules', 'govuk-frontend', 'dist', 'govuk')
+
+const REQUIRED = [
+  'serviceName', 'forceName', 'logo', 'colour', 'phone', 'phoneDescription',
+  'emergencyPhone', 'textRelayPhone', 'exitUrl', 'dataController',
+  'dataProtectionEmail', 'accessibilityEmail', 'statementPrepared', 'retention'
+]
+
+function fail(message) {
+  console.error(`site build: ${message}`)
+  process.exit(1)
+}
+
+function loadConfig() {
+  const config = JSON.parse(fs.readFileSync(configPath, 'utf8'))
+  const missing = REQUIRED.filter((key) => typeof config[key] !== 'string' || !config[key])
+  if (missing.length) fail(`${configPath} lacks ${missing.join(', ')}`)
+  if (!/^#[0-9a-fA-F]{6}$/.test(config.colour)) fail('colour must be #rrggbb')
+  if (!/^https:\/\//.test(config.exitUrl)) fail('exitUrl must be an https:// address')
+  return config
+}
+
+// WCAG 2.x relative luminance and contrast ratio.
+function luminance(hex) {
+  const channels = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+  const [r, g, b] = channels.map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b
+}
+
+function contrast(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x)
+  return (hi + 0.05) / (lo + 0.05)
+}
+
+function headerTextColour(background) {
+  const white = contrast(background, '#ffffff')
+  const black = contrast(background, '#0b0c0c')
+  const best = white >= black ? ['#ffffff', white] : ['#0b0c0c', black]
+  if (best[1] < 4.5) fail(`no text colour reaches 4.5:1 on ${background}`)
+  return best[0]
+}
+
+const escapeHtml = (value) =>
+  String(value)
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;')
+
+// {{name}} is replaced by the escaped config value (or page value); an
+// unknown name fails the build rather than leaving a hole in a page.
+function fill(template, values, where) {
+  return template.replace(/\{\{\s*([a-zA-Z]+)\s*\}\}/g, (_, name) => {
+    if (!(name in values)) fail(`${where}: unknown placeholder {{${name}}}`)
+    return values[name]
+  })
+}
+
+// {{> name}} inserts src/partials/name.html: the form fields that several
+// pages share (date of birth, passwords) are written once.
+function includePartials(text, where) {
+  return text.replace(/\{\{>\s*([a-z-]+)\s*\}\}/g, (_, name) => {
+    const file = path.join(here, 'src', 'partials', `${name}.html`)
+    if (!fs.existsSync(file)) fail(`${where}: unknown partial ${name}`)
+    return fs.readFileSync(file, 'utf8').trimEnd()
+  })
+}
+
+// A page starts with an HTML comment holding its JSON metadata.
+function readPage(file) {
+  const text = fs.readFileSync(file, 'utf8')
+  const match = text.match(/^<!--([\s\S]*?)-->\s*/)
+  if (!match) fail(`${file} has no metadata comment`)
+  return { meta: JSON.parse(match[1]), body: text.slice(match[0].length) }
+}
+
+// The CSP allows no inline script or style: check every page so a change
+// that would silently break under the policy fails the build instead.
+function checkNoInlineCode(html, where) {
+  const problems = []
+  for (const tag of html.matchAll(/<script\b[^>]*>/gi)) {
+    if (!/\bsrc=/.test(tag[0])) problems.push('inline <script>')
+  }
+  if (/<style\b/i.test(html)) problems.push('<style> element')
+  if (/\sstyle\s*=/i.test(html)) problems.push('style attribute')
+  if (/\son[a-z]+\s*=/i.test(html)) problems.push('event handler attribute')
+  if (/javascript:/i.test(html)) problems.push('javascript: URL')
+  // Links a person follows may leave the site; anything the page loads may not.
+  if (/\ssrc="(https?:)?\/\//i.test(html) || /<link\b[^>]*href="(https?:)?\/\//i.test(html)) {
+    problems.push('third-party resource')
+  }
+  if (problems.length) fail(`${where}: ${problems.join(', ')}`)
+}
+
+function copyDir(from, to) {
+  fs.mkdirSync(to, { recursive: true })
+  fs.cpSync(from, to, { recursive: true })
+}
+
+function buildCss(config) {
+  const textColour = headerTextColour(config.colour)
+  const source = `@use "site" with ($force-colour: ${config.colour}, $force-text-colour: ${textColour});`
+  const result = sass.compileString(source, {
+    loadPaths: [path.join(here, 'src', 'scss'), path.join(here, 'node_modules')],
+    style: 'compressed',
+    quietDeps: true,
+    silenceDeprecations: ['import']
+  })
+  if (/GDS Transport/.test(result.css)) fail('compiled CSS still names GDS Transport')
+  fs.mkdirSync(path.join(outDir, 'css'), { recursive: true })
+  fs.writeFileSync(path.join(outDir, 'css', 'site.css'), result.css)
+}
+
+function buildPages(config) {
+  const layout = fs.readFileSync(path.join(here, 'src', 'layout.html'), 'utf8')
+  const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, escapeHtml(v)]))
+  const pagesDir = path.join(here, 'src', 'pages')
+  const titles = new Map()
+  for (const name of fs.readdirSync(pagesDir).filter((f) => f.endsWith('.html')).sort()) {
+    const { meta, body } = readPage(path.join(pagesDir, name))
+    if (!meta.title) fail(`${name} has no title`)
+    if (titles.has(meta.title)) fail(`${name} repeats the title of ${titles.get(meta.title)}`)
+    titles.set(meta.title, name)
+    const page = name.replace(/\.html$/, '')
+    const pageValues = {
+      ...values,
+      title: escapeHtml(meta.title),
+      page,
+      robots: meta.index ? 'index, follow' : 'noindex, nofollow',
+      navHelp: page === 'help' ? ' govuk-service-navigation__item--active' : '',
+      navHelpCurrent: page === 'help' ? ' aria-current="page"' : '',
+      signOutItem: meta.signedIn
+        ? '<li class="govuk-service-navigation__item"><a class="govuk-service-navigation__link" href="/signed-out.html" data-tmc-sign-out>Sign out</a></li>'
+        : ''
+    }
+    const content = fill(includePartials(body, name), pageValues, name)
+    const html = fill(layout, { ...pageValues, content }, 'layout.html')
+    checkNoInlineCode(html, name)
+    fs.writeFileSync(path.join(outDir, name), html)
+  }
+  return titles.size
+}
+
+function main() {
+  const config = loadConfig()
+  fs.rmSync(outDir, { recursive: true, force: true })
+  fs.mkdirSync(outDir, { recursive: true })
+
+  // govuk-frontend's dist: its CSS (compiled below) refers to /assets/ at
+  // the site root, and its JS is an ES module we import from /assets/.
+  copyDir(path.join(govukDist, 'assets'), path.join(outDir, 'assets'))
+  for (const file of ['govuk-frontend.min.js', 'govuk-frontend.min.js.map']) {
+    fs.copyFileSync(path.join(govukDist, file), path.join(outDir, 'assets', file))
+  }
+
+  copyDir(path.join(here, 'src', 'js'), path.join(outDir, 'js'))
+  fs.mkdirSync(path.join(outDir, 'images'), { recursive: true })
+  fs.copyFileSync(
+    path.resolve(path.dirname(configPath), config.logo),
+    path.join(outDir, 'images', 'force-logo.svg')
+  )
+
+  buildCss(config)
+  const count = buildPages(config)
+  const version = JSON.parse(
+    fs.readFileSync(path.join(here, 'node_modules', 'govuk-frontend', 'package.json'), 'utf8')
+  ).version
+  console.log(`site build: ${count} pages for ${config.forceName} into ${outDir} (govuk-frontend ${version})`)
+}
+
+main()
