@@ -1,7 +1,7 @@
 // Entry point of every page. Marks the page as able to run the enhanced
 // version (which reveals forms and hides the "no JavaScript" messages),
 // starts GOV.UK Frontend's components, then the page's own code.
-import { initAll, isSupported } from '/assets/govuk-frontend.min.js'
+import { initAll } from '/assets/govuk-frontend.min.js'
 import { signOut } from './api.mjs'
 
 const pages = {
@@ -28,7 +28,8 @@ function signOutWhenLeavingQuickly() {
 }
 
 async function start() {
-  if (!isSupported()) return
+  // Running as an ES module is GOV.UK Frontend's test of support; its own
+  // template sets this class with an inline script, which our CSP forbids.
   document.body.classList.add('govuk-frontend-supported')
   initAll()
   signOutWhenLeavingQuickly()
