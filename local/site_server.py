@@ -71,7 +71,10 @@ CONTENT_TYPES = {
 # Request headers passed to the API; everything else stays here.
 FORWARDED_REQUEST_HEADERS = ("Content-Type", "Cookie", "Accept", "Origin", "Authorization", "User-Agent")
 # Hop-by-hop headers (RFC 9110 §7.6.1), and those this server sets itself.
-NOT_RETURNED = {"server", "date", "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length"}
+NOT_RETURNED = {
+    "server", "date", "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+    "content-length",
+}
 MAX_BODY_BYTES = 1024 * 1024
 
 
@@ -96,7 +99,17 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._route(send_body=True)
 
-    do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_POST
+    def do_PUT(self) -> None:
+        self._route(send_body=True)
+
+    def do_PATCH(self) -> None:
+        self._route(send_body=True)
+
+    def do_DELETE(self) -> None:
+        self._route(send_body=True)
+
+    def do_OPTIONS(self) -> None:
+        self._route(send_body=True)
 
     def _route(self, send_body: bool) -> None:
         path = urlsplit(self.path).path
@@ -105,7 +118,8 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         elif self.command in ("GET", "HEAD"):
             self._static(path, send_body)
         else:
-            self._send(405, b"Method not allowed\n", "text/plain; charset=utf-8", send_body, {"Allow": "GET, HEAD"})
+            self._send(405, b"Method not allowed\n", "text/plain; charset=utf-8", send_body,
+                       {"Allow": "GET, HEAD"})
 
     # --- static files ------------------------------------------------------
 
@@ -116,7 +130,8 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
             body = missing.read_bytes() if missing.is_file() else b"Not found\n"
             self._send(404, body, CONTENT_TYPES[".html"], send_body, {"Cache-Control": "no-cache"})
             return
-        content_type = CONTENT_TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        content_type = (CONTENT_TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0]
+                        or "application/octet-stream")
         # Pages and scripts change with each build: always revalidate.
         self._send(200, file.read_bytes(), content_type, send_body, {"Cache-Control": "no-cache"})
 
@@ -155,7 +170,8 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
             answer_headers = response.getheaders()  # a list: repeated Set-Cookie survive
             status = response.status
         except OSError:
-            self._send_json(502, {"code": "api_unavailable", "message": "The service is not available"}, send_body)
+            unavailable = {"code": "api_unavailable", "message": "The service is not available"}
+            self._send_json(502, unavailable, send_body)
             return
         finally:
             connection.close()
@@ -178,9 +194,11 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     # --- helpers -----------------------------------------------------------
 
     def _send_json(self, status: int, document: dict, send_body: bool) -> None:
-        self._send(status, json.dumps(document).encode(), "application/json", send_body, {"Cache-Control": "no-store"})
+        self._send(status, json.dumps(document).encode(), "application/json", send_body,
+                   {"Cache-Control": "no-store"})
 
-    def _send(self, status: int, body: bytes, content_type: str, send_body: bool, extra: dict[str, str]) -> None:
+    def _send(self, status: int, body: bytes, content_type: str, send_body: bool,
+              extra: dict[str, str]) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -190,11 +208,12 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(body)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args) -> None:
         if getattr(self.server, "quiet", False):
             return
         # Only the path, never the query: nothing a browser sends in it is logged.
-        sys.stderr.write(f"site {self.command} {urlsplit(self.path).path} {args[1] if len(args) > 1 else ''}\n")
+        status = args[1] if len(args) > 1 else ""
+        sys.stderr.write(f"site {self.command} {urlsplit(self.path).path} {status}\n")
 
 
 def _parse_api_url(api_url: str) -> tuple[str, str, str]:

@@ -35,7 +35,10 @@ function render(found) {
   const officer = found.officer || {}
   field('officer').replaceChildren(
     ...(officer.name ? [officer.name] : ['Not yet assigned']),
-    ...(officer.role ? [el('br'), el('span', { class: 'govuk-body-s' }, officer.role)] : []))
+    // The row is already labelled "Officer in charge": show any other role.
+    ...(officer.role && !/^officer in charge$/i.test(officer.role)
+      ? [el('br'), el('span', { class: 'govuk-body-s' }, officer.role)]
+      : []))
   const updates = Array.isArray(found.updates) ? found.updates : []
   // The API answers newest first; sort anyway so the order is never in doubt.
   const sorted = [...updates].sort((a, b) => Date.parse(b.postedAt) - Date.parse(a.postedAt))

@@ -1,0 +1,199 @@
+"""Helpers for the browser tests: the officer's side through the API, links
+from emails, axe-core, screenshots and keyboard moves."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "site" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+# WCAG 2.0, 2.1 and 2.2, levels A and AA: what the issue asks for, nothing else.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+GOOD_PASSWORD = "marble kettle orchard lantern"
+
+
+@dataclass
+class Victim:
+    crime_number: str
+    forename: str
+    surname: str
+    date_of_birth: str  # YYYY-MM-DD
+    email: str
+    contact_id: str
+    password: str = GOOD_PASSWORD
+
+    @property
+    def dob_parts(self) -> tuple[str, str, str]:
+        year, month, day = self.date_of_birth.split("-")
+        return str(int(day)), str(int(month)), year
+
+
+class Officer:
+    """The officer's (or RMS's) side, through the real API."""
+
+    def __init__(self, stack: Any):
+        self.stack = stack
+        self.headers = {"Authorization": f"Bearer {stack.officer_token()}",
+                        "Content-Type": "application/json"}
+
+    def create_case(self, surname: str = "Okafor", date_of_birth: str = "1984-07-09") -> Victim:
+        crime_number = f"LC-2026-{secrets.randbelow(900000) + 100000}"
+        email = f"victim.{secrets.token_hex(4)}@example.com"
+        response = requests.post(f"{self.stack.api_url}/officer/cases", headers=self.headers, timeout=30,
+                                 json={"crimeNumber": crime_number,
+                                       "officer": {"name": "PC 2417 Jordan Reid",
+                                                   "email": "jordan.reid@lincs.police.example"},
+                                       "contacts": [{"role": "victim", "forename": "Ada", "surname": surname,
+                                                     "dateOfBirth": date_of_birth, "email": email}]})
+        assert response.status_code == 201, response.text
+        contact = response.json()["contacts"][0]
+        return Victim(crime_number=response.json()["crimeNumber"], forename="Ada", surname=surname,
+                      date_of_birth=date_of_birth, email=email, contact_id=contact["id"])
+
+    def post_update(self, crime_number: str, type_: str, text: str) -> str:
+        response = requests.post(f"{self.stack.api_url}/officer/cases/{crime_number}/updates",
+                                 headers=self.headers, json={"type": type_, "text": text}, timeout=30)
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+
+def _link_from_outbox(stack: Any, email: str, pattern: str) -> str | None:
+    """The newest link matching pattern in an email to this address, once the
+    email sender writes mail to the outbox."""
+    outbox = Path(stack.outbox_dir)
+    if not outbox.is_dir():
+        return None
+    for file in sorted(outbox.rglob("*"), key=lambda f: f.stat().st_mtime, reverse=True):
+        if not file.is_file():
+            continue
+        text = file.read_text(errors="replace")
+        if email in text:
+            found = re.search(pattern, text)
+            if found:
+                return found.group(0)
+    return None
+
+
+def invitation_link(stack: Any, victim: Victim) -> str:
+    """The registration link, as the invitation email carries it."""
+    link = _link_from_outbox(stack, victim.email, r"https?://[^\s\"'<>]+/register\.html#invitation=[\w.\-]+")
+    if link:
+        return link
+    token = stack.invitation_token_for(victim.crime_number, victim.contact_id)
+    return f"{stack.site_url}/register.html#invitation={token}"
+
+
+def reset_link(stack: Any, victim: Victim) -> str:
+    """The password reset link, as the reset email carries it."""
+    link = _link_from_outbox(stack, victim.email, r"https?://[^\s\"'<>]+/reset-password\.html#token=[\w.\-]+")
+    if link:
+        return link
+    # Until the email sender exists: the reset record, and its token as the
+    # sender would build it (the id plus an HMAC under the deployment's secret).
+    import boto3
+    from boto3.dynamodb.conditions import Attr
+
+    from chalicelib import tokens
+    from chalicelib.victims import RESET
+
+    table = boto3.resource("dynamodb").Table(stack.env["CASES_TABLE"])
+    items = table.scan(FilterExpression=Attr("pk").begins_with("RESET#")
+                       & Attr("contact_id").eq(victim.contact_id))["Items"]
+    assert items, "no password reset was recorded"
+    reset_id = max(items, key=lambda i: str(i.get("expires_at")))["pk"].removeprefix("RESET#")
+    token = tokens.link_token(stack.env["TOKEN_SECRET"].encode(), RESET, reset_id)
+    return f"{stack.site_url}/reset-password.html#token={token}"
+
+
+def register_by_api(stack: Any, victim: Victim) -> None:
+    token = invitation_link(stack, victim).split("#invitation=")[1]
+    response = requests.post(f"{stack.api_url}/victim/register", timeout=30,
+                             json={"invitation": token, "dateOfBirth": victim.date_of_birth,
+                                   "password": victim.password})
+    assert response.status_code == 201, response.text
+
+
+# -- checks made on every page and state -------------------------------------------------
+
+
+class AxeLog:
+    """Every axe run of the session, written to test-artifacts for the report."""
+
+    def __init__(self) -> None:
+        self.runs: list[dict[str, Any]] = []
+
+    def write(self) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "axe-summary.json").write_text(json.dumps({
+            "states": len(self.runs),
+            "violations": sum(len(r["violations"]) for r in self.runs),
+            "runs": self.runs}, indent=2))
+
+
+AXE_LOG = AxeLog()
+
+
+def check_accessibility(page: Page, state: str) -> None:
+    """axe-core's WCAG 2.2 A and AA rules on the page as it is now: no violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # evaluate() runs the file in the page without adding a <script>, so
+        # the page's strict CSP stays in force for everything else.
+        page.evaluate(AXE_JS.read_text())
+    result = page.evaluate(
+        "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' '))})) }", WCAG_TAGS)
+    AXE_LOG.runs.append({"state": state, "url": page.url, "title": page.title(), "violations": result})
+    assert result == [], f"axe violations on {state}: {json.dumps(result, indent=2)}"
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Full-page screenshots at 375 px (a phone) and 1280 px (a laptop)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    original = page.viewport_size
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size(original)
+
+
+def check_state(page: Page, name: str) -> None:
+    """What every page and state must pass: axe, then screenshots."""
+    check_accessibility(page, name)
+    screenshot(page, name)
+
+
+def has_horizontal_scroll(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+def focused(page: Page) -> str:
+    """A short description of the focused element: tag#id or its text."""
+    return page.evaluate(
+        "() => { const e = document.activeElement; if (!e) return '';"
+        " return e.id ? `${e.tagName.toLowerCase()}#${e.id}` : `${e.tagName.toLowerCase()}:${e.textContent.trim()}` }")
+
+
+def tab_to(page: Page, selector: str, limit: int = 40) -> None:
+    """Press Tab until the element matching selector has focus: it must be
+    reachable by keyboard, in a sensible number of steps."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached with Tab; focus ended on {focused(page)}")
