@@ -44,6 +44,11 @@ class Settings:
     session_absolute_hours: int = 4
     upload_max_rows: int = 500
     ses_max_send_rate: float = 14.0
+    # Email sender (issue 3): an optional SES configuration set (its event
+    # destination publishes bounces and complaints to SNS), and, on the local
+    # stack only, a folder that receives a copy of every email as an .eml file.
+    ses_configuration_set: str | None = None
+    outbox_dir: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -116,6 +121,8 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         allow_dev_issuer=env.get("ALLOW_DEV_ISSUER", "false").lower() == "true",
         retention_days_after_closure=int(env.get("RETENTION_DAYS_AFTER_CLOSURE", "365")),
         ses_max_send_rate=float(env.get("SES_MAX_SEND_RATE", "14")),
+        ses_configuration_set=env.get("SES_CONFIGURATION_SET") or None,
+        outbox_dir=env.get("OUTBOX_DIR") or None,
     )
     _check(settings)
     return settings
@@ -124,6 +131,8 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
 def _check(settings: Settings) -> None:
     if "none" in {a.lower() for a in settings.oidc_algorithms}:
         raise ConfigError("OIDC_ALGORITHMS may not include 'none'")
+    if settings.ses_max_send_rate <= 0:
+        raise ConfigError("SES_MAX_SEND_RATE must be a positive number of emails a second")
     if len(settings.token_secret) < 32:
         raise ConfigError("TOKEN_SECRET must be at least 32 characters")
     dev_like = _is_loopback(settings.oidc_issuer) or _is_loopback(settings.oidc_jwks_url)
@@ -139,6 +148,32 @@ def _check(settings: Settings) -> None:
                           ("SITE_URL", settings.site_url)):
             if urlparse(url).scheme != "https":
                 raise ConfigError(f"{name} must be an https URL in prod")
+
+
+@dataclass(frozen=True)
+class EventSources:
+    """What `app.py`'s event-handler decorators need when Chalice imports it (at
+    package and deploy time too, with the stage's environment variables set):
+    names only, read without validation and without calling AWS."""
+
+    cases_stream_arn: str
+    email_events_topic: str
+
+
+def event_sources(env: Mapping[str, str] = os.environ) -> EventSources:
+    stage = env.get("STAGE", "dev")
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-2"
+    table = env.get("CASES_TABLE", f"tmc-{stage}-cases")
+    stream_arn = env.get("CASES_STREAM_ARN", "").strip()
+    if not stream_arn:
+        if stage == "prod":
+            raise ConfigError("CASES_STREAM_ARN is not set")
+        # Tests, `chalice local` and the local stack invoke the handler directly.
+        stream_arn = f"arn:aws:dynamodb:{region}:000000000000:table/{table}/stream/not-configured"
+    return EventSources(
+        cases_stream_arn=stream_arn,
+        email_events_topic=env.get("EMAIL_EVENTS_TOPIC", "").strip() or f"tmc-{stage}-email-events",
+    )
 
 
 @functools.lru_cache(maxsize=1)

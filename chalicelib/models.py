@@ -24,6 +24,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.config import Settings
@@ -179,14 +180,13 @@ class AuditItem(Model):
     ttl = TTLAttribute(null=True)
 
 
-TABLE_MODELS: tuple[type[Model], ...] = (CasesTableItem, SessionItem, AuditItem)
-
-
 def bind(settings: Settings) -> None:
     """Point the models at this deployment's tables and endpoint (first use only)."""
     for model, name in ((CasesTableItem, settings.cases_table),
                         (SessionItem, settings.sessions_table),
                         (CounterItem, settings.sessions_table),
+                        (DeliveryItem, settings.sessions_table),
+                        (EmailMessageItem, settings.sessions_table),
                         (AuditItem, settings.audit_table)):
         model.Meta.table_name = name
         model.Meta.region = settings.region
@@ -202,3 +202,77 @@ def create_tables(settings: Settings) -> None:
     for model in TABLE_MODELS:
         if not model.exists():
             model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
+
+
+# -- email deliveries (issue 3: the stream -> SES sender) -------------------------------
+#
+# Kept in the sessions table, off the cases stream. One item per email that must
+# be sent exactly once; written with a condition before the email is sent.
+
+
+def delivery_pk(kind: str, source_id: str, contact_id: str | None = None) -> str:
+    """`DELIVERY#invitation#<id>`, `DELIVERY#reset#<id>`, `DELIVERY#alert#<update>#<contact>`."""
+    return f"DELIVERY#{kind}#{source_id}" + (f"#{contact_id}" if contact_id else "")
+
+
+class RetryDueIndex(GlobalSecondaryIndex):
+    """Sparse: only unfinished deliveries carry `retry_shard`, so the scheduled
+    retry reads what is due with one query per shard, never a Scan."""
+
+    class Meta:
+        index_name = "retry-due"
+        projection = KeysOnlyProjection()
+
+    retry_shard = UnicodeAttribute(hash_key=True)
+    next_attempt_at = NumberAttribute(range_key=True)  # epoch seconds
+
+
+class DeliveryItem(Model):
+    """One email: `pk = delivery_pk(...)`.
+
+    status: `sending` (claimed; `next_attempt_at` is the end of the claim, after
+    which the scheduled retry takes it over), `retrying` (waiting for
+    `next_attempt_at`), `sent`, `failed` (given up: the contact is marked as
+    failing) or `cancelled` (no longer wanted: link expired or used, contact gone).
+    """
+
+    class Meta(_Meta):
+        table_name = "tmc-dev-sessions"
+
+    pk = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()  # invitation | reset | alert
+    source_id = UnicodeAttribute()  # invitation, reset or update id
+    case_pk = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    force = UnicodeAttribute()
+    status = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    retry_shard = UnicodeAttribute(null=True)
+    next_attempt_at = NumberAttribute(null=True)
+    retry_due = RetryDueIndex()
+    sent_at = UTCDateTimeAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    ttl = TTLAttribute(null=True)
+
+
+class EmailMessageItem(Model):
+    """`pk = EMAILMSG#<SES message id>`: finds the contact when SES reports a
+    bounce or complaint about a message, with one GetItem."""
+
+    class Meta(_Meta):
+        table_name = "tmc-dev-sessions"
+
+    pk = UnicodeAttribute(hash_key=True)
+    delivery_pk = UnicodeAttribute()
+    case_pk = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    ttl = TTLAttribute(null=True)
+
+
+# The sessions table is created from DeliveryItem: the same key as SessionItem and
+# CounterItem, plus the retry index.
+TABLE_MODELS: tuple[type[Model], ...] = (CasesTableItem, DeliveryItem, AuditItem)

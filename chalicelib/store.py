@@ -261,6 +261,7 @@ class CaseStore:
                             ttl=c.invitation_expires_at + invitation_ttl,
                         ))
             except TransactWriteError as exc:
+                # Puts only, in order: the case first.
                 reasons = exc.cancellation_reasons or []
                 if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
                     raise Conflict("A case with that crime number already exists.",
@@ -306,14 +307,14 @@ class CaseStore:
                                               update_sk=update_sk),
                                 condition=UpdateRefItem.pk.does_not_exist())
             except TransactWriteError as exc:
-                reasons = exc.cancellation_reasons or []
-                codes = [r.code if r else None for r in reasons]
-                if len(codes) == 3 and codes[2] == "ConditionalCheckFailed" and update.client_reference:
+                # pynamodb sends puts before updates: [update, (reference), case].
+                codes = [r.code if r else None for r in exc.cancellation_reasons or []]
+                if codes and codes[-1] == "ConditionalCheckFailed":
+                    raise ConditionFailed("The case does not exist.") from exc
+                if update.client_reference and len(codes) == 3 and codes[1] == "ConditionalCheckFailed":
                     existing = self.update_by_reference(case_key, update.client_reference)
                     if existing is not None:
                         return existing, False
-                if codes and codes[0] == "ConditionalCheckFailed":
-                    raise ConditionFailed("The case does not exist.") from exc
                 raise
         return update, True
 

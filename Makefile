@@ -1,0 +1,40 @@
+# Track My Crime. `make run` starts the whole service locally; `make test` sets up and tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint unit officer-token clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run            start the whole service locally (embedded AWS, API, site)"
+	@echo "make test           set up, lint and run every test"
+	@echo "make officer-token  print an officer token for the running local stack (FORCE=, ROLE=)"
+	@echo "make bench          run the benchmarks"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP) $(RUN_DEPS)
+	$(PY) -m local.stack
+
+officer-token: $(STAMP)
+	@$(PY) -m local.dev_issuer --force "$(or $(FORCE),lincs)" --role "$(or $(ROLE),officer)"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: $(STAMP) $(TEST_DEPS) lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf .local test-artifacts .pytest_cache
+
+# Fragments for the site, deployment and benchmarks add targets and RUN_DEPS/TEST_DEPS.
+-include make/*.mk

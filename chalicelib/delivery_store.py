@@ -1,0 +1,221 @@
+"""Email delivery records (sessions table) and the contact's "alerts failing"
+flag (cases table): the data access of the email sender.
+
+A delivery record is written with a condition *before* the email is sent, so
+the same stream record delivered twice, or two invocations at once, send one
+email. Unfinished records sit in the sparse `retry-due` index, which the
+scheduled retry queries by shard; nothing here scans.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from botocore.exceptions import BotoCoreError
+from pynamodb.exceptions import PutError, PynamoDBException, UpdateError
+
+from chalicelib.errors import DomainError, ServiceUnavailable
+from chalicelib.models import (
+    CONTACT_PREFIX,
+    ContactItem,
+    DeliveryItem,
+    EmailMessageItem,
+    case_pk,
+    delivery_pk,
+)
+
+SENDING = "sending"
+RETRYING = "retrying"
+SENT = "sent"
+FAILED = "failed"
+CANCELLED = "cancelled"
+
+RETRY_SHARDS = 4
+# Long enough to outlive the stream's 24-hour redelivery and the retry bound.
+RECORD_LIFETIME = timedelta(days=30)
+
+
+@contextlib.contextmanager
+def _dynamodb_errors() -> Iterator[None]:
+    try:
+        yield
+    except DomainError:
+        raise
+    except (PynamoDBException, BotoCoreError) as exc:
+        raise ServiceUnavailable() from exc
+
+
+def _condition_failed(exc: PynamoDBException) -> bool:
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def retry_shard(pk: str) -> str:
+    return f"RETRY#{int(hashlib.sha256(pk.encode()).hexdigest(), 16) % RETRY_SHARDS}"
+
+
+@dataclass(frozen=True)
+class DeliveryRef:
+    """Which email: an invitation, a reset, or the alert of one update to one contact."""
+
+    kind: str
+    source_id: str
+    case_key: str
+    contact_id: str
+    force: str
+
+    @property
+    def pk(self) -> str:
+        return delivery_pk(self.kind, self.source_id, self.contact_id if self.kind == "alert" else None)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    ref: DeliveryRef
+    attempts: int  # rounds so far, this one included
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    delivery_pk: str
+    case_key: str
+    contact_id: str
+    kind: str
+
+
+def _ref(item: DeliveryItem) -> DeliveryRef:
+    return DeliveryRef(kind=item.kind, source_id=item.source_id,
+                       case_key=item.case_pk.removeprefix("CASE#"),
+                       contact_id=item.contact_id, force=item.force)
+
+
+class DeliveryStore:
+    def _new_item(self, ref: DeliveryRef, now: datetime, status: str, next_attempt: datetime,
+                  attempts: int) -> DeliveryItem:
+        return DeliveryItem(
+            ref.pk, kind=ref.kind, source_id=ref.source_id, case_pk=case_pk(ref.case_key),
+            contact_id=ref.contact_id, force=ref.force, status=status, attempts=attempts,
+            created_at=now, updated_at=now, retry_shard=retry_shard(ref.pk),
+            next_attempt_at=_epoch(next_attempt), ttl=now + RECORD_LIFETIME)
+
+    def claim_new(self, ref: DeliveryRef, now: datetime, lease: timedelta) -> bool:
+        """True if this caller now owns the first attempt; False if the email was
+        already claimed (a duplicate stream record, or a concurrent invocation).
+        The claim expires into a retry: if this caller dies, the scheduled retry
+        takes over after `lease`."""
+        with _dynamodb_errors():
+            try:
+                self._new_item(ref, now, SENDING, now + lease, 1).save(
+                    condition=DeliveryItem.pk.does_not_exist())
+            except PutError as exc:
+                if _condition_failed(exc):
+                    return False
+                raise
+        return True
+
+    def defer_new(self, ref: DeliveryRef, now: datetime) -> bool:
+        """Leaves the email to the scheduled retry (the invocation is running out
+        of time). False if it was already claimed."""
+        with _dynamodb_errors():
+            try:
+                self._new_item(ref, now, RETRYING, now, 0).save(
+                    condition=DeliveryItem.pk.does_not_exist())
+            except PutError as exc:
+                if _condition_failed(exc):
+                    return False
+                raise
+        return True
+
+    def due(self, now: datetime, limit: int) -> list[str]:
+        """Keys of unfinished deliveries whose next attempt is due, oldest first.
+        The index is eventually consistent: `claim_due` checks again."""
+        found: list[tuple[int, str]] = []
+        with _dynamodb_errors():
+            for shard in range(RETRY_SHARDS):
+                found += [(int(item.next_attempt_at), item.pk) for item in DeliveryItem.retry_due.query(
+                    f"RETRY#{shard}", DeliveryItem.next_attempt_at <= _epoch(now), limit=limit)]
+        return [pk for _, pk in sorted(found)[:limit]]
+
+    def claim_due(self, pk: str, now: datetime, lease: timedelta) -> Claimed | None:
+        """Takes over a due delivery; None if it is not due (any more) or another
+        worker took it first."""
+        item = DeliveryItem(pk)
+        with _dynamodb_errors():
+            try:
+                item.update(
+                    actions=[DeliveryItem.status.set(SENDING), DeliveryItem.attempts.add(1),
+                             DeliveryItem.next_attempt_at.set(_epoch(now + lease)),
+                             DeliveryItem.updated_at.set(now)],
+                    condition=(DeliveryItem.status.is_in(SENDING, RETRYING)
+                               & (DeliveryItem.next_attempt_at <= _epoch(now))))
+            except UpdateError as exc:
+                if _condition_failed(exc):
+                    return None
+                raise
+        return Claimed(ref=_ref(item), attempts=int(item.attempts))
+
+    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime) -> None:
+        with _dynamodb_errors():
+            EmailMessageItem(f"EMAILMSG#{message_id}", delivery_pk=ref.pk, case_pk=case_pk(ref.case_key),
+                             contact_id=ref.contact_id, kind=ref.kind, ttl=now + RECORD_LIFETIME).save()
+            DeliveryItem(ref.pk).update(actions=[
+                DeliveryItem.status.set(SENT), DeliveryItem.sent_at.set(now),
+                DeliveryItem.message_id.set(message_id), DeliveryItem.updated_at.set(now),
+                DeliveryItem.retry_shard.remove(), DeliveryItem.next_attempt_at.remove()])
+
+    def mark_retry(self, ref: DeliveryRef, next_attempt: datetime, reason: str, now: datetime) -> None:
+        with _dynamodb_errors():
+            DeliveryItem(ref.pk).update(actions=[
+                DeliveryItem.status.set(RETRYING), DeliveryItem.reason.set(reason),
+                DeliveryItem.retry_shard.set(retry_shard(ref.pk)),
+                DeliveryItem.next_attempt_at.set(_epoch(next_attempt)),
+                DeliveryItem.updated_at.set(now)])
+
+    def mark_finished(self, ref: DeliveryRef, status: str, reason: str, now: datetime) -> None:
+        """`failed` or `cancelled`: out of the retry index for good."""
+        with _dynamodb_errors():
+            DeliveryItem(ref.pk).update(actions=[
+                DeliveryItem.status.set(status), DeliveryItem.reason.set(reason),
+                DeliveryItem.updated_at.set(now),
+                DeliveryItem.retry_shard.remove(), DeliveryItem.next_attempt_at.remove()])
+
+    def status(self, ref: DeliveryRef) -> str | None:
+        with _dynamodb_errors():
+            try:
+                return DeliveryItem.get(ref.pk, consistent_read=True).status
+            except DeliveryItem.DoesNotExist:
+                return None
+
+    def message(self, message_id: str) -> SentMessage | None:
+        with _dynamodb_errors():
+            try:
+                item = EmailMessageItem.get(f"EMAILMSG#{message_id}")
+            except EmailMessageItem.DoesNotExist:
+                return None
+        return SentMessage(delivery_pk=item.delivery_pk, case_key=item.case_pk.removeprefix("CASE#"),
+                           contact_id=item.contact_id, kind=item.kind)
+
+    def mark_contact_failing(self, case_key: str, contact_id: str, reason: str) -> bool:
+        """Shown to the officer as the contact's status; False if the contact is gone."""
+        with _dynamodb_errors():
+            try:
+                ContactItem(case_pk(case_key), f"{CONTACT_PREFIX}{contact_id}").update(
+                    actions=[ContactItem.alerts_failing.set(True),
+                             ContactItem.alerts_failing_reason.set(reason)],
+                    condition=ContactItem.pk.exists())
+            except UpdateError as exc:
+                if _condition_failed(exc):
+                    return False
+                raise
+        return True
+
+
+def utc_from_epoch(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)

@@ -1,0 +1,90 @@
+"""Shared fixtures. The fake AWS environment is set before anything imports
+boto3 or the app, so no client can ever reach real AWS."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+_ENV = {
+    "AWS_DEFAULT_REGION": "eu-west-2",
+    "AWS_REGION": "eu-west-2",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    "STAGE": "test",
+    "CASES_TABLE": "tmc-test-cases",
+    "SESSIONS_TABLE": "tmc-test-sessions",
+    "AUDIT_TABLE": "tmc-test-audit",
+    "FORCES": "lincs=Lincolnshire Police,avon=Avon and Somerset Police",
+    "DEFAULT_FORCE": "lincs",
+    "SITE_URL": "https://victims.example.police.uk",
+    "OIDC_AUDIENCE": "track-my-crime",
+    "ALLOW_DEV_ISSUER": "true",
+    "TOKEN_SECRET": secrets.token_urlsafe(32),
+    "MAIL_FROM": "no-reply@lincs.police.example",
+    "POWERTOOLS_METRICS_NAMESPACE": "TrackMyCrime",
+    "POWERTOOLS_DEV": "false",
+}
+for _name in ("AWS_ENDPOINT_URL", "DYNAMODB_ENDPOINT", "AWS_PROFILE"):
+    os.environ.pop(_name, None)
+os.environ.update(_ENV)
+
+import pytest  # noqa: E402
+
+from tests.support import Issuer, start_issuer  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def issuer() -> Issuer:
+    """A real OIDC-style issuer on loopback: the app fetches its JWKS over HTTP."""
+    issuer = start_issuer()
+    os.environ["OIDC_ISSUER"] = issuer.url
+    os.environ["OIDC_JWKS_URL"] = f"{issuer.url}/.well-known/jwks.json"
+    yield issuer
+    issuer.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def _moto(issuer):
+    """One in-process moto for the run, with the tables created from the models.
+    (A fresh mock per test re-parses botocore's models: a second a test.)"""
+    from moto import mock_aws
+
+    from chalicelib import models, services
+
+    with mock_aws():
+        services.reset()
+        models.create_tables(services.settings())
+        import boto3
+
+        boto3.client("ses").verify_email_identity(EmailAddress=os.environ["MAIL_FROM"])
+        yield
+        services.reset()
+
+
+@pytest.fixture
+def aws(_moto):
+    """The run's moto, with the sessions table emptied: every test starts with
+    no sessions and no throttling counters. Cases never collide (unique numbers)."""
+    from chalicelib import services
+    from chalicelib.models import SessionItem
+
+    services.reset()
+    settings = services.settings()
+    with SessionItem.batch_write() as batch:
+        for item in SessionItem.scan(attributes_to_get=["pk"]):
+            batch.delete(item)
+    yield settings
+
+
+@pytest.fixture
+def client(aws):
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app) as test_client:
+        yield test_client
