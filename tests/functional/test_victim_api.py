@@ -213,10 +213,12 @@ def test_password_reset_sets_a_new_password_and_ends_sessions(journey, client, a
     number, contact, cookie = journey.registered_victim()
     post_json(client, "/victim/password-reset", {
         "crimeNumber": number, "surname": contact["surname"], "dateOfBirth": contact["dateOfBirth"]})
-    contact_id = body(client.http.get(f"/officer/cases/{number}", headers=journey.officer))["contacts"][0]["id"]
+    officer_view = body(client.http.get(f"/officer/cases/{number}", headers=journey.officer))
+    contact_id = officer_view["contacts"][0]["id"]
     token = _reset_token(aws, number, contact_id)
     new_password = "a brand new long passphrase"
-    response = post_json(client, "/victim/password-reset/complete", {"token": token, "password": new_password})
+    response = post_json(client, "/victim/password-reset/complete",
+                         {"token": token, "password": new_password})
     assert response.status_code == 204
     assert client.http.get("/victim/case", headers={"Cookie": cookie}).status_code == 401
     assert journey.sign_in(number, contact).status_code == 401
