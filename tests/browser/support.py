@@ -173,8 +173,15 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def check_state(page: Page, name: str) -> None:
-    """What every page and state must pass: axe, then screenshots."""
+    """What every page and state must pass: axe's WCAG A/AA rules, no
+    horizontal scrolling at 320 px wide (WCAG 1.4.10 reflow); then screenshots."""
     check_accessibility(page, name)
+    original = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        assert not has_horizontal_scroll(page), f"{name} scrolls sideways at 320 px"
+    finally:
+        page.set_viewport_size(original)
     screenshot(page, name)
 
 
@@ -186,7 +193,8 @@ def focused(page: Page) -> str:
     """A short description of the focused element: tag#id or its text."""
     return page.evaluate(
         "() => { const e = document.activeElement; if (!e) return '';"
-        " return e.id ? `${e.tagName.toLowerCase()}#${e.id}` : `${e.tagName.toLowerCase()}:${e.textContent.trim()}` }")
+        " const tag = e.tagName.toLowerCase();"
+        " return e.id ? `${tag}#${e.id}` : `${tag}:${e.textContent.trim()}` }")
 
 
 def tab_to(page: Page, selector: str, limit: int = 40) -> None:

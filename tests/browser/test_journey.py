@@ -125,6 +125,7 @@ def sign_in(page, stack, victim) -> None:
     page.fill("#password", victim.password)
     page.click("button[type=submit]")
     expect(page).to_have_title(re.compile(r"^Your case – "))
+    expect(page.locator("[data-tmc-case]")).to_be_visible()
 
 
 def test_update_text_is_shown_as_text_and_runs_nothing(page, stack, officer, registered_victim):
