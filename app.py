@@ -129,3 +129,26 @@ def upload():
         else presenters.upload_items(body)
     results = services.officers().upload(_officer(), items)
     return presenters.upload_json(results)
+
+
+# -- emails: invitation, password reset, alert (the cases stream -> SES) -------------------
+# Event sources are named by the stage's environment (Chalice sets it before importing
+# this file to package or deploy): no AWS call here. TRIM_HORIZON: an invitation
+# written before the stream mapping existed is still sent (each email once).
+_EMAIL_EVENTS = services.email_event_sources()
+
+
+@app.on_dynamodb_record(stream_arn=_EMAIL_EVENTS.cases_stream_arn, batch_size=100,
+                        starting_position="TRIM_HORIZON")
+def send_emails(event):
+    services.email_sender().handle_stream(event.to_dict()["Records"], event.context)
+
+
+@app.schedule("rate(1 minute)")
+def retry_emails(event):
+    services.email_sender().retry_due(event.context)
+
+
+@app.on_sns_message(topic=_EMAIL_EVENTS.email_events_topic)
+def email_events(event):
+    services.email_sender().handle_notification(event.message)

@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PutError, PynamoDBException, UpdateError
@@ -83,6 +83,12 @@ class Claimed:
 
 
 @dataclass(frozen=True)
+class Due:
+    pk: str
+    status: str  # as the (eventually consistent) index last saw it
+
+
+@dataclass(frozen=True)
 class SentMessage:
     delivery_pk: str
     case_key: str
@@ -133,15 +139,16 @@ class DeliveryStore:
                 raise
         return True
 
-    def due(self, now: datetime, limit: int) -> list[str]:
+    def due(self, now: datetime, limit: int) -> list[Due]:
         """Keys of unfinished deliveries whose next attempt is due, oldest first.
         The index is eventually consistent: `claim_due` checks again."""
-        found: list[tuple[int, str]] = []
+        found: list[tuple[int, str, str]] = []
         with _dynamodb_errors():
             for shard in range(RETRY_SHARDS):
-                found += [(int(item.next_attempt_at), item.pk) for item in DeliveryItem.retry_due.query(
-                    f"RETRY#{shard}", DeliveryItem.next_attempt_at <= _epoch(now), limit=limit)]
-        return [pk for _, pk in sorted(found)[:limit]]
+                found += [(int(item.next_attempt_at), item.pk, item.status)
+                          for item in DeliveryItem.retry_due.query(
+                              f"RETRY#{shard}", DeliveryItem.next_attempt_at <= _epoch(now), limit=limit)]
+        return [Due(pk, status) for _, pk, status in sorted(found)[:limit]]
 
     def claim_due(self, pk: str, now: datetime, lease: timedelta) -> Claimed | None:
         """Takes over a due delivery; None if it is not due (any more) or another
@@ -215,7 +222,3 @@ class DeliveryStore:
                     return False
                 raise
         return True
-
-
-def utc_from_epoch(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)

@@ -24,7 +24,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from chalicelib.config import Settings
@@ -221,7 +221,7 @@ class RetryDueIndex(GlobalSecondaryIndex):
 
     class Meta:
         index_name = "retry-due"
-        projection = KeysOnlyProjection()
+        projection = IncludeProjection(["status"])
 
     retry_shard = UnicodeAttribute(hash_key=True)
     next_attempt_at = NumberAttribute(range_key=True)  # epoch seconds

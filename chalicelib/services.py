@@ -7,7 +7,10 @@ import functools
 
 from chalicelib import models
 from chalicelib.audit import Audit
-from chalicelib.config import Settings, get_settings
+from chalicelib.config import EventSources, Settings, event_sources, get_settings
+from chalicelib.delivery import EmailSender
+from chalicelib.delivery_store import DeliveryStore
+from chalicelib.mailer import Mailer, OutboxMailer, SesMailer
 from chalicelib.officer_auth import JwksCache, OfficerTokenVerifier, http_jwks_fetcher
 from chalicelib.officers import OfficerService
 from chalicelib.store import AuditLog, CaseStore, SessionStore
@@ -60,3 +63,27 @@ def reset() -> None:
     get_settings.cache_clear()
     for getter in (settings, case_store, session_store, audit, victims, officers, officer_tokens):
         getter.cache_clear()
+
+
+# -- email sender (issue 3) ------------------------------------------------------------
+# Rebuilt whenever `settings()` is (after `reset()`), without a place in reset()'s list.
+
+_email_sender: dict[int, EmailSender] = {}
+
+
+def email_sender() -> EmailSender:
+    config = settings()
+    sender = _email_sender.get(id(config))
+    if sender is None:
+        mailer: Mailer = SesMailer(config)
+        if config.outbox_dir:
+            mailer = OutboxMailer(mailer, config.outbox_dir)
+        sender = EmailSender(config, case_store(), DeliveryStore(), mailer, audit())
+        _email_sender.clear()
+        _email_sender[id(config)] = sender
+    return sender
+
+
+def email_event_sources() -> EventSources:
+    """The stream and topic app.py's decorators name (read at import: no AWS call)."""
+    return event_sources()
