@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.browser.support import (
     check_state,
     invitation_link,
+    register_by_api,
     reset_link,
     tab_to,
 )
@@ -87,6 +88,7 @@ def test_whole_journey_with_the_keyboard_alone(page, stack, officer, victim):
     expect(updates.first).to_contain_text("Suspect arrested")
     expect(updates.nth(1)).to_contain_text("Crime recorded")
     expect(page.locator("[data-tmc-refresh-status]")).to_contain_text("2 updates")
+    check_state(page, "case")
 
     # Sign out, from the navigation at the top: reached by Shift+Tab from the page.
     page.locator("h1:visible").focus()
@@ -185,3 +187,11 @@ def test_a_reset_link_works_once(page, stack, registered_victim):
     expect(page.locator("h1:visible")).to_have_text("Your password reset link cannot be used")
     expect(page).to_have_title(re.compile(r"^Your password reset link cannot be used – "))
     check_state(page, "reset-password-used-link")
+
+
+def test_a_case_without_updates_says_so(page, stack, victim):
+    register_by_api(stack, victim)
+    sign_in(page, stack, victim)
+    expect(page.locator("[data-tmc-no-updates]")).to_be_visible()
+    expect(page.locator(".tmc-update")).to_have_count(0)
+    check_state(page, "case-no-updates")
