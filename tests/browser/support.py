@@ -3,10 +3,14 @@ from emails, axe-core, screenshots and keyboard moves."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import secrets
+import time
 from dataclasses import dataclass
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
@@ -71,26 +75,43 @@ class Officer:
         return response.json()["id"]
 
 
-def _link_from_outbox(stack: Any, email: str, pattern: str) -> str | None:
-    """The newest link matching pattern in an email to this address, once the
-    email sender writes mail to the outbox."""
+def _email_sender_running() -> bool:
+    """Whether the local stack sends email (its stream poller exists)."""
+    return importlib.util.find_spec("local.stream_poller") is not None
+
+
+def _links_in_outbox(stack: Any, email: str, pattern: str) -> list[str]:
+    """Links matching pattern in the .eml files sent to this address, newest first."""
+    found: list[str] = []
     outbox = Path(stack.outbox_dir)
-    if not outbox.is_dir():
-        return None
-    for file in sorted(outbox.rglob("*"), key=lambda f: f.stat().st_mtime, reverse=True):
-        if not file.is_file():
+    files = sorted(outbox.glob("*.eml"), reverse=True) if outbox.is_dir() else []
+    for file in files:
+        message = BytesParser(policy=policy.default).parsebytes(file.read_bytes())
+        if email not in str(message.get("To", "")):
             continue
-        text = file.read_text(errors="replace")
-        if email in text:
-            found = re.search(pattern, text)
-            if found:
-                return found.group(0)
-    return None
+        for part in message.walk():
+            if part.get_content_type() in ("text/plain", "text/html"):
+                found.extend(re.findall(pattern, part.get_content()))
+    return found
+
+
+def _link_from_email(stack: Any, email: str, pattern: str) -> str | None:
+    """The link the newest matching email carries; None when the stack sends no email."""
+    if not _email_sender_running():
+        return None
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        links = _links_in_outbox(stack, email, pattern)
+        if links:
+            return links[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no email to {email} with a link like {pattern}")
 
 
 def invitation_link(stack: Any, victim: Victim) -> str:
-    """The registration link, as the invitation email carries it."""
-    link = _link_from_outbox(stack, victim.email, r"https?://[^\s\"'<>]+/register\.html#invitation=[\w.\-]+")
+    """The registration link from the invitation email (until the stack sends
+    email: the same link, made from the contact's invitation)."""
+    link = _link_from_email(stack, victim.email, r"https?://[^\s\"'<>]+/register\.html#invitation=[\w.\-]+")
     if link:
         return link
     token = stack.invitation_token_for(victim.crime_number, victim.contact_id)
@@ -98,12 +119,11 @@ def invitation_link(stack: Any, victim: Victim) -> str:
 
 
 def reset_link(stack: Any, victim: Victim) -> str:
-    """The password reset link, as the reset email carries it."""
-    link = _link_from_outbox(stack, victim.email, r"https?://[^\s\"'<>]+/reset-password\.html#token=[\w.\-]+")
+    """The password reset link from the reset email (or, until the stack sends
+    email, made from the reset record as the sender would make it)."""
+    link = _link_from_email(stack, victim.email, r"https?://[^\s\"'<>]+/reset-password\.html#token=[\w.\-]+")
     if link:
         return link
-    # Until the email sender exists: the reset record, and its token as the
-    # sender would build it (the id plus an HMAC under the deployment's secret).
     import boto3
     from boto3.dynamodb.conditions import Attr
 
