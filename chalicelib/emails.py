@@ -146,8 +146,9 @@ def to_mime(email: Email, *, sender_name: str, sender_address: str, recipient: s
     """A multipart/alternative message: the force's name as the sender's display
     name (the header is encoded, so a name cannot inject a header)."""
     local, _, domain = sender_address.partition("@")
+    display_name = " ".join("".join(c if c.isprintable() else " " for c in sender_name).split())
     message = EmailMessage()
-    message["From"] = Address(display_name=sender_name, username=local, domain=domain)
+    message["From"] = Address(display_name=display_name, username=local, domain=domain)
     message["To"] = recipient
     message["Subject"] = email.subject
     message["Date"] = format_datetime(now)
