@@ -144,10 +144,6 @@ class OfficerService:
                      data: dict[str, Any]) -> tuple[Update, bool]:
         key = case_key(officer.force, crime_number_text)
         now = self._clock()
-        if data.get("clientReference"):
-            existing = self._cases.update_by_reference(key, data["clientReference"])
-            if existing is not None:
-                return existing, False
         new_status = STATUS_AFTER_UPDATE.get(data["type"])
         closing = new_status in CLOSED_STATUSES
         expires = now + timedelta(days=self._settings.retention_days_after_closure) if closing else None

@@ -34,7 +34,10 @@ os.environ.update(_ENV)
 
 import pytest  # noqa: E402
 
+from tests import moto_atomic  # noqa: E402
 from tests.support import Issuer, start_issuer  # noqa: E402
+
+moto_atomic.install()
 
 
 @pytest.fixture(scope="session")

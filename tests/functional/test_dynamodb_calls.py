@@ -1,0 +1,103 @@
+"""How many DynamoDB calls each endpoint makes, counted with a botocore event
+hook. The counts are the budget: a change that adds a round trip fails here."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import botocore.session
+import pytest
+
+from tests.support import JSON, STRONG_PASSWORD, Journey, body, crime_number, invitation_token, post_json
+
+# Endpoint -> expected DynamoDB operations (see the closing note of issue 2).
+BUDGET = {
+    "create_case": {"TransactWriteItems": 1, "PutItem": 1},  # case+contacts+invitations; audit
+    "officer_read": {"Query": 1, "PutItem": 1},  # the case partition; audit
+    "post_update": {"TransactWriteItems": 1, "PutItem": 1},  # update+case status; audit
+    # The same clientReference: the transaction is refused, then reference and update are read.
+    "post_update_again": {"TransactWriteItems": 1, "GetItem": 2},
+    "register": {"GetItem": 1, "Query": 1, "TransactWriteItems": 1, "PutItem": 1},
+    "sign_in": {"BatchGetItem": 1, "Query": 1, "PutItem": 1},  # throttle counters; contacts; session
+    "sign_in_failure": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 2},  # + two counters
+    "victim_read": {"UpdateItem": 1, "Query": 1, "PutItem": 1},  # session touch; case; audit
+    "sign_out": {"UpdateItem": 2, "DeleteItem": 1},  # touch; revoke all; delete this one
+    "reset_request": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 2, "PutItem": 1},
+}
+
+
+class CallCounter:
+    def __init__(self):
+        self.calls: Counter[str] = Counter()
+
+    def __call__(self, model, **kwargs):
+        self.calls[model.name] += 1
+
+    def take(self) -> dict[str, int]:
+        taken, self.calls = dict(self.calls), Counter()
+        return taken
+
+
+@pytest.fixture
+def counter(monkeypatch, aws):
+    """Every botocore session pynamodb makes from now on reports each call."""
+    from chalicelib import services
+
+    counter = CallCounter()
+    real_get_session = botocore.session.get_session
+
+    def counting_session(*args, **kwargs):
+        session = real_get_session(*args, **kwargs)
+        session.register("before-call.dynamodb", counter)
+        return session
+
+    monkeypatch.setattr("pynamodb.connection.base.get_session", counting_session)
+    services.reset()
+    services.settings()
+    return counter
+
+
+def test_each_endpoint_makes_the_budgeted_dynamodb_calls(client, issuer, aws, counter):
+    journey = Journey(client, issuer, aws)
+    measured = {}
+    number, contact, created = journey.create_case(number=crime_number())
+    measured["create_case"] = counter.take()
+    client.http.get(f"/officer/cases/{number}", headers=journey.officer)
+    measured["officer_read"] = counter.take()
+    journey.post_update(number, clientReference="ref-1")
+    measured["post_update"] = counter.take()
+    journey.post_update(number, clientReference="ref-1")
+    measured["post_update_again"] = counter.take()
+    token = invitation_token(aws, number, created["contacts"][0]["id"])
+    counter.take()
+    post_json(client, "/victim/register", {"invitation": token, "dateOfBirth": contact["dateOfBirth"],
+                                           "password": STRONG_PASSWORD})
+    measured["register"] = counter.take()
+    cookie = journey.sign_in(number, contact).headers["Set-Cookie"].split(";")[0]
+    measured["sign_in"] = counter.take()
+    journey.sign_in(number, contact, password="wrong password here")
+    measured["sign_in_failure"] = counter.take()
+    assert client.http.get("/victim/case", headers={"Cookie": cookie}).status_code == 200
+    measured["victim_read"] = counter.take()
+    client.http.post("/victim/sign-out", headers={**JSON, "Cookie": cookie}, body="{}")
+    measured["sign_out"] = counter.take()
+    post_json(client, "/victim/password-reset", {
+        "crimeNumber": number, "surname": contact["surname"], "dateOfBirth": contact["dateOfBirth"]})
+    measured["reset_request"] = counter.take()
+    print("\nDynamoDB calls per endpoint:")
+    for name, calls in measured.items():
+        print(f"  {name:18} {sum(calls.values())}  {calls}")
+    assert measured == BUDGET
+
+
+def test_no_request_path_scans(client, issuer, aws, counter):
+    journey = Journey(client, issuer, aws)
+    number, _, cookie = journey.registered_victim()
+    journey.post_update(number)
+    client.http.get("/victim/case", headers={"Cookie": cookie})
+    client.http.get(f"/officer/cases/{number}", headers=journey.officer)
+    post_json(client, "/officer/uploads", {"items": [
+        {"kind": "update", "crimeNumber": number, "type": "charged", "text": "x", "clientReference": "u1"}]},
+        issuer.headers(role="integration"))
+    assert body(client.http.get("/victim/case", headers={"Cookie": cookie}))["updates"]
+    assert "Scan" not in counter.take()

@@ -1,0 +1,109 @@
+"""The batch upload endpoint: JSON and CSV, a result per row, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import Journey, body, case_body, contact, crime_number, post_json
+
+
+@pytest.fixture
+def rms(issuer):
+    return issuer.headers(role="integration")
+
+
+def _export(numbers):
+    items = []
+    for n in numbers:
+        items.append({"kind": "case", **case_body(number=n)})
+        items.append({"kind": "update", "crimeNumber": n, "type": "crime_recorded",
+                      "text": "Your crime has been recorded.", "clientReference": f"{n}/1"})
+    return {"items": items}
+
+
+def test_upload_creates_cases_and_updates_with_a_result_per_row(client, rms):
+    export = _export([crime_number(), crime_number()])
+    response = post_json(client, "/officer/uploads", export, rms)
+    assert response.status_code == 200
+    result = body(response)
+    assert result["summary"] == {"created": 4, "duplicate": 0, "rejected": 0}
+    assert [r["row"] for r in result["results"]] == [0, 1, 2, 3]
+
+
+def test_resending_the_same_export_creates_nothing_new(client, rms, issuer):
+    numbers = [crime_number(), crime_number()]
+    post_json(client, "/officer/uploads", _export(numbers), rms)
+    again = body(post_json(client, "/officer/uploads", _export(numbers), rms))
+    assert again["summary"] == {"created": 0, "duplicate": 4, "rejected": 0}
+    case = body(client.http.get(f"/officer/cases/{numbers[0]}", headers=issuer.headers()))
+    assert len(case["updates"]) == 1
+
+
+def test_bad_rows_are_rejected_with_reasons_and_good_rows_still_land(client, rms):
+    number = crime_number()
+    items = [
+        {"kind": "case", **case_body(number=number)},
+        {"kind": "update", "crimeNumber": number, "type": "nonsense", "text": "x", "clientReference": "a"},
+        {"kind": "update", "crimeNumber": number, "type": "charged", "text": "Charged."},
+        {"kind": "update", "crimeNumber": "NO-SUCH-9", "type": "charged", "text": "x", "clientReference": "b"},
+        {"kind": "wat"},
+        "not an object",
+        {"kind": "update", "crimeNumber": number, "type": "charged", "text": "Charged.", "clientReference": "c"},
+    ]
+    result = body(post_json(client, "/officer/uploads", {"items": items}, rms))
+    statuses = [r["status"] for r in result["results"]]
+    assert statuses == ["created", "rejected", "rejected", "rejected", "rejected", "rejected", "created"]
+    assert result["results"][1]["fields"] == {"type": result["results"][1]["fields"]["type"]}
+    assert "clientReference" in result["results"][2]["fields"]
+    assert result["results"][3]["fields"] == {"crimeNumber": "No case with this crime number"}
+
+
+def test_upload_of_more_than_500_rows_is_refused_whole(client, rms):
+    items = [{"kind": "update", "crimeNumber": "X-1", "type": "charged", "text": "x",
+              "clientReference": str(i)} for i in range(501)]
+    response = post_json(client, "/officer/uploads", {"items": items}, rms)
+    assert response.status_code == 400
+    assert "items" in body(response)["fields"]
+
+
+def test_upload_body_must_be_items_and_nothing_else(client, rms):
+    response = post_json(client, "/officer/uploads", {"items": [], "extra": 1}, rms)
+    assert response.status_code == 400
+
+
+def test_csv_upload_joins_contact_rows_into_one_case(client, rms, issuer):
+    number = crime_number()
+    victim, witness = contact(), contact(role="witness")
+    header = ("kind,crimeNumber,officerName,officerEmail,contactRole,contactForename,contactSurname,"
+              "contactDateOfBirth,contactEmail,type,text,clientReference")
+    rows = [header]
+    for c in (victim, witness):
+        rows.append(f"case,{number},PC Alex Morgan,alex@lincs.police.example,{c['role']},{c['forename']},"
+                    f"{c['surname']},{c['dateOfBirth']},{c['email']},,,")
+    rows.append(f'update,{number},,,,,,,,suspect_arrested,"A man was arrested, and interviewed.",rms-1')
+    headers = {**rms, "Content-Type": "text/csv"}
+    response = client.http.post("/officer/uploads", headers=headers, body="\n".join(rows))
+    assert response.status_code == 200, response.body
+    assert body(response)["summary"] == {"created": 2, "duplicate": 0, "rejected": 0}
+    case = body(client.http.get(f"/officer/cases/{number}", headers=issuer.headers()))
+    assert len(case["contacts"]) == 2
+    assert case["updates"][0]["text"] == "A man was arrested, and interviewed."
+
+
+def test_csv_with_unknown_columns_is_refused(client, rms):
+    headers = {**rms, "Content-Type": "text/csv"}
+    response = client.http.post("/officer/uploads", headers=headers, body="kind,secret\ncase,1")
+    assert response.status_code == 400
+    assert "body" in body(response)["fields"]
+
+
+def test_uploaded_cases_belong_to_the_uploaders_force(client, rms, issuer):
+    number = crime_number()
+    post_json(client, "/officer/uploads", _export([number]), rms)
+    assert client.http.get(f"/officer/cases/{number}", headers=issuer.headers("avon")).status_code == 404
+
+
+def test_journey_helpers_see_uploaded_cases(client, issuer, aws, rms):
+    number = crime_number()
+    post_json(client, "/officer/uploads", _export([number]), rms)
+    assert Journey(client, issuer, aws).post_update(number, clientReference=f"{number}/1").status_code == 200
