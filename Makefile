@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit officer-token clean help
+.PHONY: run test lint officer-token openapi clean help venv
 .DEFAULT_GOAL := help
 
 help:
@@ -32,6 +32,9 @@ lint: $(STAMP)
 
 test: $(STAMP) $(TEST_DEPS) lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+openapi: $(STAMP)
+	$(PY) -m chalicelib.openapi > openapi.json
 
 clean:
 	rm -rf .local test-artifacts .pytest_cache

@@ -344,13 +344,14 @@ class EmailSender:
         left = (target.valid_until - now) if target.valid_until else timedelta(0)
         if ref.kind == emails.INVITATION:
             token = tokens.link_token(settings.token_secret, emails.INVITATION, ref.source_id)
-            email = emails.invitation(force_name, f"{settings.site_url}/register.html#invitation={token}",
-                                      left)
+            email = emails.invitation(force_name, settings.site_origin,
+                                      f"{settings.site_url}/register.html#invitation={token}", left)
         elif ref.kind == emails.RESET:
             token = tokens.link_token(settings.token_secret, emails.RESET, ref.source_id)
-            email = emails.reset(force_name, f"{settings.site_url}/reset-password.html#token={token}", left)
+            email = emails.reset(force_name, settings.site_origin,
+                                 f"{settings.site_url}/reset-password.html#token={token}", left)
         else:
-            email = emails.alert(force_name, f"{settings.site_url}/sign-in.html")
+            email = emails.alert(force_name, settings.site_origin, f"{settings.site_url}/sign-in.html")
         message = emails.to_mime(email, sender_name=force_name, sender_address=settings.mail_from,
                                  recipient=target.recipient, now=now)
         return Outgoing(kind=ref.kind, recipient=target.recipient, message=message, links=email.links)

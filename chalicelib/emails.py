@@ -10,6 +10,7 @@ lives with the offender, an email that says more could be dangerous.
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
@@ -58,16 +59,17 @@ class _Link:
     url: str
 
 
-def _footer(force_name: str) -> list[str | _Link]:
+def _footer(force_name: str, site: str) -> list[str | _Link]:
     return [
         f"{SERVICE} does not replace the officer dealing with your report. To speak to "
         "someone, call 101. In an emergency, call 999.",
-        "We will never ask for your password by email or by phone.",
+        f"We will never ask for your password by email or by phone. Links in our emails "
+        f"always go to this website: {site}",
         f"{force_name}\nThis email was sent automatically. Replies are not read.",
     ]
 
 
-def invitation(force_name: str, link: str, valid_for: timedelta) -> Email:
+def invitation(force_name: str, site: str, link: str, valid_for: timedelta) -> Email:
     blocks: list[str | _Link] = [
         "Hello,",
         f"{force_name} has set up {SERVICE} for you. You can use it to read updates "
@@ -79,12 +81,12 @@ def invitation(force_name: str, link: str, valid_for: timedelta) -> Email:
         "After that, you sign in with your surname, your crime number, your date of birth "
         "and your password. We show you your crime number when you set up your account.",
         "If you were not expecting this email, you can ignore it.",
-        *_footer(force_name),
+        *_footer(force_name, site),
     ]
     return _email(INVITATION, f"Set up your {SERVICE} account", blocks, link)
 
 
-def reset(force_name: str, link: str, valid_for: timedelta) -> Email:
+def reset(force_name: str, site: str, link: str, valid_for: timedelta) -> Email:
     blocks: list[str | _Link] = [
         "Hello,",
         f"Someone asked to reset the password for your {SERVICE} account. If it was you, "
@@ -92,18 +94,18 @@ def reset(force_name: str, link: str, valid_for: timedelta) -> Email:
         _Link("Choose a new password", link),
         f"The link works once and stops working in {plain_duration(valid_for)}.",
         "If you did not ask for this, you can ignore this email. Your password has not changed.",
-        *_footer(force_name),
+        *_footer(force_name, site),
     ]
     return _email(RESET, f"Reset your {SERVICE} password", blocks, link)
 
 
-def alert(force_name: str, sign_in_link: str) -> Email:
+def alert(force_name: str, site: str, sign_in_link: str) -> Email:
     blocks: list[str | _Link] = [
         "Hello,",
         f"There is a new update about your report. Sign in to {SERVICE} to read it:",
         _Link("Sign in", sign_in_link),
         "To keep your information safe, we never put details of your report in an email.",
-        *_footer(force_name),
+        *_footer(force_name, site),
     ]
     return _email(ALERT, f"You have a new update on {SERVICE}", blocks, sign_in_link)
 
@@ -114,7 +116,12 @@ def _email(kind: str, subject: str, blocks: list[str | _Link], link: str) -> Ema
 
 
 def _text(blocks: list[str | _Link]) -> str:
-    return "\n\n".join(b.url if isinstance(b, _Link) else b for b in blocks) + "\n"
+    # Wrapped for plain-text readers; a link stays whole on its own line.
+    paragraphs = [b.url if isinstance(b, _Link) else
+                  "\n".join(textwrap.fill(line, 72, break_long_words=False, break_on_hyphens=False)
+                            for line in b.split("\n"))
+                  for b in blocks]
+    return "\n\n".join(paragraphs) + "\n"
 
 
 _P = '<p style="margin:0 0 16px 0">{}</p>'
@@ -155,6 +162,13 @@ def to_mime(email: Email, *, sender_name: str, sender_address: str, recipient: s
     message["Message-ID"] = make_msgid(domain=domain or "track-my-crime.invalid")
     # RFC 3834: tells mail systems not to send out-of-office replies.
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(email.text)
-    message.add_alternative(email.html, subtype="html")
+    # 7bit when it can be (every line is short and ASCII): the .eml stays readable
+    # as it is and a link is never split by quoted-printable soft breaks.
+    message.set_content(email.text, cte=_transfer_encoding(email.text))
+    message.add_alternative(email.html, subtype="html", cte=_transfer_encoding(email.html))
     return message
+
+
+def _transfer_encoding(body: str) -> str:
+    plain = body.isascii() and all(len(line) <= 900 for line in body.splitlines())
+    return "7bit" if plain else "quoted-printable"

@@ -22,6 +22,33 @@ class FieldError(ValueError):
     pass
 
 
+def described(schema: dict[str, Any]) -> Callable[[Validator], Validator]:
+    """Attaches the JSON Schema of what a validator accepts (for the OpenAPI document)."""
+    def attach(validator: Validator) -> Validator:
+        validator.json_schema = schema  # type: ignore[attr-defined]
+        return validator
+    return attach
+
+
+def json_schema(schema: Schema) -> dict[str, Any]:
+    """The JSON Schema of a whole body schema: what the OpenAPI document publishes."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [name for name, spec in schema.items() if spec.required],
+        "properties": {name: _spec_schema(spec.validator) for name, spec in schema.items()},
+    }
+
+
+def _spec_schema(validator: Any) -> dict[str, Any]:
+    if isinstance(validator, obj):
+        return json_schema(validator.schema)
+    if isinstance(validator, list_of):
+        return {"type": "array", "minItems": validator.min_items, "maxItems": validator.max_items,
+                "items": json_schema(validator.schema)}
+    return dict(validator.json_schema)
+
+
 @dataclass(frozen=True)
 class Spec:
     validator: Validator
@@ -98,6 +125,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def text(max_length: int, *, multiline: bool = False) -> Validator:
+    @described({"type": "string", "minLength": 1, "maxLength": max_length})
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise FieldError("Must be text")
@@ -112,6 +140,7 @@ def text(max_length: int, *, multiline: bool = False) -> Validator:
 
 def raw_string(max_length: int) -> Validator:
     """A string kept exactly as sent (passwords, tokens): never trimmed."""
+    @described({"type": "string", "minLength": 1, "maxLength": max_length})
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise FieldError("Must be text")
@@ -124,6 +153,7 @@ def raw_string(max_length: int) -> Validator:
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
+@described({"type": "string", "format": "email", "maxLength": 254})
 def email(value: Any) -> str:
     value = text(254)(value)
     if not _EMAIL.match(value):
@@ -131,6 +161,7 @@ def email(value: Any) -> str:
     return value
 
 
+@described({"type": "string", "format": "date", "example": "1980-03-31"})
 def past_date(value: Any) -> date:
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         raise FieldError("Must be a date in the format YYYY-MM-DD")
@@ -146,6 +177,7 @@ def past_date(value: Any) -> date:
 
 
 def one_of(choices: dict[str, str] | tuple[str, ...]) -> Validator:
+    @described({"type": "string", "enum": list(choices)})
     def check(value: Any) -> str:
         if value not in choices:
             raise FieldError("Must be one of: " + ", ".join(choices))
@@ -156,6 +188,7 @@ def one_of(choices: dict[str, str] | tuple[str, ...]) -> Validator:
 _CRIME_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-]{2,39}$")
 
 
+@described({"type": "string", "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9/\-]{2,39}\s*$", "example": "LC-2026-10042"})
 def crime_number(value: Any) -> str:
     value = text(40)(value)
     if not _CRIME_NUMBER.match(value):
@@ -166,6 +199,7 @@ def crime_number(value: Any) -> str:
 _REFERENCE = re.compile(r"^[A-Za-z0-9._:/\-]{1,100}$")
 
 
+@described({"type": "string", "pattern": _REFERENCE.pattern})
 def client_reference(value: Any) -> str:
     value = text(100)(value)
     if not _REFERENCE.match(value):
@@ -173,6 +207,7 @@ def client_reference(value: Any) -> str:
     return value
 
 
+@described({"type": "string", "pattern": "^[a-z0-9-]{2,20}$", "example": "lincs"})
 def force_code(value: Any) -> str:
     value = text(20)(value).lower()
     if not re.fullmatch(r"[a-z0-9-]{2,20}", value):

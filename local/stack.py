@@ -54,6 +54,15 @@ def _wait_for(url: str, timeout: float, process: subprocess.Popen | None = None)
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
+def _restore_environment(saved: dict[str, str]) -> None:
+    """Tests run the stack inside pytest: leave the process as it was found."""
+    from chalicelib import services
+
+    os.environ.clear()
+    os.environ.update(saved)
+    services.reset()
+
+
 class LocalStack:
     """Every part of the service, started in order and stopped in reverse."""
 
@@ -123,7 +132,9 @@ class LocalStack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.outbox_dir.mkdir(parents=True, exist_ok=True)
         self.env = self.app_environment()
+        saved = dict(os.environ)
         os.environ.update(self.env)
+        self._stops.append(lambda: _restore_environment(saved))
 
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         moto.start()
