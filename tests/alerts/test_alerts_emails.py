@@ -10,7 +10,8 @@ import pytest
 from chalicelib import emails
 from tests.alerts.fakes import NOW
 
-LINK = "https://victims.example.police.uk/register.html#invitation=abc.def"
+SITE = "https://victims.example.police.uk"
+LINK = f"{SITE}/register.html#invitation=abc.def"
 
 
 def _mime(email: emails.Email, force_name: str = "Lincolnshire Police"):
@@ -20,9 +21,9 @@ def _mime(email: emails.Email, force_name: str = "Lincolnshire Police"):
 
 
 def test_every_email_has_a_plain_text_and_an_html_part_saying_the_same_link():
-    for email in (emails.invitation("Lincolnshire Police", LINK, timedelta(days=14)),
-                  emails.reset("Lincolnshire Police", LINK, timedelta(hours=1)),
-                  emails.alert("Lincolnshire Police", "https://victims.example.police.uk/sign-in.html")):
+    for email in (emails.invitation("Lincolnshire Police", SITE, LINK, timedelta(days=14)),
+                  emails.reset("Lincolnshire Police", SITE, LINK, timedelta(hours=1)),
+                  emails.alert("Lincolnshire Police", SITE, "https://victims.example.police.uk/sign-in.html")):
         message = _mime(email)
         assert message.get_content_type() == "multipart/alternative"
         text = message.get_body(("plain",)).get_content()
@@ -32,7 +33,7 @@ def test_every_email_has_a_plain_text_and_an_html_part_saying_the_same_link():
 
 
 def test_the_force_name_is_the_senders_display_name():
-    message = _mime(emails.alert("Avon and Somerset Police", "https://x.example/sign-in.html"),
+    message = _mime(emails.alert("Avon and Somerset Police", SITE, "https://x.example/sign-in.html"),
                     force_name="Avon and Somerset Police")
 
     assert message["From"].addresses[0].display_name == "Avon and Somerset Police"
@@ -42,7 +43,7 @@ def test_the_force_name_is_the_senders_display_name():
 
 def test_a_force_name_cannot_add_a_header_or_markup():
     hostile = 'Police <b>"x"</b>\r\nBcc: someone@example.com'
-    message = _mime(emails.alert(hostile, "https://x.example/sign-in.html"), force_name=hostile)
+    message = _mime(emails.alert(hostile, SITE, "https://x.example/sign-in.html"), force_name=hostile)
 
     assert message["Bcc"] is None
     html = message.get_body(("html",)).get_content()
@@ -50,7 +51,7 @@ def test_a_force_name_cannot_add_a_header_or_markup():
 
 
 def test_the_alert_carries_only_the_sign_in_link():
-    email = emails.alert("Lincolnshire Police", "https://victims.example.police.uk/sign-in.html")
+    email = emails.alert("Lincolnshire Police", SITE, "https://victims.example.police.uk/sign-in.html")
 
     assert email.links == ("https://victims.example.police.uk/sign-in.html",)
     assert "#" not in email.text
