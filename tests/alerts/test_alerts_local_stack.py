@@ -1,0 +1,102 @@
+"""`make run`'s email journey on the real local stack: moto server, chalice
+local, and the stream poller in this process (issue 3's acceptance)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import urllib.request
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.stack
+
+LINK = r"https?://[^\s\"<>]+"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory):
+    """Module scope: the stack points this process's environment at its moto
+    server, so the environment is put back before other modules run."""
+    from chalicelib import services
+    from local.stack import LocalStack
+
+    saved = dict(os.environ)
+    try:
+        with LocalStack(base_dir=tmp_path_factory.mktemp("email-stack"), poll_interval=0.2) as running:
+            yield running
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        services.reset()
+
+
+def _call(stack: Any, method: str, path: str, payload: Any, token: str | None = None) -> tuple[int, Any]:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(f"{stack.api_url}{path}", data=json.dumps(payload).encode(),
+                                     headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def _wait_for_email(stack: Any, recipient: str, subject: str, seen: set[Path], within: float = 5.0) -> Any:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for path in sorted(Path(stack.outbox_dir).glob("*.eml")):
+            if path in seen:
+                continue
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            if message["To"] == recipient and message["Subject"] == subject:
+                seen.add(path)
+                return message
+        time.sleep(0.1)
+    raise AssertionError(f"no email {subject!r} to {recipient} within {within} s")
+
+
+def test_invitation_alert_and_reset_emails_reach_the_outbox_within_five_seconds(stack):
+    seen: set[Path] = set()
+    officer = stack.officer_token()
+    victim = {"role": "victim", "forename": "Jo", "surname": "Bloggs", "dateOfBirth": "1990-01-02",
+              "email": "jo.bloggs@example.com"}
+    witness = {**victim, "role": "witness", "surname": "Smith", "email": "w.smith@example.com"}
+    status, _ = _call(stack, "POST", "/officer/cases", {
+        "crimeNumber": "LC-2026-42424", "contacts": [victim, witness],
+        "officer": {"name": "PC 1 Alex Morgan", "email": "alex.morgan@lincs.police.example"}}, officer)
+    assert status == 201
+
+    invitation = _wait_for_email(stack, victim["email"], "Set up your Track My Crime account", seen)
+    _wait_for_email(stack, witness["email"], "Set up your Track My Crime account", seen)
+    token = re.search(r"#invitation=([\w.\-]+)", invitation.get_body(("plain",)).get_content()).group(1)
+    status, answer = _call(stack, "POST", "/victim/register", {
+        "invitation": token, "dateOfBirth": victim["dateOfBirth"], "password": "a long passphrase here"})
+    assert (status, answer) == (201, {"crimeNumber": "LC-2026-42424"})
+
+    status, _ = _call(stack, "POST", "/officer/cases/LC-2026-42424/updates",
+                      {"type": "suspect_arrested", "text": "We arrested a suspect today."}, officer)
+    assert status == 201
+    alert = _wait_for_email(stack, victim["email"], "You have a new update on Track My Crime", seen)
+    links = set(re.findall(LINK, alert.get_body(("plain",)).get_content()))
+    assert links == {f"{stack.site_url}/sign-in.html", stack.site_url}  # sign in; the footer's site
+
+    status, _ = _call(stack, "POST", "/victim/password-reset", {
+        "crimeNumber": "LC-2026-42424", "surname": "Bloggs", "dateOfBirth": victim["dateOfBirth"]})
+    assert status == 202
+    _wait_for_email(stack, victim["email"], "Reset your Track My Crime password", seen)
+
+    time.sleep(1)  # the unregistered witness gets no alert, whatever the timing
+    subjects = {(m["To"], m["Subject"]) for m in (
+        message_from_bytes(p.read_bytes(), policy=policy.default) for p in Path(stack.outbox_dir).glob("*.eml"))}
+    assert (witness["email"], "You have a new update on Track My Crime") not in subjects
+    with urllib.request.urlopen(f"{stack.moto_url}/moto-api/data.json", timeout=10) as response:
+        assert "jo.bloggs@example.com" in response.read().decode()
