@@ -113,7 +113,7 @@ class LocalStack:
             "MAIL_FROM": "no-reply@lincs.police.example",
             "OUTBOX_DIR": str(self.outbox_dir),
             "POWERTOOLS_METRICS_NAMESPACE": "TrackMyCrime",
-            "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"),
+            "POWERTOOLS_LOG_LEVEL": "INFO",
         }
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -267,7 +267,9 @@ def main() -> None:
     # logs from in-process work (seeding, the stream poller) would bury it.
     # The API's own log is in .local/logs/api.log.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
+    from chalicelib.observability import logger
+
+    logger.setLevel(logging.WARNING)
     stack = LocalStack(api_port=8000, site_port=8080, moto_port=5005, issuer_port=8001, seed=True)
     print("Starting the local stack (moto server, tables, issuer, chalice local)...", flush=True)
     stack.start()
