@@ -1,0 +1,383 @@
+"""The fiddly steps of `make deploy` / `make destroy`, one subcommand each.
+
+    python -m infra.deploy data STAGE        # aws cloudformation deploy infra/data.yaml
+    python -m infra.deploy secret STAGE      # the token secret, a SecureString, made once
+    python -m infra.deploy configure STAGE   # stack outputs -> .chalice/config.json and policies
+    python -m infra.deploy api STAGE         # API Gateway throttling and gateway responses
+    python -m infra.deploy edge STAGE        # aws cloudformation deploy infra/edge.yaml
+    python -m infra.deploy upload STAGE      # site/dist -> S3, then a CloudFront invalidation
+    python -m infra.deploy destroy STAGE [--delete-data]
+
+Every AWS change goes through the AWS CLI or boto3 with the caller's own
+credentials; nothing here stores them. The pure functions (`stage_settings`,
+`localise_policy`, `gateway_responses`) are tested offline in tests/infra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CHALICE_DIR = ROOT / ".chalice"
+APP = "track-my-crime"
+API_STAGE = "api"
+PLACEHOLDER_ACCOUNT = "111122223333"
+
+# Stack output -> the Chalice stage environment variable it feeds.
+OUTPUT_TO_ENV = {
+    "CasesTableName": "CASES_TABLE",
+    "SessionsTableName": "SESSIONS_TABLE",
+    "AuditTableName": "AUDIT_TABLE",
+    "CasesStreamArn": "CASES_STREAM_ARN",
+    "MailEventsTopicArn": "EMAIL_EVENTS_TOPIC",
+    "MailConfigurationSet": "SES_CONFIGURATION_SET",
+    "TokenSecretParameter": "TOKEN_SECRET_PARAMETER",
+    "SiteUrl": "SITE_URL",
+}
+
+
+def data_stack(stage: str) -> str:
+    return f"{APP}-{stage}-data"
+
+
+def edge_stack(stage: str) -> str:
+    return f"{APP}-{stage}-edge"
+
+
+def log(message: str) -> None:
+    print(f"[deploy] {message}", flush=True)
+
+
+# -- pure: what the configuration should say -------------------------------------------
+
+
+def stage_settings(config: Mapping[str, Any], stage: str, outputs: Mapping[str, str]) -> dict[str, Any]:
+    """A copy of .chalice/config.json whose stage environment carries the stacks'
+    outputs (table names, stream ARN, topic, configuration set, site URL)."""
+    updated = json.loads(json.dumps(config))
+    env = updated["stages"][stage]["environment_variables"]
+    for output, name in OUTPUT_TO_ENV.items():
+        if outputs.get(output):
+            env[name] = outputs[output]
+    return updated
+
+
+def localise_policy(policy: Mapping[str, Any], account: str, region: str, mail_from: str) -> dict[str, Any]:
+    """The hand-written policy with this account and region in every ARN and
+    service name, and the SES identity and sender taken from MAIL_FROM.
+    Nothing else changes: actions and resource names stay as written."""
+    domain = mail_from.rpartition("@")[2]
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: (mail_from if k == "ses:FromAddress" else fix(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        if not isinstance(value, str):
+            return value
+        match = re.match(r"^arn:aws:([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.*)$", value)
+        if match:
+            service, old_region, old_account, rest = match.groups()
+            if service == "ses" and rest.startswith("identity/"):
+                rest = f"identity/{domain}"
+            return (f"arn:aws:{service}:{region if old_region else ''}:"
+                    f"{account if old_account else ''}:{rest}")
+        return re.sub(r"^([a-z0-9-]+)\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com$", rf"\1.{region}.amazonaws.com",
+                      value)
+
+    return fix(policy)
+
+
+def policy_files(config: Mapping[str, Any], stage: str) -> list[str]:
+    """Every iam_policy_file the stage uses (its own and its functions')."""
+    stage_config = config["stages"][stage]
+    files = [stage_config.get("iam_policy_file", f"policy-{stage}.json")]
+    for function in stage_config.get("lambda_functions", {}).values():
+        if function.get("iam_policy_file"):
+            files.append(function["iam_policy_file"])
+    return list(dict.fromkeys(files))
+
+
+def gateway_responses(security_headers: Mapping[str, str]) -> list[dict[str, Any]]:
+    """put_gateway_response arguments: answers API Gateway makes itself (no
+    token, unknown path, throttled, body too large) carry the security headers
+    and the contract's error shape."""
+    # A static value is quoted in single quotes; quotes inside it (CSP's
+    # 'self') are escaped with a backslash.
+    parameters = {f"gatewayresponse.header.{name}": "'{}'".format(value.replace("'", "\\'"))
+                  for name, value in security_headers.items()}
+    parameters["gatewayresponse.header.Content-Type"] = "'application/json'"
+    shapes = [
+        # (response type, status or None for API Gateway's own, code, message)
+        ("UNAUTHORIZED", None, "unauthorized", "A valid officer access token is required."),
+        ("ACCESS_DENIED", None, "unauthorized", "A valid officer access token is required."),
+        # An unknown path answers 404, as the app does, rather than API Gateway's 403.
+        ("MISSING_AUTHENTICATION_TOKEN", "404", "not_found", "Not found."),
+        ("THROTTLED", None, "too_many_requests", "Too many requests. Try again later."),
+        ("REQUEST_TOO_LARGE", None, "payload_too_large", "The request body is too large."),
+        ("DEFAULT_4XX", None, "error", "The request could not be handled."),
+        ("DEFAULT_5XX", None, "service_unavailable", "The service is unavailable. Try again shortly."),
+    ]
+    responses = []
+    for response_type, status, code, message in shapes:
+        response: dict[str, Any] = {
+            "responseType": response_type,
+            "responseParameters": dict(parameters),
+            "responseTemplates": {"application/json": json.dumps({"code": code, "message": message})},
+        }
+        if status:
+            response["statusCode"] = status
+        responses.append(response)
+    return responses
+
+
+# -- helpers over the CLI and boto3 ----------------------------------------------------
+
+
+def run(*args: str) -> None:
+    executable = shutil.which(args[0])
+    if executable is None:
+        sys.exit(f"{args[0]} is not installed (see docs/deploy.md, prerequisites)")
+    log(" ".join(args))
+    subprocess.run([executable, *args[1:]], check=True, cwd=ROOT)  # noqa: S603 - fixed commands, no shell
+
+
+def boto(service: str) -> Any:
+    import boto3
+
+    return boto3.client(service)
+
+
+def region() -> str:
+    import boto3
+
+    name = boto3.session.Session().region_name
+    if not name:
+        sys.exit("set AWS_REGION (or AWS_DEFAULT_REGION), e.g. eu-west-2")
+    return name
+
+
+def stack_outputs(stack: str) -> dict[str, str]:
+    from botocore.exceptions import ClientError
+
+    try:
+        described = boto("cloudformation").describe_stacks(StackName=stack)["Stacks"][0]
+    except ClientError:
+        return {}
+    return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
+
+
+def read_config() -> dict[str, Any]:
+    return json.loads((CHALICE_DIR / "config.json").read_text())
+
+
+def write_json(path: Path, document: Mapping[str, Any]) -> bool:
+    text = json.dumps(document, indent=2) + "\n"
+    if path.exists() and path.read_text() == text:
+        return False
+    path.write_text(text)
+    return True
+
+
+def rest_api_id(stage: str) -> str:
+    deployed = CHALICE_DIR / "deployed" / f"{stage}.json"
+    if not deployed.exists():
+        sys.exit(f"{deployed} is missing: run `chalice deploy --stage {stage}` first")
+    for resource in json.loads(deployed.read_text())["resources"]:
+        if resource.get("resource_type") == "rest_api":
+            return resource["rest_api_id"]
+    sys.exit(f"no REST API in {deployed}")
+
+
+# -- subcommands -------------------------------------------------------------------------
+
+
+def cmd_data(args: argparse.Namespace) -> None:
+    env = read_config()["stages"][args.stage]["environment_variables"]
+    parameters = [f"Stage={args.stage}", f"MailDomain={env['MAIL_FROM'].rpartition('@')[2]}"]
+    for name, value in (("AlarmEmail", args.alarm_email), ("HostedZoneId", args.hosted_zone_id),
+                        ("AlertSenderFunction", args.alert_sender)):
+        if value:
+            parameters.append(f"{name}={value}")
+    run("aws", "cloudformation", "deploy", "--template-file", "infra/data.yaml",
+        "--stack-name", data_stack(args.stage), "--no-fail-on-empty-changeset",
+        "--tags", f"app={APP}", f"stage={args.stage}", "--parameter-overrides", *parameters)
+    log("data stack outputs: " + json.dumps(stack_outputs(data_stack(args.stage)), indent=2))
+
+
+def cmd_secret(args: argparse.Namespace) -> None:
+    """CloudFormation cannot create a SecureString, so this does, once: 48
+    random bytes from `secrets`, encrypted with the stage key. Never replaced
+    here (a new value would spoil every invitation and reset link in flight)."""
+    outputs = stack_outputs(data_stack(args.stage))
+    name = outputs["TokenSecretParameter"]
+    ssm = boto("ssm")
+    try:
+        ssm.get_parameter(Name=name)
+        log(f"token secret {name} exists; left as it is")
+        return
+    except ssm.exceptions.ParameterNotFound:
+        pass
+    ssm.put_parameter(Name=name, Type="SecureString", KeyId=outputs["DataKeyAlias"],
+                      Value=secrets.token_urlsafe(48), Overwrite=False,
+                      Description="Track My Crime: seals invitation and reset links")
+    log(f"token secret {name} created")
+
+
+def cmd_configure(args: argparse.Namespace) -> None:
+    config = read_config()
+    outputs = {**stack_outputs(data_stack(args.stage)), **stack_outputs(edge_stack(args.stage))}
+    if args.site_url:
+        outputs["SiteUrl"] = args.site_url
+    if not outputs:
+        sys.exit(f"no outputs from {data_stack(args.stage)}: run `make deploy` (data step) first")
+    updated = stage_settings(config, args.stage, outputs)
+    changed = write_json(CHALICE_DIR / "config.json", updated)
+    account = boto("sts").get_caller_identity()["Account"]
+    mail_from = updated["stages"][args.stage]["environment_variables"]["MAIL_FROM"]
+    for filename in policy_files(updated, args.stage):
+        path = CHALICE_DIR / filename
+        localised = localise_policy(json.loads(path.read_text()), account, region(), mail_from)
+        changed = write_json(path, localised) or changed
+    state = "updated" if changed else "unchanged"
+    log(f"{state}: .chalice/config.json stage {args.stage} and its policies")
+    if changed and args.changed_flag:
+        Path(args.changed_flag).touch()
+
+
+def cmd_api(args: argparse.Namespace) -> None:
+    """Chalice has no setting for these, and its deploy replaces the API
+    definition (PutRestApi, mode overwrite), which drops gateway responses: so
+    they are put again after every `chalice deploy`, then deployed."""
+    sys.path.insert(0, str(ROOT))
+    from chalicelib.http import SECURITY_HEADERS
+
+    api_id = rest_api_id(args.stage)
+    apigateway = boto("apigateway")
+    apigateway.update_stage(restApiId=api_id, stageName=API_STAGE, patchOperations=[
+        {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(args.rate)},
+        {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(args.burst)},
+    ])
+    for response in gateway_responses(SECURITY_HEADERS):
+        apigateway.put_gateway_response(restApiId=api_id, **response)
+    apigateway.create_deployment(restApiId=api_id, stageName=API_STAGE,
+                                 description="gateway responses and throttling (make deploy)")
+    log(f"API {api_id}: throttled at {args.rate}/s (burst {args.burst}); gateway responses carry the headers")
+
+
+def cmd_edge(args: argparse.Namespace) -> None:
+    api_domain = f"{rest_api_id(args.stage)}.execute-api.{region()}.amazonaws.com"
+    parameters = [f"Stage={args.stage}", f"ApiDomainName={api_domain}"]
+    for name, value in (("SiteDomainName", args.site_domain), ("CertificateArn", args.certificate_arn),
+                        ("WebAclArn", args.web_acl_arn)):
+        if value:
+            parameters.append(f"{name}={value}")
+    run("aws", "cloudformation", "deploy", "--template-file", "infra/edge.yaml",
+        "--stack-name", edge_stack(args.stage), "--no-fail-on-empty-changeset",
+        "--tags", f"app={APP}", f"stage={args.stage}", "--parameter-overrides", *parameters)
+
+
+def cmd_upload(args: argparse.Namespace) -> None:
+    outputs = stack_outputs(edge_stack(args.stage))
+    dist = ROOT / "site" / "dist"
+    if not (dist / "index.html").exists():
+        sys.exit("site/dist is empty: run `make site` first")
+    run("aws", "s3", "sync", "site/dist", f"s3://{outputs['SiteBucketName']}", "--delete")
+    run("aws", "cloudfront", "create-invalidation", "--distribution-id", outputs["DistributionId"],
+        "--paths", "/*")
+    log(f"site: {outputs['SiteUrl']}")
+
+
+def _empty_versioned_bucket(bucket: str) -> None:
+    s3 = boto("s3")
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        objects = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                   for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+        if objects:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
+
+
+def cmd_destroy(args: argparse.Namespace) -> None:
+    if (CHALICE_DIR / "deployed" / f"{args.stage}.json").exists():
+        run("chalice", "delete", "--stage", args.stage)
+    edge = stack_outputs(edge_stack(args.stage))
+    if edge:
+        _empty_versioned_bucket(edge["SiteBucketName"])
+        run("aws", "cloudformation", "delete-stack", "--stack-name", edge_stack(args.stage))
+        run("aws", "cloudformation", "wait", "stack-delete-complete", "--stack-name", edge_stack(args.stage))
+    if not args.delete_data:
+        log(f"kept {data_stack(args.stage)}: tables, key, token secret, logs and alarms "
+            "(make destroy KEEP_DATA=false deletes them)")
+        return
+    data = stack_outputs(data_stack(args.stage))
+    if not data:
+        log(f"{data_stack(args.stage)} does not exist")
+        return
+    dynamodb, logs = boto("dynamodb"), boto("logs")
+    for output in ("CasesTableName", "SessionsTableName", "AuditTableName"):
+        table = data[output]
+        dynamodb.update_table(TableName=table, DeletionProtectionEnabled=False)
+        dynamodb.get_waiter("table_exists").wait(TableName=table)  # ACTIVE again
+        dynamodb.delete_table(TableName=table)
+        log(f"table {table} deleted")
+    run("aws", "cloudformation", "delete-stack", "--stack-name", data_stack(args.stage))
+    run("aws", "cloudformation", "wait", "stack-delete-complete", "--stack-name", data_stack(args.stage))
+    # Retained by the template so that deleting the stack by hand can never
+    # lose data; deleted here because it was asked for.
+    for page in logs.get_paginator("describe_log_groups").paginate(
+            logGroupNamePrefix=f"/aws/lambda/{APP}-{args.stage}"):
+        for group in page["logGroups"]:
+            logs.delete_log_group(logGroupName=group["logGroupName"])
+            log(f"log group {group['logGroupName']} deleted")
+    ssm = boto("ssm")
+    with contextlib.suppress(ssm.exceptions.ParameterNotFound):
+        ssm.delete_parameter(Name=data["TokenSecretParameter"])
+    boto("kms").schedule_key_deletion(KeyId=data["DataKeyArn"], PendingWindowInDays=30)
+    log("key scheduled for deletion in 30 days (aws kms cancel-key-deletion undoes it)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m infra.deploy")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Any) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name)
+        sub.add_argument("stage", choices=["dev", "prod"])
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("data", cmd_data)
+    sub.add_argument("--alarm-email", default=os.environ.get("ALARM_EMAIL", ""))
+    sub.add_argument("--hosted-zone-id", default=os.environ.get("HOSTED_ZONE_ID", ""))
+    sub.add_argument("--alert-sender", default=os.environ.get("ALERT_SENDER_FUNCTION", ""))
+    command("secret", cmd_secret)
+    sub = command("configure", cmd_configure)
+    sub.add_argument("--site-url", default="")
+    sub.add_argument("--changed-flag", default="")
+    sub = command("api", cmd_api)
+    sub.add_argument("--rate", type=float, default=float(os.environ.get("THROTTLE_RATE", "50")))
+    sub.add_argument("--burst", type=int, default=int(os.environ.get("THROTTLE_BURST", "100")))
+    sub = command("edge", cmd_edge)
+    sub.add_argument("--site-domain", default=os.environ.get("SITE_DOMAIN", ""))
+    sub.add_argument("--certificate-arn", default=os.environ.get("CERTIFICATE_ARN", ""))
+    sub.add_argument("--web-acl-arn", default=os.environ.get("WEB_ACL_ARN", ""))
+    command("upload", cmd_upload)
+    sub = command("destroy", cmd_destroy)
+    sub.add_argument("--delete-data", action="store_true")
+    args = parser.parse_args(argv)
+    args.handler(args)
+
+
+if __name__ == "__main__":
+    main()

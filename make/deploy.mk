@@ -1,0 +1,57 @@
+# Deployment to AWS (docs/deploy.md). Included by the Makefile (-include make/*.mk).
+#
+#   make deploy STAGE=prod       infra, then chalice deploy, then the site
+#   make destroy STAGE=dev       removes the app, the API and the site; keeps the data
+#   make destroy STAGE=dev KEEP_DATA=false    ...and deletes tables, key, secret, logs
+#   make package [STAGE=dev]     chalice package into build/ (a SAM template and zip)
+#   make check-deploy            the offline checks: chalice package, cfn-lint, schemas, IAM
+#
+# Optional settings (environment or make variables): AWS_REGION (default eu-west-2),
+# ALARM_EMAIL, HOSTED_ZONE_ID, SITE_DOMAIN + CERTIFICATE_ARN, WEB_ACL_ARN,
+# THROTTLE_RATE (default 50 requests/s), THROTTLE_BURST (100).
+
+STAGE ?= dev
+KEEP_DATA ?= true
+DEPLOY_REGION := $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),eu-west-2)
+CHALICE := $(VENV)/bin/chalice
+DEPLOY := $(PY) -m infra.deploy
+DEPLOY_FLAG := .chalice/deployed/.reconfigured-$(STAGE)
+
+# The optional settings reach infra/deploy.py as environment variables: make
+# exports those given on its command line, and the environment's own.
+deploy destroy package: export AWS_REGION = $(DEPLOY_REGION)
+deploy destroy package: export AWS_DEFAULT_REGION = $(DEPLOY_REGION)
+
+.PHONY: deploy destroy package check-deploy deploy-check-stage
+
+deploy-check-stage:
+	@case "$(STAGE)" in dev|prod) ;; *) echo "STAGE must be dev or prod"; exit 1;; esac
+
+deploy: $(STAMP) deploy-check-stage
+	# 1. Tables, key, SES identity and configuration set, topics, log groups, alarms.
+	$(DEPLOY) data $(STAGE)
+	$(DEPLOY) secret $(STAGE)
+	# 2. Stack outputs into the stage's environment and policies, then the functions and API.
+	$(DEPLOY) configure $(STAGE) $(if $(SITE_DOMAIN),--site-url https://$(SITE_DOMAIN))
+	$(CHALICE) deploy --stage $(STAGE)
+	$(DEPLOY) api $(STAGE)
+	# 3. The site's bucket and distribution (needs the API's domain). On a first deploy
+	#    without SITE_DOMAIN, SITE_URL becomes the distribution's name: deploy the app again.
+	$(DEPLOY) edge $(STAGE)
+	rm -f $(DEPLOY_FLAG)
+	$(DEPLOY) configure $(STAGE) --changed-flag $(DEPLOY_FLAG)
+	if [ -f $(DEPLOY_FLAG) ]; then $(CHALICE) deploy --stage $(STAGE) && $(DEPLOY) api $(STAGE); fi
+	rm -f $(DEPLOY_FLAG)
+	# 4. The site.
+	$(MAKE) site
+	$(DEPLOY) upload $(STAGE)
+
+destroy: $(STAMP) deploy-check-stage
+	$(DEPLOY) destroy $(STAGE) $(if $(filter false,$(KEEP_DATA)),--delete-data)
+
+package: $(STAMP)
+	rm -rf build
+	$(CHALICE) package --stage $(STAGE) build
+
+check-deploy: $(STAMP)
+	$(PY) -m pytest tests/infra $(PYTEST_ARGS)

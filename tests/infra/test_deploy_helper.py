@@ -1,0 +1,174 @@
+"""The pure parts of infra/deploy.py (what `make deploy` writes into the stage
+configuration and policies, and the gateway responses it puts), and the
+headers CloudFront adds, against the app's and the local site server's."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import boto3
+import pytest
+
+from chalicelib.http import SECURITY_HEADERS
+from infra import deploy
+from infra.deploy import gateway_responses, localise_policy, policy_files, stage_settings
+from local.site_server import CONTENT_SECURITY_POLICY
+from local.site_server import SECURITY_HEADERS as SITE_HEADERS
+from tests.infra.support import chalice_config, policy, resources
+
+OUTPUTS = {
+    "CasesTableName": "tmc-prod-cases",
+    "SessionsTableName": "tmc-prod-sessions",
+    "AuditTableName": "tmc-prod-audit",
+    "CasesStreamArn": ("arn:aws:dynamodb:eu-west-2:444455556666:table/tmc-prod-cases"
+                       "/stream/2026-11-27T22:00:00.000"),
+    "MailEventsTopicArn": "arn:aws:sns:eu-west-2:444455556666:tmc-prod-email-events",
+    "MailConfigurationSet": "track-my-crime-prod",
+    "TokenSecretParameter": "/track-my-crime/prod/token-secret",
+    "SiteUrl": "https://d111111abcdef8.cloudfront.net",
+    "DataKeyArn": "arn:aws:kms:eu-west-2:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+}
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"\s+", " ", text).strip().split("; ")
+
+
+def test_configure_writes_the_stack_outputs_into_the_stage_environment():
+    updated = stage_settings(chalice_config(), "prod", OUTPUTS)
+    env = updated["stages"]["prod"]["environment_variables"]
+    assert env["CASES_STREAM_ARN"] == OUTPUTS["CasesStreamArn"]
+    assert env["EMAIL_EVENTS_TOPIC"] == OUTPUTS["MailEventsTopicArn"]
+    assert env["SES_CONFIGURATION_SET"] == "track-my-crime-prod"
+    assert env["SITE_URL"] == "https://d111111abcdef8.cloudfront.net"
+    assert "DataKeyArn" not in env.values()
+
+
+def test_configure_leaves_other_stages_and_settings_alone():
+    config = chalice_config()
+    updated = stage_settings(config, "prod", OUTPUTS)
+    assert updated["stages"]["dev"] == config["stages"]["dev"]
+    assert updated["stages"]["prod"]["environment_variables"]["OIDC_ISSUER"] == \
+        config["stages"]["prod"]["environment_variables"]["OIDC_ISSUER"]
+    assert {k: v for k, v in updated["stages"]["prod"].items() if k != "environment_variables"} == \
+        {k: v for k, v in config["stages"]["prod"].items() if k != "environment_variables"}
+
+
+def test_localised_policy_names_the_account_and_region_and_nothing_else_changes():
+    written = policy("policy-prod.json")
+    mail_from = "no-reply@track-my-crime.example.police.uk"
+    localised = localise_policy(written, "444455556666", "eu-west-1", mail_from)
+    text = str(localised)
+    assert "111122223333" not in text and "eu-west-2" not in text
+    assert "arn:aws:dynamodb:eu-west-1:444455556666:table/tmc-prod-cases" in text
+    assert "dynamodb.eu-west-1.amazonaws.com" in text
+    assert [s["Action"] for s in localised["Statement"]] == [s["Action"] for s in written["Statement"]]
+    assert localise_policy(localised, "111122223333", "eu-west-2", mail_from) == written
+
+
+def test_localised_policy_sends_only_from_the_new_mail_from():
+    localised = localise_policy(policy("policy-prod.json"), "444455556666", "eu-west-2",
+                                "alerts@victims.avon.police.uk")
+    (ses,) = [s for s in localised["Statement"] if s["Action"][0].startswith("ses:")]
+    assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": "alerts@victims.avon.police.uk"}}
+    assert "arn:aws:ses:eu-west-2:444455556666:identity/victims.avon.police.uk" in ses["Resource"]
+
+
+def test_configure_localises_every_policy_the_stage_uses():
+    assert policy_files(chalice_config(), "dev") == [
+        "policy-dev.json", "policy-dev-api.json", "policy-dev-authorizer.json"]
+
+
+def test_gateway_responses_carry_every_security_header_of_the_app():
+    for response in gateway_responses(SECURITY_HEADERS):
+        parameters = response["responseParameters"]
+        for name, value in SECURITY_HEADERS.items():
+            quoted = parameters[f"gatewayresponse.header.{name}"]
+            assert quoted.startswith("'") and quoted.endswith("'")
+            assert quoted[1:-1].replace("\\'", "'") == value
+
+
+def test_gateway_responses_answer_in_the_contract_error_shape():
+    by_type = {r["responseType"]: r for r in gateway_responses(SECURITY_HEADERS)}
+    assert '"code": "unauthorized"' in by_type["UNAUTHORIZED"]["responseTemplates"]["application/json"]
+    assert by_type["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"
+    assert {"DEFAULT_4XX", "DEFAULT_5XX", "THROTTLED"} <= set(by_type)
+
+
+def _headers_policy(logical_id: str) -> dict:
+    return resources("edge.yaml", "AWS::CloudFront::ResponseHeadersPolicy")[logical_id][
+        "Properties"]["ResponseHeadersPolicyConfig"]
+
+
+def test_cloudfront_site_headers_are_the_local_site_servers():
+    config = _headers_policy("SiteHeadersPolicy")
+    security = config["SecurityHeadersConfig"]
+    assert _words(security["ContentSecurityPolicy"]["ContentSecurityPolicy"]) == \
+        _words(CONTENT_SECURITY_POLICY)
+    assert SITE_HEADERS["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] == 31536000
+    assert security["StrictTransportSecurity"]["IncludeSubdomains"] is True
+    assert security["ReferrerPolicy"]["ReferrerPolicy"] == SITE_HEADERS["Referrer-Policy"]
+    assert security["FrameOptions"]["FrameOption"] == SITE_HEADERS["X-Frame-Options"]
+    custom = {item["Header"]: item["Value"] for item in config["CustomHeadersConfig"]["Items"]}
+    for name in ("Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy", "Permissions-Policy"):
+        assert custom[name] == SITE_HEADERS[name]
+
+
+def test_cloudfront_api_headers_are_the_apps_and_never_override_them():
+    config = _headers_policy("ApiHeadersPolicy")
+    security = config["SecurityHeadersConfig"]
+    assert _words(security["ContentSecurityPolicy"]["ContentSecurityPolicy"]) == \
+        _words(SECURITY_HEADERS["Content-Security-Policy"])
+    custom = {item["Header"]: item["Value"] for item in config["CustomHeadersConfig"]["Items"]}
+    assert custom["Cache-Control"] == SECURITY_HEADERS["Cache-Control"]
+    assert all(not item["Override"] for item in config["CustomHeadersConfig"]["Items"])
+
+
+# -- the AWS steps against moto: request shapes botocore accepts, idempotence ---------------
+
+
+@pytest.fixture
+def fake_aws(monkeypatch, tmp_path):
+    from moto import mock_aws
+
+    monkeypatch.setattr(deploy, "CHALICE_DIR", tmp_path)
+    with mock_aws():
+        yield tmp_path
+
+
+def _chalice_deployed_api(chalice_dir) -> str:
+    apigateway = boto3.client("apigateway")
+    api = apigateway.create_rest_api(name="track-my-crime")["id"]
+    root = apigateway.get_resources(restApiId=api)["items"][0]["id"]
+    apigateway.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    apigateway.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+    apigateway.create_deployment(restApiId=api, stageName="api")
+    (chalice_dir / "deployed").mkdir()
+    (chalice_dir / "deployed" / "dev.json").write_text(json.dumps(
+        {"resources": [{"name": "rest_api", "resource_type": "rest_api", "rest_api_id": api}]}))
+    return api
+
+
+def test_api_step_puts_gateway_responses_with_the_security_headers(fake_aws):
+    api = _chalice_deployed_api(fake_aws)
+    deploy.main(["api", "dev"])
+    response = boto3.client("apigateway").get_gateway_response(restApiId=api, responseType="UNAUTHORIZED")
+    assert response["responseParameters"]["gatewayresponse.header.Referrer-Policy"] == "'no-referrer'"
+
+
+def test_secret_step_creates_the_token_secret_once_and_never_replaces_it(fake_aws):
+    kms, ssm = boto3.client("kms"), boto3.client("ssm")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/track-my-crime-dev", TargetKeyId=key)
+    boto3.client("cloudformation").create_stack(StackName="track-my-crime-dev-data", TemplateBody=json.dumps({
+        "Resources": {"Placeholder": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {"TokenSecretParameter": {"Value": "/track-my-crime/dev/token-secret"},
+                    "DataKeyAlias": {"Value": "alias/track-my-crime-dev"}}}))
+    deploy.main(["secret", "dev"])
+    first = ssm.get_parameter(Name="/track-my-crime/dev/token-secret", WithDecryption=True)["Parameter"]
+    deploy.main(["secret", "dev"])
+    again = ssm.get_parameter(Name="/track-my-crime/dev/token-secret", WithDecryption=True)["Parameter"]
+    assert first["Type"] == "SecureString" and len(first["Value"]) >= 32
+    assert again["Value"] == first["Value"]
