@@ -3,10 +3,16 @@ local stack (moto server, chalice local, the site server), started once."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import select
 import shutil
+import signal
 import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,26 +43,46 @@ def _build_site() -> None:
     subprocess.run(["node", "build.mjs"], cwd=ROOT / "site", check=True)
 
 
-@pytest.fixture(scope="package")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """One local stack for the whole browser suite.
+class RunningStack:
+    """The local stack as the tests see it: its URLs, its outbox, officer tokens."""
 
-    Package scope, not session: LocalStack points this process's environment
-    at its moto server (AWS_ENDPOINT_URL, table names), so it must stop, and
-    the environment be put back, before the suites that use in-process moto.
-    """
+    def __init__(self, details: dict[str, str]):
+        self.api_url = details["api_url"]
+        self.site_url = details["site_url"]
+        self.outbox_dir = Path(details["outbox_dir"])
+        self._issuer_dir = Path(details["issuer_dir"])
+
+    def officer_token(self, force: str = "lincs", role: str = "officer") -> str:
+        from local.dev_issuer import DevIssuer
+
+        return DevIssuer.load(self._issuer_dir).mint(force=force, role=role)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """One local stack (moto server, chalice local, email sender, site server)
+    for the whole browser suite, in a process of its own: see stack_process.py."""
     _build_site()
-    from chalicelib import services
-    from local.stack import LocalStack
-
-    saved = dict(os.environ)
+    base_dir = tmp_path_factory.mktemp("browser-stack")
+    log = (base_dir / "stack.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.browser.stack_process", str(base_dir)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, start_new_session=True)
     try:
-        with LocalStack(base_dir=tmp_path_factory.mktemp("stack")) as running:
-            yield running
+        ready, _, _ = select.select([process.stdout], [], [], 120)
+        line = process.stdout.readline() if ready else b""
+        if not line:
+            pytest.fail(f"the local stack did not start; see {base_dir / 'stack.log'}")
+        yield RunningStack(json.loads(line))
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        services.reset()
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.close()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
         AXE_LOG.write()
 
 
@@ -72,7 +98,7 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def officer(stack: Any) -> Officer:
     return Officer(stack)
 

@@ -3,7 +3,6 @@ from emails, axe-core, screenshots and keyboard moves."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import secrets
@@ -75,17 +74,10 @@ class Officer:
         return response.json()["id"]
 
 
-def _email_sender_running() -> bool:
-    """Whether the local stack sends email (its stream poller exists)."""
-    return importlib.util.find_spec("local.stream_poller") is not None
-
-
 def _links_in_outbox(stack: Any, email: str, pattern: str) -> list[str]:
     """Links matching pattern in the .eml files sent to this address, newest first."""
     found: list[str] = []
-    outbox = Path(stack.outbox_dir)
-    files = sorted(outbox.glob("*.eml"), reverse=True) if outbox.is_dir() else []
-    for file in files:
+    for file in sorted(Path(stack.outbox_dir).glob("*.eml"), reverse=True):
         message = BytesParser(policy=policy.default).parsebytes(file.read_bytes())
         if email not in str(message.get("To", "")):
             continue
@@ -95,48 +87,24 @@ def _links_in_outbox(stack: Any, email: str, pattern: str) -> list[str]:
     return found
 
 
-def _link_from_email(stack: Any, email: str, pattern: str) -> str | None:
-    """The link the newest matching email carries; None when the stack sends no email."""
-    if not _email_sender_running():
-        return None
-    deadline = time.monotonic() + 20
+def link_from_email(stack: Any, email: str, pattern: str, within: float = 20) -> str:
+    """The link in the newest email to this address that has one, as the
+    person would click it: the local stack writes each email it sends to its outbox."""
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         links = _links_in_outbox(stack, email, pattern)
         if links:
             return links[0]
         time.sleep(0.2)
-    raise AssertionError(f"no email to {email} with a link like {pattern}")
+    raise AssertionError(f"no email to {email} with a link like {pattern} within {within} s")
 
 
 def invitation_link(stack: Any, victim: Victim) -> str:
-    """The registration link from the invitation email (until the stack sends
-    email: the same link, made from the contact's invitation)."""
-    link = _link_from_email(stack, victim.email, r"https?://[^\s\"'<>]+/register\.html#invitation=[\w.\-]+")
-    if link:
-        return link
-    token = stack.invitation_token_for(victim.crime_number, victim.contact_id)
-    return f"{stack.site_url}/register.html#invitation={token}"
+    return link_from_email(stack, victim.email, r"https?://[^\s\"'<>]+/register\.html#invitation=[\w.\-]+")
 
 
 def reset_link(stack: Any, victim: Victim) -> str:
-    """The password reset link from the reset email (or, until the stack sends
-    email, made from the reset record as the sender would make it)."""
-    link = _link_from_email(stack, victim.email, r"https?://[^\s\"'<>]+/reset-password\.html#token=[\w.\-]+")
-    if link:
-        return link
-    import boto3
-    from boto3.dynamodb.conditions import Attr
-
-    from chalicelib import tokens
-    from chalicelib.victims import RESET
-
-    table = boto3.resource("dynamodb").Table(stack.env["CASES_TABLE"])
-    items = table.scan(FilterExpression=Attr("pk").begins_with("RESET#")
-                       & Attr("contact_id").eq(victim.contact_id))["Items"]
-    assert items, "no password reset was recorded"
-    reset_id = max(items, key=lambda i: str(i.get("expires_at")))["pk"].removeprefix("RESET#")
-    token = tokens.link_token(stack.env["TOKEN_SECRET"].encode(), RESET, reset_id)
-    return f"{stack.site_url}/reset-password.html#token={token}"
+    return link_from_email(stack, victim.email, r"https?://[^\s\"'<>]+/reset-password\.html#token=[\w.\-]+")
 
 
 def register_by_api(stack: Any, victim: Victim) -> None:

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.browser.support import (
     check_state,
     invitation_link,
+    link_from_email,
     register_by_api,
     reset_link,
     tab_to,
@@ -89,6 +90,10 @@ def test_whole_journey_with_the_keyboard_alone(page, stack, officer, victim):
     expect(updates.nth(1)).to_contain_text("Crime recorded")
     expect(page.locator("[data-tmc-refresh-status]")).to_contain_text("2 updates")
     check_state(page, "case")
+
+    # The alert email says only that there is an update, and links to sign in.
+    alert = link_from_email(stack, victim.email, r"https?://[^\s\"'<>]+/sign-in\.html\b")
+    assert alert == f"{stack.site_url}/sign-in.html"
 
     # Sign out, from the navigation at the top: reached by Shift+Tab from the page.
     page.locator("h1:visible").focus()
