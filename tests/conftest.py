@@ -50,10 +50,13 @@ def issuer() -> Issuer:
     issuer.server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _moto(issuer):
-    """One in-process moto for the run, with the tables created from the models.
-    (A fresh mock per test re-parses botocore's models: a second a test.)"""
+    """One in-process moto per test module, with the tables created from the
+    models. (A fresh mock per test re-parses botocore's models: a second a test.)
+    Not per run: while `mock_aws` is active it catches every botocore call in
+    the process, even those meant for a local stack's moto server, so modules
+    that start a local stack must run with no mock active."""
     from moto import mock_aws
 
     from chalicelib import models, services
