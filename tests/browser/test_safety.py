@@ -66,3 +66,23 @@ def test_idle_warning_then_sign_out(page, stack, registered_victim):
     expect(page).to_have_title(re.compile(r"^You have been signed out – "))
     page.wait_for_load_state("networkidle")
     assert not case_is_readable(page, stack)
+
+
+def test_near_the_four_hour_limit_the_warning_offers_no_way_to_stay(page, stack, registered_victim):
+    page.clock.install()
+    sign_in(page, stack, registered_victim)
+    # As if the session had begun nearly 4 hours ago: its absolute end is 3 minutes away.
+    page.evaluate("sessionStorage.setItem('tmc.expiresAt', new Date(Date.now() + 3 * 60 * 1000).toISOString())")
+    page.reload()
+    expect(page.locator("[data-tmc-case]")).to_be_visible()
+
+    page.clock.fast_forward("01:01")
+    dialog = page.locator("[data-tmc-idle-warning]")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("signed in for the longest time allowed")
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_hidden()
+    expect(dialog.get_by_role("link", name="Sign out")).to_be_focused()
+    check_state(page, "case-time-limit-warning")
+
+    page.clock.fast_forward("02:00")
+    expect(page).to_have_title(re.compile(r"^You have been signed out – "))
