@@ -26,7 +26,7 @@ import math
 import random
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -84,15 +84,18 @@ class Target:
 
 
 class Pacer:
-    """Spaces the start of sends `1 / rate` apart across threads, so a batch never
-    exceeds the SES maximum send rate."""
+    """Keeps a run within the SES maximum send rate: never more than `rate` sends
+    start in any one second (SES counts emails a second and allows short bursts).
+    A send that starts late, because its thread waited for the CPU or for SES,
+    does not lose its place: the window lets the run catch up."""
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):
-        self._interval = 1.0 / rate
+        self._limit = max(1, int(rate))
+        self._window = self._limit / rate  # 1 s, or longer for a rate below 1 a second
         self._clock = clock
         self._sleep = sleep
-        self._next = 0.0
+        self._starts: deque[float] = deque()  # granted start times, in order
         self._lock = threading.Lock()
 
     def wait(self, not_after: float = math.inf) -> bool:
@@ -100,10 +103,15 @@ class Pacer:
         would come after `not_after`."""
         with self._lock:
             now = self._clock()
-            slot = max(now, self._next)
+            starts = self._starts
+            while starts and starts[0] <= now - self._window:
+                starts.popleft()
+            slot = max(now, starts[-1]) if starts else now
+            if len(starts) >= self._limit:
+                slot = max(slot, starts[-self._limit] + self._window)
             if slot > not_after:
                 return False
-            self._next = slot + self._interval
+            starts.append(slot)
         if slot > now:
             self._sleep(slot - now)
         return True
@@ -267,10 +275,15 @@ class EmailSender:
 
     def _send_new(self, target: Target, run: _Run) -> str:
         now = self._clock()
-        if not run.pacer.wait(run.deadline):
+        if time.monotonic() > run.deadline:
             return "deferred" if self._deliveries.defer_new(target.ref, now) else "duplicate"
+        # Claim, then wait for a turn: a duplicate costs no turn. The wait is short
+        # (at most one turn per worker is pending), far within the claim's lease.
         if not self._deliveries.claim_new(target.ref, now, LEASE):
             return "duplicate"
+        if not run.pacer.wait(run.deadline):
+            self._deliveries.mark_retry(target.ref, now, "out of time", now)
+            return "deferred"
         return self._attempt(target, 1, run)
 
     def _send_due(self, due: Due, run: _Run) -> str:
@@ -352,9 +365,10 @@ class EmailSender:
                                  f"{settings.site_url}/reset-password.html#token={token}", left)
         else:
             email = emails.alert(force_name, settings.site_origin, f"{settings.site_url}/sign-in.html")
-        message = emails.to_mime(email, sender_name=force_name, sender_address=settings.mail_from,
-                                 recipient=target.recipient, now=now)
-        return Outgoing(kind=ref.kind, recipient=target.recipient, message=message, links=email.links)
+        raw = emails.render(email, sender_name=force_name, sender_address=settings.mail_from,
+                            recipient=target.recipient, now=now)
+        return Outgoing(kind=ref.kind, recipient=target.recipient, subject=email.subject, raw=raw,
+                        links=email.links)
 
 
 class _Run:

@@ -23,7 +23,6 @@ from chalicelib.models import (
     CONTACT_PREFIX,
     ContactItem,
     DeliveryItem,
-    EmailMessageItem,
     case_pk,
     delivery_pk,
 )
@@ -169,9 +168,8 @@ class DeliveryStore:
         return Claimed(ref=_ref(item), attempts=int(item.attempts))
 
     def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime) -> None:
+        """One write: the record leaves the retry index and joins the message-id index."""
         with _dynamodb_errors():
-            EmailMessageItem(f"EMAILMSG#{message_id}", delivery_pk=ref.pk, case_pk=case_pk(ref.case_key),
-                             contact_id=ref.contact_id, kind=ref.kind, ttl=now + RECORD_LIFETIME).save()
             DeliveryItem(ref.pk).update(actions=[
                 DeliveryItem.status.set(SENT), DeliveryItem.sent_at.set(now),
                 DeliveryItem.message_id.set(message_id), DeliveryItem.updated_at.set(now),
@@ -202,11 +200,10 @@ class DeliveryStore:
 
     def message(self, message_id: str) -> SentMessage | None:
         with _dynamodb_errors():
-            try:
-                item = EmailMessageItem.get(f"EMAILMSG#{message_id}")
-            except EmailMessageItem.DoesNotExist:
-                return None
-        return SentMessage(delivery_pk=item.delivery_pk, case_key=item.case_pk.removeprefix("CASE#"),
+            item = next(iter(DeliveryItem.by_message_id.query(message_id, limit=1)), None)
+        if item is None:
+            return None
+        return SentMessage(delivery_pk=item.pk, case_key=item.case_pk.removeprefix("CASE#"),
                            contact_id=item.contact_id, kind=item.kind)
 
     def mark_contact_failing(self, case_key: str, contact_id: str, reason: str) -> bool:

@@ -9,10 +9,12 @@ lives with the offender, an email that says more could be dangerous.
 
 from __future__ import annotations
 
+import functools
 import html
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -150,23 +152,42 @@ def _html(subject: str, blocks: list[str | _Link]) -> str:
 
 def to_mime(email: Email, *, sender_name: str, sender_address: str, recipient: str,
             now: datetime) -> EmailMessage:
-    """A multipart/alternative message: the force's name as the sender's display
-    name (the header is encoded, so a name cannot inject a header)."""
+    """The email as a message object (tests and tools); `render` makes the bytes sent."""
+    return message_from_bytes(render(email, sender_name=sender_name, sender_address=sender_address,
+                                     recipient=recipient, now=now), policy=policy.default)
+
+
+def render(email: Email, *, sender_name: str, sender_address: str, recipient: str,
+           now: datetime) -> bytes:
+    """The raw message SES sends: a multipart/alternative message, the force's name
+    as the sender's display name. Only To, Date and Message-ID differ between the
+    alerts of one force, so the rest is built once and reused."""
+    domain = sender_address.partition("@")[2] or "track-my-crime.invalid"
+    common = _common_part(email, sender_name, sender_address)
+    own = (_SMTP.fold_binary("To", recipient) + _SMTP.fold_binary("Date", format_datetime(now))
+           + _SMTP.fold_binary("Message-ID", make_msgid(domain=domain)))
+    return own + common
+
+
+_SMTP = policy.SMTP
+
+
+@functools.lru_cache(maxsize=256)
+def _common_part(email: Email, sender_name: str, sender_address: str) -> bytes:
     local, _, domain = sender_address.partition("@")
+    # Encoded by the header machinery, and stripped of control characters, so a
+    # name can neither add a header nor break the From line.
     display_name = " ".join("".join(c if c.isprintable() else " " for c in sender_name).split())
-    message = EmailMessage()
+    message = EmailMessage(policy=_SMTP)
     message["From"] = Address(display_name=display_name, username=local, domain=domain)
-    message["To"] = recipient
     message["Subject"] = email.subject
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=domain or "track-my-crime.invalid")
     # RFC 3834: tells mail systems not to send out-of-office replies.
     message["Auto-Submitted"] = "auto-generated"
     # 7bit when it can be (every line is short and ASCII): the .eml stays readable
     # as it is and a link is never split by quoted-printable soft breaks.
     message.set_content(email.text, cte=_transfer_encoding(email.text))
     message.add_alternative(email.html, subtype="html", cte=_transfer_encoding(email.html))
-    return message
+    return message.as_bytes()
 
 
 def _transfer_encoding(body: str) -> str:

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
@@ -58,8 +59,13 @@ class Unavailable(SendError):
 class Outgoing:
     kind: str
     recipient: str
-    message: EmailMessage
+    subject: str
+    raw: bytes  # the whole message, as SES sends it
     links: tuple[str, ...]
+
+    @property
+    def message(self) -> EmailMessage:
+        return message_from_bytes(self.raw, policy=policy.default)
 
 
 class Mailer(Protocol):
@@ -104,7 +110,7 @@ class SesMailer:
         request: dict[str, Any] = {
             "Source": self._settings.mail_from,
             "Destinations": [outgoing.recipient],
-            "RawMessage": {"Data": outgoing.message.as_bytes()},
+            "RawMessage": {"Data": outgoing.raw},
         }
         if self._settings.ses_configuration_set:
             request["ConfigurationSetName"] = self._settings.ses_configuration_set
@@ -142,9 +148,9 @@ class OutboxMailer:
         self._dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = self._dir / f"{stamp}-{outgoing.kind}-{_safe(message_id)[:16]}.eml"
-        path.write_bytes(outgoing.message.as_bytes())
+        path.write_bytes(outgoing.raw)
         self._echo(f"email sent: {outgoing.kind} to {outgoing.recipient} "
-                   f"subject \"{outgoing.message['Subject']}\" links {' '.join(outgoing.links)} "
+                   f"subject \"{outgoing.subject}\" links {' '.join(outgoing.links)} "
                    f"({path.name})")
         return message_id
 

@@ -186,7 +186,6 @@ def bind(settings: Settings) -> None:
                         (SessionItem, settings.sessions_table),
                         (CounterItem, settings.sessions_table),
                         (DeliveryItem, settings.sessions_table),
-                        (EmailMessageItem, settings.sessions_table),
                         (AuditItem, settings.audit_table)):
         model.Meta.table_name = name
         model.Meta.region = settings.region
@@ -227,6 +226,17 @@ class RetryDueIndex(GlobalSecondaryIndex):
     next_attempt_at = NumberAttribute(range_key=True)  # epoch seconds
 
 
+class MessageIdIndex(GlobalSecondaryIndex):
+    """Sparse: a sent email's SES message id finds its contact when SES reports
+    a bounce or a complaint, with one query."""
+
+    class Meta:
+        index_name = "message-id"
+        projection = IncludeProjection(["kind", "case_pk", "contact_id"])
+
+    message_id = UnicodeAttribute(hash_key=True)
+
+
 class DeliveryItem(Model):
     """One email: `pk = delivery_pk(...)`.
 
@@ -254,25 +264,11 @@ class DeliveryItem(Model):
     retry_due = RetryDueIndex()
     sent_at = UTCDateTimeAttribute(null=True)
     message_id = UnicodeAttribute(null=True)
+    by_message_id = MessageIdIndex()
     reason = UnicodeAttribute(null=True)
     ttl = TTLAttribute(null=True)
 
 
-class EmailMessageItem(Model):
-    """`pk = EMAILMSG#<SES message id>`: finds the contact when SES reports a
-    bounce or complaint about a message, with one GetItem."""
-
-    class Meta(_Meta):
-        table_name = "tmc-dev-sessions"
-
-    pk = UnicodeAttribute(hash_key=True)
-    delivery_pk = UnicodeAttribute()
-    case_pk = UnicodeAttribute()
-    contact_id = UnicodeAttribute()
-    kind = UnicodeAttribute()
-    ttl = TTLAttribute(null=True)
-
-
 # The sessions table is created from DeliveryItem: the same key as SessionItem and
-# CounterItem, plus the retry index.
+# CounterItem, plus the two sparse indexes.
 TABLE_MODELS: tuple[type[Model], ...] = (CasesTableItem, DeliveryItem, AuditItem)

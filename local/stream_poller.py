@@ -56,7 +56,7 @@ class StreamPoller:
     """Reads every shard of the stream from its start, in order; a batch the
     handler fails is read again on the next poll, as Lambda would retry it."""
 
-    def __init__(self, endpoint_url: str, region: str, table: str,
+    def __init__(self, endpoint_url: str | None, region: str, table: str,
                  handler: Callable[[dict[str, Any], Any], Any]):
         import boto3
 

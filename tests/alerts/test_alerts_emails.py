@@ -15,8 +15,8 @@ LINK = f"{SITE}/register.html#invitation=abc.def"
 
 
 def _mime(email: emails.Email, force_name: str = "Lincolnshire Police"):
-    raw = emails.to_mime(email, sender_name=force_name, sender_address="no-reply@lincs.police.example",
-                         recipient="sam@example.com", now=NOW).as_bytes()
+    raw = emails.render(email, sender_name=force_name, sender_address="no-reply@lincs.police.example",
+                        recipient="sam@example.com", now=NOW)
     return message_from_bytes(raw, policy=policy.default)
 
 

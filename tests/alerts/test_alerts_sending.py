@@ -42,13 +42,26 @@ def test_the_pacer_never_starts_more_sends_a_second_than_the_rate():
         assert sum(1 for s in time.starts if start <= s < start + 1.0 - 1e-9) <= 14
 
 
+def test_a_send_that_started_late_does_not_lose_its_place():
+    time = _ManualTime()
+    pacer = Pacer(10, clock=time.clock, sleep=time.sleep)
+    for _ in range(10):
+        pacer.wait()
+    time.now = 2.5  # the workers were busy elsewhere
+
+    for _ in range(10):
+        assert pacer.wait()
+
+    assert time.now == 2.5
+
+
 def test_the_pacer_refuses_a_turn_that_would_come_after_the_deadline():
     time = _ManualTime()
     pacer = Pacer(10, clock=time.clock, sleep=time.sleep)
 
-    turns = [pacer.wait(not_after=0.45) for _ in range(10)]
+    turns = [pacer.wait(not_after=0.45) for _ in range(12)]
 
-    assert turns == [True] * 5 + [False] * 5
+    assert turns == [True] * 10 + [False] * 2
 
 
 @pytest.mark.parametrize(("error", "outcome"), [
