@@ -20,7 +20,7 @@ import mimetypes
 import sys
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 # Kept in step with the CloudFront response-headers policy in infra/.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -136,7 +136,7 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         self._send(200, file.read_bytes(), content_type, send_body, {"Cache-Control": "no-cache"})
 
     def _resolve(self, path: str) -> Path | None:
-        relative = path.lstrip("/") or "index.html"
+        relative = unquote(path).lstrip("/") or "index.html"
         if relative.endswith("/"):
             relative += "index.html"
         candidate = (self.site_dir / relative).resolve()

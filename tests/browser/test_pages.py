@@ -121,3 +121,18 @@ def test_without_javascript_the_page_says_what_to_do_instead(no_js_page, stack, 
 def test_the_case_page_sends_a_signed_out_person_to_sign_in(page, stack):
     page.goto(f"{stack.site_url}/case.html")
     expect(page).to_have_title(re.compile(r"^Sign in – "))
+
+
+def test_the_site_server_serves_nothing_outside_the_site(stack):
+    import http.client
+    from urllib.parse import urlsplit
+
+    host = urlsplit(stack.site_url).netloc
+    for path in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fREADME.md", "//etc/passwd"):
+        connection = http.client.HTTPConnection(host, timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        assert response.status == 404, path
+        assert b"root:" not in body
