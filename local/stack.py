@@ -127,8 +127,6 @@ class LocalStack:
         return self
 
     def _start(self) -> None:
-        from moto.server import ThreadedMotoServer
-
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.outbox_dir.mkdir(parents=True, exist_ok=True)
         self.env = self.app_environment()
@@ -136,9 +134,12 @@ class LocalStack:
         os.environ.update(self.env)
         self._stops.append(lambda: _restore_environment(saved))
 
-        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
-        moto.start()
-        self._stops.append(moto.stop)
+        # moto in a process of its own: its state is then this stack's alone, and a
+        # test's in-process `mock_aws` (which shares moto's module-level state) can
+        # neither see nor reset it.
+        self._start_process("moto", [str(Path(sys.executable).parent / "moto_server"),
+                                     "-H", "127.0.0.1", "-p", str(self.moto_port)],
+                            f"{self.moto_url}/moto-api/data.json", timeout=30)
         self._create_resources()
 
         from local.dev_issuer import DevIssuer, serve_jwks
@@ -164,14 +165,10 @@ class LocalStack:
         boto3.client("ses", region_name=self.env["AWS_REGION"]).verify_email_identity(
             EmailAddress=self.env["MAIL_FROM"])
 
-    def _start_api(self) -> None:
-        chalice = Path(sys.executable).parent / "chalice"
-        log = (self.log_dir / "api.log").open("ab")
-        process = subprocess.Popen(
-            [str(chalice), "local", "--no-autoreload", "--host", "127.0.0.1",
-             "--port", str(self.api_port), "--stage", "local"],
-            cwd=ROOT, env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+    def _start_process(self, name: str, command: list[str], ready_url: str, timeout: float) -> None:
+        log = (self.log_dir / f"{name}.log").open("ab")
+        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **self.env}, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
 
         def stop() -> None:
             with contextlib.suppress(ProcessLookupError):
@@ -183,7 +180,14 @@ class LocalStack:
             log.close()
 
         self._stops.append(stop)
-        _wait_for(f"{self.api_url}/health", timeout=60, process=process)
+        _wait_for(ready_url, timeout=timeout, process=process)
+        if process.poll() is not None:  # something else answered on its port
+            raise RuntimeError(f"{name} exited with {process.returncode}; see {self.log_dir / name}.log")
+
+    def _start_api(self) -> None:
+        self._start_process("api", [str(Path(sys.executable).parent / "chalice"), "local", "--no-autoreload",
+                                    "--host", "127.0.0.1", "--port", str(self.api_port), "--stage", "local"],
+                            f"{self.api_url}/health", timeout=60)
 
     def _start_site(self) -> None:
         try:
