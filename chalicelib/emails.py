@@ -187,6 +187,8 @@ def _common_part(email: Email, sender_name: str, sender_address: str) -> bytes:
     # as it is and a link is never split by quoted-printable soft breaks.
     message.set_content(email.text, cte=_transfer_encoding(email.text))
     message.add_alternative(email.html, subtype="html", cte=_transfer_encoding(email.html))
+    for part in message.iter_parts():
+        del part["MIME-Version"]  # belongs to the message only (add_alternative copies it)
     return message.as_bytes()
 
 
