@@ -252,12 +252,12 @@ class EmailSender:
             # every worker thread building its own at the same moment.
             first, *rest = jobs
             try:
-                run.count(first[0](first[1], run))
+                run.count(_guarded(first[0], first[1], run))
             except ServiceUnavailable as exc:
                 failures.append(exc)
             workers = max(1, min(len(rest), MAX_WORKERS, math.ceil(self._settings.ses_max_send_rate)))
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="email") as pool:
-                for future in [pool.submit(job, arg, run) for job, arg in rest]:
+                for future in [pool.submit(_guarded, job, arg, run) for job, arg in rest]:
                     try:
                         run.count(future.result())
                     except ServiceUnavailable as exc:
@@ -293,6 +293,10 @@ class EmailSender:
         claimed = self._deliveries.claim_due(due.pk, now, LEASE)
         if claimed is None:
             return "skipped"
+        if claimed.attempts > MAX_ROUNDS:
+            # Only an email whose every round ended in an unexpected error gets here.
+            self._give_up(claimed.ref, "unexpected errors", REASON_GAVE_UP)
+            return "failed"
         if due.status == SENDING:
             # Its claim ran out: the invocation that held it died, perhaps after
             # SES accepted the email. The one place a duplicate can come from.
@@ -371,6 +375,19 @@ class EmailSender:
                         links=email.links)
 
 
+def _guarded(job: Callable[[Any, _Run], str], arg: Any, run: _Run) -> str:
+    """One email's job. A DynamoDB failure propagates (it fails the batch); any
+    other error is that email's alone: it is logged (by type: an error's text may
+    hold an address), and its claim runs out into the scheduled retry."""
+    try:
+        return job(arg, run)
+    except ServiceUnavailable:
+        raise
+    except Exception as exc:
+        logger.error("email job failed", extra={"error": type(exc).__name__})
+        return "error"
+
+
 class _Run:
     """One invocation's sends: their deadline, their pace, what happened."""
 
@@ -389,7 +406,7 @@ def _add_metrics(counts: Counter[str]) -> None:
     for name, outcomes in (("EmailsSent", ("sent",)),
                            ("EmailsRetried", ("retry_scheduled", "deferred")),
                            ("EmailsThrottled", ("throttled",)),
-                           ("EmailsFailed", ("rejected", "failed")),
+                           ("EmailsFailed", ("rejected", "failed", "error")),
                            ("EmailsDuplicate", ("duplicate",)),
                            ("EmailsReclaimed", ("reclaimed",))):
         value = sum(counts[o] for o in outcomes)

@@ -3,6 +3,8 @@ stream record calls for, and what is never sent."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
@@ -194,3 +196,36 @@ def test_each_email_sent_is_audited_as_a_disclosure_with_ids_only():
     email_sender.handle_stream(records)
 
     assert audit.records == [("disclosure", "alert_email_sent", contact.id)]
+
+
+class _BrokenMailer(FakeMailer):
+    def send(self, outgoing):
+        if outgoing.recipient == "broken@example.com":
+            raise RuntimeError("a bug, say")
+        return super().send(outgoing)
+
+
+def test_an_unexpected_error_in_one_email_neither_fails_the_batch_nor_stops_the_others():
+    broken, fine = registered("c1", "broken@example.com"), registered("c2", "fine@example.com")
+    the_case = case(contacts=(broken, fine))
+    email_sender, mailer, deliveries, _ = sender(FakeCases(the_case), _BrokenMailer())
+
+    outcomes = email_sender.handle_stream([events.insert(stream_items.update(the_case))])
+
+    assert outcomes == {"sent": 1, "error": 1}
+    assert [o.recipient for o in mailer.sent] == ["fine@example.com"]
+    assert sorted(deliveries.statuses().values()) == ["sending", "sent"]  # its claim will run out
+
+
+def test_an_email_that_errs_every_round_is_given_up_after_the_bound():
+    the_case = case(contacts=(registered("c1", "broken@example.com"),))
+    clock = Clock()
+    email_sender, _, deliveries, _ = sender(FakeCases(the_case), _BrokenMailer(), clock=clock)
+
+    email_sender.handle_stream([events.insert(stream_items.update(the_case))])
+    for _ in range(MAX_ROUNDS + 1):
+        clock.now += timedelta(hours=1)
+        email_sender.retry_due()
+
+    assert list(deliveries.statuses().values()) == ["failed"]
+    assert list(deliveries.failing) == [(the_case.key, "c1")]
