@@ -3,16 +3,10 @@ local stack (moto server, chalice local, the site server), started once."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import select
 import shutil
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +21,7 @@ from tests.browser.support import (
     Victim,
     register_by_api,
 )
+from tests.stack_process import RunningStack, running_stack
 
 SITE_DIST = ROOT / "site" / "dist"
 SAFE_PAGE = "<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
@@ -43,46 +38,15 @@ def _build_site() -> None:
     subprocess.run(["node", "build.mjs"], cwd=ROOT / "site", check=True)
 
 
-class RunningStack:
-    """The local stack as the tests see it: its URLs, its outbox, officer tokens."""
-
-    def __init__(self, details: dict[str, str]):
-        self.api_url = details["api_url"]
-        self.site_url = details["site_url"]
-        self.outbox_dir = Path(details["outbox_dir"])
-        self._issuer_dir = Path(details["issuer_dir"])
-
-    def officer_token(self, force: str = "lincs", role: str = "officer") -> str:
-        from local.dev_issuer import DevIssuer
-
-        return DevIssuer.load(self._issuer_dir).mint(force=force, role=role)
-
-
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """One local stack (moto server, chalice local, email sender, site server)
-    for the whole browser suite, in a process of its own: see stack_process.py."""
+    for the whole browser suite, in a process of its own (tests/stack_process.py)."""
     _build_site()
-    base_dir = tmp_path_factory.mktemp("browser-stack")
-    log = (base_dir / "stack.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.browser.stack_process", str(base_dir)],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, start_new_session=True)
     try:
-        ready, _, _ = select.select([process.stdout], [], [], 120)
-        line = process.stdout.readline() if ready else b""
-        if not line:
-            pytest.fail(f"the local stack did not start; see {base_dir / 'stack.log'}")
-        yield RunningStack(json.loads(line))
+        with running_stack(tmp_path_factory.mktemp("browser-stack")) as running:
+            yield running
     finally:
-        with contextlib.suppress(BrokenPipeError):
-            process.stdin.close()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
         AXE_LOG.write()
 
 

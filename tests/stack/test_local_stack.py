@@ -14,9 +14,9 @@ pytestmark = pytest.mark.stack
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    from local.stack import LocalStack
+    from tests.stack_process import running_stack
 
-    with LocalStack(tmp_path_factory.mktemp("local"), seed=True) as running:
+    with running_stack(tmp_path_factory.mktemp("local"), seed=True) as running:
         yield running
 
 
