@@ -1,10 +1,9 @@
 """`make run`'s email journey on the real local stack: moto server, chalice
-local, and the stream poller in this process (issue 3's acceptance)."""
+local, and the stream poller (issue 3's acceptance)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 import urllib.request
@@ -21,19 +20,12 @@ LINK = r"https?://[^\s\"<>]+"
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory):
-    """Module scope: the stack points this process's environment at its moto
-    server, so the environment is put back before other modules run."""
-    from chalicelib import services
-    from local.stack import LocalStack
+    """The stack in a process of its own (tests/stack_process.py), as `make run`
+    runs it: moto server, chalice local and the stream poller."""
+    from tests.stack_process import running_stack
 
-    saved = dict(os.environ)
-    try:
-        with LocalStack(base_dir=tmp_path_factory.mktemp("email-stack"), poll_interval=0.2) as running:
-            yield running
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        services.reset()
+    with running_stack(tmp_path_factory.mktemp("email-stack")) as running:
+        yield running
 
 
 def _call(stack: Any, method: str, path: str, payload: Any, token: str | None = None) -> tuple[int, Any]:
