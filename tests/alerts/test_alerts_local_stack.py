@@ -20,8 +20,8 @@ LINK = r"https?://[^\s\"<>]+"
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory):
-    """The stack in a process of its own (tests/stack_process.py), as `make run`
-    runs it: moto server, chalice local and the stream poller."""
+    """The stack in a process of its own (tests/stack_process.py): an in-process
+    moto mock elsewhere in the run would otherwise catch the poller's calls."""
     from tests.stack_process import running_stack
 
     with running_stack(tmp_path_factory.mktemp("email-stack")) as running:
