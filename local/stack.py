@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_FORCE = "lincs"
 DEMO_CONTACT = {"role": "victim", "forename": "Sam", "surname": "Taylor",
                 "dateOfBirth": "1980-03-31", "email": "sam.taylor@example.com"}
-FORCES = "lincs=Lincolnshire Police,avon=Avon and Somerset Police"
+# Fictional forces: the demo site (site/config/default.json) is "Demo Constabulary",
+# and the emails' sender name must match what the victim sees on the site.
+FORCES = "lincs=Demo Constabulary,avon=Second Demo Constabulary"
 
 
 def free_port() -> int:
@@ -110,7 +112,7 @@ class LocalStack:
             "OIDC_JWKS_URL": f"{self.issuer_url}/.well-known/jwks.json",
             "ALLOW_DEV_ISSUER": "true",
             "TOKEN_SECRET": secrets.token_urlsafe(32),
-            "MAIL_FROM": "no-reply@lincs.police.example",
+            "MAIL_FROM": "no-reply@demo-constabulary.police.example",
             "OUTBOX_DIR": str(self.outbox_dir),
             "POWERTOOLS_METRICS_NAMESPACE": "TrackMyCrime",
             "POWERTOOLS_LOG_LEVEL": "INFO",
