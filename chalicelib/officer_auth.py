@@ -12,14 +12,17 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from typing import Any
-
-import jwt
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import Settings
 from chalicelib.domain import ROLE_PERMISSIONS, Officer
 from chalicelib.errors import OfficerUnauthorized
 from chalicelib.observability import logger
+
+# PyJWT pulls in cryptography: the largest import of the package (docs/performance.md).
+# Only the officers' routes check tokens, so it is imported there, not on a victim's cold start.
+if TYPE_CHECKING:
+    import jwt
 
 JwksFetcher = Callable[[], dict[str, Any]]
 FORCE_CLAIM = "force"
@@ -47,6 +50,8 @@ class JwksCache:
     def key(self, kid: str | None) -> jwt.PyJWK | None:
         with self._lock:
             if kid not in self._keys and time.monotonic() - self._fetched_at >= self._min_refresh:
+                import jwt
+
                 self._fetched_at = time.monotonic()
                 jwks = jwt.PyJWKSet.from_dict(self._fetch())
                 self._keys = {k.key_id: k for k in jwks.keys if k.key_id}
@@ -59,6 +64,8 @@ class OfficerTokenVerifier:
         self._jwks = jwks
 
     def verify(self, authorization: str | None) -> Officer:
+        import jwt
+
         token = _bearer(authorization)
         try:
             header = jwt.get_unverified_header(token)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from passlib.context import CryptContext
+if TYPE_CHECKING:
+    from passlib.context import CryptContext
 
 MIN_LENGTH = 8
 RECOMMENDED_LENGTH = 15
@@ -20,6 +22,10 @@ ARGON2_PARAMETERS = {"memory_cost": 19456, "time_cost": 2, "parallelism": 1}
 
 @functools.lru_cache(maxsize=1)
 def _context() -> CryptContext:
+    # Imported on first use: passlib takes tens of milliseconds to import on a cold
+    # start (docs/performance.md), and only requests that hash or verify need it.
+    from passlib.context import CryptContext
+
     return CryptContext(
         schemes=["argon2"],
         argon2__type="ID",

@@ -4,6 +4,8 @@ cached (so tests can start moto, or swap settings, before anything connects)."""
 from __future__ import annotations
 
 import functools
+import threading
+from typing import Any
 
 from chalicelib import models
 from chalicelib.audit import Audit
@@ -22,7 +24,33 @@ from chalicelib.victims import VictimService
 def settings() -> Settings:
     config = get_settings()
     models.bind(config)
+    _share_botocore_sessions()
     return config
+
+
+def _share_botocore_sessions() -> None:
+    """pynamodb gives each model class a botocore session of its own (per thread,
+    as botocore sessions are not thread-safe), and a new session costs tens of
+    milliseconds: it registers its handlers, parses botocore's DynamoDB and
+    endpoint models again and builds its client class. A victim's first sign-in
+    and case read made four (docs/performance.md). Each thread now makes one,
+    which every model's connection shares."""
+    import botocore.session
+    from pynamodb.connection import base
+
+    if getattr(base.get_session, "shares_sessions", False):
+        return
+    new_session = base.get_session
+    per_thread = threading.local()
+
+    def get_session(*args: Any, **kwargs: Any) -> botocore.session.Session:
+        session = getattr(per_thread, "session", None)
+        if session is None:
+            session = per_thread.session = new_session(*args, **kwargs)
+        return session
+
+    get_session.shares_sessions = True  # type: ignore[attr-defined]
+    base.get_session = get_session
 
 
 @functools.lru_cache(maxsize=1)

@@ -3,11 +3,10 @@ hook. The counts are the budget: a change that adds a round trip fails here."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 import botocore.session
 import pytest
 
+from bench.support import CallCounter  # shared with bench/bench_round_trips.py
 from tests.support import JSON, STRONG_PASSWORD, Journey, body, crime_number, invitation_token, post_json
 
 # Endpoint -> expected DynamoDB operations (see the closing note of issue 2).
@@ -24,18 +23,6 @@ BUDGET = {
     "sign_out": {"UpdateItem": 2, "DeleteItem": 1},  # touch; revoke all; delete this one
     "reset_request": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 2, "PutItem": 1},
 }
-
-
-class CallCounter:
-    def __init__(self):
-        self.calls: Counter[str] = Counter()
-
-    def __call__(self, model, **kwargs):
-        self.calls[model.name] += 1
-
-    def take(self) -> dict[str, int]:
-        taken, self.calls = dict(self.calls), Counter()
-        return taken
 
 
 @pytest.fixture

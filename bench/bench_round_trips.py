@@ -1,0 +1,221 @@
+"""DynamoDB round trips per operation, counted with a botocore event hook (the
+same counter as tests/functional/test_dynamodb_calls.py), beside the minimum
+each operation needs, with the reason for any excess.
+
+In-process moto and `chalice.test.Client`: register, sign-in, case read, post
+update, a batch upload of 100 update rows, and one alert (the `send_emails`
+stream handler invoked with one stream record: one update, one registered
+contact). Also measures the stored size of each kind of item, for the capacity
+estimate.
+
+Run: `make bench`, or `.venv/bin/python bench/bench_round_trips.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.support import (
+    CallCounter,
+    ItemCounter,
+    drop_connections,
+    fake_aws_environment,
+    hooked_botocore_sessions,
+    ms,
+    table,
+    verdict,
+    write_section,
+)
+
+UPLOAD_ROWS = 100
+
+# Operation -> (the minimum this design needs, and why; the reason for any excess).
+MINIMUM: dict[str, tuple[int, str, str]] = {
+    "register": (4, "read the invitation; read the case and contact (DOB, surname); one transaction "
+                    "(invitation used + password set); one audit record", ""),
+    "sign-in": (4, "read the throttling counters; reserve the guess with an atomic ADD before the "
+                   "password is checked (without it a burst of concurrent guesses would all pass the "
+                   "read); read the case's contacts; write the session",
+                "a successful sign-in gives its reservation back (one more UpdateItem). It could share "
+                "one TransactWriteItems with the session's put, at twice the write units of both"),
+    "case read": (3, "touch the session (one conditional write that also reads it); read the case "
+                     "partition; one audit record (a consultation)", ""),
+    "post update": (2, "one transaction (update + case status + idempotency key); one audit record", ""),
+    f"upload of {UPLOAD_ROWS} update rows": (
+        UPLOAD_ROWS, "one transaction per row (each row is idempotent and atomic on its own); the audit "
+                     "record could ride in the same transaction",
+        "each row's audit record is a separate conditional PutItem (append-only). Putting it inside the "
+        "row's TransactWriteItems (it already spans one table; a second table is allowed) would halve "
+        "the calls, at twice the write units of a transactional write for the audit item"),
+    "one alert": (4, "read the case's registered contacts; claim the email (conditional put: exactly "
+                     "once); record it sent (message id, for bounces); one audit record (a disclosure)", ""),
+}
+
+
+def _stream_record(item: Any) -> dict[str, Any]:
+    """A Lambda-shaped INSERT record for one item (the alerts tests' factory)."""
+    from tests.alerts.events import insert
+
+    return insert(item)
+
+
+def _item_size(attributes: dict[str, Any]) -> int:
+    """DynamoDB's item size: names plus values in UTF-8 (numbers roughly by digits)."""
+    size = 0
+    for name, value in attributes.items():
+        size += len(name.encode())
+        (kind, raw), = value.items()
+        size += len(str(raw).encode()) if kind != "BOOL" else 1
+    return size
+
+
+def measure() -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dict[str, int], dict[str, float]]:
+    fake_aws_environment(ALLOW_DEV_ISSUER="true")
+    from tests.support import STRONG_PASSWORD, Journey, crime_number, invitation_token, post_json, start_issuer
+
+    issuer = start_issuer()
+    import os
+
+    os.environ["OIDC_ISSUER"] = issuer.url
+    os.environ["OIDC_JWKS_URL"] = f"{issuer.url}/.well-known/jwks.json"
+
+    import boto3
+    from chalice.test import Client
+    from moto import mock_aws
+
+    calls, items = CallCounter(), ItemCounter()
+    measured: dict[str, dict[str, int]] = {}
+    read: dict[str, dict[str, int]] = {}
+
+    durations: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def start() -> None:
+        calls.take(), items.take()
+        clock[0] = time.perf_counter()
+
+    def take(name: str) -> None:
+        durations[name] = time.perf_counter() - clock[0]
+        measured[name], read[name] = calls.take(), items.take()
+        clock[0] = time.perf_counter()
+
+    try:
+        with mock_aws(), hooked_botocore_sessions(("before-call.dynamodb", calls),
+                                                  ("after-call.dynamodb", items)):
+            from app import app
+            from chalicelib import models, services
+            from chalicelib.models import CasesTableItem, UpdateItem
+
+            drop_connections()
+            settings = services.settings()
+            models.create_tables(settings)
+            boto3.client("ses").verify_email_identity(EmailAddress=settings.mail_from)
+            with Client(app) as client:
+                journey = Journey(client, issuer, settings)
+                number, contact, created = journey.create_case(number=crime_number())
+                token = invitation_token(settings, number, created["contacts"][0]["id"])
+                start()
+                response = post_json(client, "/victim/register", {
+                    "invitation": token, "dateOfBirth": contact["dateOfBirth"], "password": STRONG_PASSWORD})
+                assert response.status_code == 201, response.body
+                take("register")
+                response = journey.sign_in(number, contact)
+                assert response.status_code == 200, response.body
+                cookie = response.headers["Set-Cookie"].split(";")[0]
+                take("sign-in")
+                assert client.http.get("/victim/case", headers={"Cookie": cookie}).status_code == 200
+                take("case read")
+                assert journey.post_update(number, clientReference="bench-1").status_code == 201
+                take("post update")
+
+                numbers = [journey.create_case(number=crime_number())[0] for _ in range(10)]
+                rows = [{"kind": "update", "crimeNumber": numbers[i % len(numbers)], "type": "progress_update",
+                         "text": "We have spoken to a witness.", "clientReference": f"bench-upload-{i}"}
+                        for i in range(UPLOAD_ROWS)]
+                start()
+                response = post_json(client, "/officer/uploads", {"items": rows},
+                                     issuer.headers(role="integration"))
+                assert response.status_code == 200, response.body
+                take(f"upload of {UPLOAD_ROWS} update rows")
+
+                from chalicelib.domain import case_key
+                from chalicelib.models import case_pk
+
+                update = next(i for i in CasesTableItem.query(case_pk(case_key("lincs", number)))
+                              if isinstance(i, UpdateItem))
+                start()
+                client.lambda_.invoke("send_emails", {"Records": [_stream_record(update)]})
+                take("one alert")
+
+                sizes = _sizes(number)
+    finally:
+        issuer.server.shutdown()
+    return measured, read, sizes, durations
+
+
+def _sizes(number: str) -> dict[str, int]:
+    """Stored bytes of each kind of item, read back from the tables."""
+    import boto3
+
+    from chalicelib import services
+
+    settings = services.settings()
+    client = boto3.client("dynamodb")
+    sizes: dict[str, int] = {}
+    for table_name in (settings.cases_table, settings.sessions_table, settings.audit_table):
+        for page in client.get_paginator("scan").paginate(TableName=table_name):
+            for item in page["Items"]:
+                kind = item.get("kind", {}).get("S") or item["pk"]["S"].split("#", 1)[0].lower()
+                if table_name == settings.audit_table:
+                    kind = "audit"
+                sizes[kind] = max(sizes.get(kind, 0), _item_size(item))
+    return sizes
+
+
+def main() -> None:
+    measured, read, sizes, durations = measure()
+    rows, figures = [], {"calls": {}, "items_read": read, "item_bytes": sizes, "durations_s": durations}
+    all_met = True
+    print("DynamoDB round trips per operation (botocore before-call hook):")
+    for name, calls in measured.items():
+        total = sum(calls.values())
+        minimum, why, excess = MINIMUM[name]
+        ok = total <= minimum
+        all_met &= ok
+        figures["calls"][name] = {"total": total, "minimum": minimum, "by_operation": calls}
+        detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
+        print(f"  {name:28} {total:4}  minimum {minimum:4}  {verdict(ok):6}  ({detail}; one run {ms(durations[name])})")
+        if not ok:
+            print(f"      excess: {excess}")
+        note = why + (f". **Excess:** {excess}" if excess and not ok else "")
+        rows.append([name, total, minimum, verdict(ok), detail, ms(durations[name]), note])
+    print("  largest stored item of each kind (bytes): " + json.dumps(sizes, sort_keys=True))
+    markdown = "\n\n".join([
+        "## DynamoDB round trips per operation",
+        "Counted with a botocore `before-call` hook on every session pynamodb makes "
+        "(`bench/bench_round_trips.py`; the same counter guards the budget in "
+        "`tests/functional/test_dynamodb_calls.py`). In-process moto, `chalice.test.Client`; the alert is "
+        "the `send_emails` handler invoked with one stream record (one update, one registered contact). "
+        f"Target: each at its minimum ({'all met' if all_met else 'not all met'}).",
+        table(["operation", "calls", "minimum", "target", "by operation", "time (one run)",
+               "what the minimum is; why any excess"],
+              rows),
+        "Times are one run each against in-process moto, for the capacity estimate's Lambda durations "
+        "only: moto deep-copies every table a transaction touches, so its transactional writes (register, "
+        "post update, each upload row) slow down as the tables grow, which DynamoDB's do not.",
+        "Largest stored item of each kind (bytes, names + values, as DynamoDB counts them): "
+        + ", ".join(f"{k} {v}" for k, v in sorted(sizes.items())) + ".",
+    ])
+    write_section("bench_round_trips", markdown, figures)
+    if not all_met:
+        raise SystemExit("round-trip benchmark: an operation above its minimum (see above)")
+
+
+if __name__ == "__main__":
+    main()
