@@ -3,7 +3,7 @@ few lines; the work is in chalicelib/."""
 
 from chalice import AuthResponse, Chalice, Response
 
-from chalicelib import http, presenters, services
+from chalicelib import http, presenters, retention, services
 from chalicelib.domain import utcnow
 from chalicelib.errors import OfficerUnauthorized
 from chalicelib.officer_auth import officer_from_context, officer_to_context
@@ -15,10 +15,13 @@ app = Chalice(app_name="track-my-crime", configure_logs=False)
 
 @app.middleware("http")
 def every_response(event, get_response):
-    if event.path.startswith("/officer/") and not (event.context.get("authorizer") or {}).get("officerId"):
+    # A preflight carries no token; it reaches only the `preflight` view below.
+    if event.path.startswith("/officer/") and event.method != "OPTIONS" \
+            and not (event.context.get("authorizer") or {}).get("officerId"):
         response = http.error_response(OfficerUnauthorized())
     else:
         response = http.normalise_framework_error(get_response(event))
+    response = http.with_cors(response, event.path, event.headers.get("origin"), services.settings().site_origin)
     return http.with_security_headers(response)
 
 
@@ -41,6 +44,27 @@ def _officer():
 @app.route("/health", methods=["GET"])
 def health():
     return {"status": "ok"}
+
+
+# CORS preflights: answered by the app (not an API Gateway mock) so that they
+# carry the security headers too; CORS only for the configured site origin.
+@app.route("/health", methods=["OPTIONS"])
+@app.route("/victim/register", methods=["OPTIONS"])
+@app.route("/victim/sign-in", methods=["OPTIONS"])
+@app.route("/victim/case", methods=["OPTIONS"])
+@app.route("/victim/sign-out", methods=["OPTIONS"])
+@app.route("/victim/password", methods=["OPTIONS"])
+@app.route("/victim/password-reset", methods=["OPTIONS"])
+@app.route("/victim/password-reset/complete", methods=["OPTIONS"])
+@app.route("/officer/cases", methods=["OPTIONS"])
+@app.route("/officer/cases/{crime_number}", methods=["OPTIONS"])
+@app.route("/officer/cases/{crime_number}/updates", methods=["OPTIONS"])
+@app.route("/officer/uploads", methods=["OPTIONS"])
+def preflight(**_):
+    request = app.current_request
+    path = request.context.get("resourcePath", request.path)
+    methods = [m for m in app.routes.get(path, {}) if m != "OPTIONS"]
+    return http.preflight_response(path, request.headers.get("origin"), services.settings().site_origin, methods)
 
 
 # -- victims and witnesses -------------------------------------------------------------
@@ -74,8 +98,17 @@ def victim_case():
 @app.route("/victim/sign-out", methods=["POST"])
 @http.handled
 def sign_out():
-    http.json_body(app.current_request, allow_empty=True)
+    http.empty_json_body(app.current_request)
     services.victims().sign_out(http.session_token(app.current_request))
+    return Response(body="", status_code=204, headers={"Set-Cookie": http.expired_session_cookie()})
+
+
+@app.route("/victim/password", methods=["POST"])
+@http.handled
+def change_password():
+    request = app.current_request
+    services.victims().change_password(http.session_token(request), http.json_body(request),
+                                       http.source_ip(request))
     return Response(body="", status_code=204, headers={"Set-Cookie": http.expired_session_cookie()})
 
 
@@ -141,7 +174,10 @@ _EMAIL_EVENTS = services.email_event_sources()
 @app.on_dynamodb_record(stream_arn=_EMAIL_EVENTS.cases_stream_arn, batch_size=100,
                         starting_position="TRIM_HORIZON")
 def send_emails(event):
-    services.email_sender().handle_stream(event.to_dict()["Records"], event.context)
+    records = event.to_dict()["Records"]
+    services.email_sender().handle_stream(records, event.context)
+    # The same stream says when TTL removed a closed case: erase the rest, audited.
+    retention.erase_from_stream(records)
 
 
 @app.schedule("rate(1 minute)")

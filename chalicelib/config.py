@@ -38,6 +38,8 @@ class Settings:
     cases_stream_arn: str
     allow_dev_issuer: bool
     retention_days_after_closure: int = 365
+    # Forces that keep closed cases for a period other than the default.
+    retention_days_by_force: dict[str, int] = field(default_factory=dict)
     invitation_ttl_days: int = 14
     reset_ttl_minutes: int = 60
     session_idle_minutes: int = 15
@@ -50,6 +52,9 @@ class Settings:
     ses_configuration_set: str | None = None
     outbox_dir: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+    def retention_days_for(self, force: str) -> int:
+        return self.retention_days_by_force.get(force, self.retention_days_after_closure)
 
     @property
     def is_production(self) -> bool:
@@ -120,6 +125,8 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         cases_stream_arn=env.get("CASES_STREAM_ARN", ""),
         allow_dev_issuer=env.get("ALLOW_DEV_ISSUER", "false").lower() == "true",
         retention_days_after_closure=int(env.get("RETENTION_DAYS_AFTER_CLOSURE", "365")),
+        retention_days_by_force={code: int(days) for code, days in
+                                 _parse_forces(env.get("RETENTION_DAYS_BY_FORCE", "")).items()},
         ses_max_send_rate=float(env.get("SES_MAX_SEND_RATE", "14")),
         ses_configuration_set=env.get("SES_CONFIGURATION_SET") or None,
         outbox_dir=env.get("OUTBOX_DIR") or None,
@@ -131,6 +138,9 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
 def _check(settings: Settings) -> None:
     if "none" in {a.lower() for a in settings.oidc_algorithms}:
         raise ConfigError("OIDC_ALGORITHMS may not include 'none'")
+    retention = [settings.retention_days_after_closure, *settings.retention_days_by_force.values()]
+    if any(days < 0 for days in retention) or not set(settings.retention_days_by_force) <= set(settings.forces):
+        raise ConfigError("RETENTION_DAYS_BY_FORCE must give whole days for forces in FORCES")
     if settings.ses_max_send_rate <= 0:
         raise ConfigError("SES_MAX_SEND_RATE must be a positive number of emails a second")
     if len(settings.token_secret) < 32:

@@ -107,6 +107,36 @@ def with_security_headers(response: Response) -> Response:
     return response
 
 
+# CORS (V3.4.2): only the configured site origin, only the victim's routes (the
+# officer API is called by records systems and scripts, never by a browser),
+# credentials allowed because the session is a cookie. Any other origin gets
+# no Access-Control-* header at all, so the browser withholds the answer.
+CORS_PATHS = ("/victim/", "/health")
+PREFLIGHT_MAX_AGE = 600
+
+
+def _cors_allowed(path: str, origin: str | None, site_origin: str) -> bool:
+    return bool(origin) and origin == site_origin and path.startswith(CORS_PATHS)
+
+
+def with_cors(response: Response, path: str, origin: str | None, site_origin: str) -> Response:
+    response.headers["Vary"] = "Origin"
+    if _cors_allowed(path, origin, site_origin):
+        response.headers["Access-Control-Allow-Origin"] = str(origin)
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+    return response
+
+
+def preflight_response(path: str, origin: str | None, site_origin: str, methods: list[str]) -> Response:
+    """The answer to a CORS preflight: what the site may send, or nothing."""
+    headers = {}
+    if _cors_allowed(path, origin, site_origin):
+        headers = {"Access-Control-Allow-Methods": ", ".join(sorted(methods)),
+                   "Access-Control-Allow-Headers": "Content-Type",
+                   "Access-Control-Max-Age": str(PREFLIGHT_MAX_AGE)}
+    return Response(body="", status_code=204, headers=headers)
+
+
 def normalise_framework_error(response: Response) -> Response:
     """Chalice answers some errors itself (415, 405, 500) as {Code, Message};
     give them the contract's shape."""
@@ -145,6 +175,13 @@ def json_body(request: Any, limit: int = MAX_JSON_BYTES, *, allow_empty: bool = 
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput(fields={"body": "Is not valid JSON"}) from exc
+
+
+def empty_json_body(request: Any) -> None:
+    """A state-changing request with nothing to say (sign-out): still JSON, so a
+    cross-site form cannot send it, and `{}` or nothing at all."""
+    if json_body(request, allow_empty=True) != {}:
+        raise InvalidInput(fields={"body": "Send an empty JSON object, {}"})
 
 
 def upload_body(request: Any) -> tuple[str, Any]:

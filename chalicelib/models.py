@@ -159,6 +159,7 @@ class CounterItem(Model):
 
     pk = UnicodeAttribute(hash_key=True)
     count = NumberAttribute(default=0)
+    last_at = UTCDateTimeAttribute(null=True)  # the last reserved attempt (paces guesses)
     ttl = TTLAttribute(null=True)
 
 

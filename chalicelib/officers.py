@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib import tokens
+from chalicelib import retention, tokens
 from chalicelib.audit import Audit
 from chalicelib.config import Settings
 from chalicelib.domain import (
@@ -146,7 +146,7 @@ class OfficerService:
         now = self._clock()
         new_status = STATUS_AFTER_UPDATE.get(data["type"])
         closing = new_status in CLOSED_STATUSES
-        expires = now + timedelta(days=self._settings.retention_days_after_closure) if closing else None
+        expires = retention.expires_at(self._settings, officer.force, now) if closing else None
         update = Update(id=tokens.new_id(), type=data["type"], text=data["text"],
                         officer_name=officer.name, posted_at=now,
                         client_reference=data.get("clientReference"))

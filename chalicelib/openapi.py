@@ -9,7 +9,13 @@ from typing import Any
 from chalicelib.domain import CASE_STATUSES, UPDATE_TYPES
 from chalicelib.officers import CASE_SCHEMA, UPDATE_SCHEMA, UPLOAD_CASE_SCHEMA, UPLOAD_UPDATE_SCHEMA
 from chalicelib.validation import json_schema
-from chalicelib.victims import IDENTITY_SCHEMA, REGISTER_SCHEMA, RESET_COMPLETE_SCHEMA, SIGN_IN_SCHEMA
+from chalicelib.victims import (
+    CHANGE_PASSWORD_SCHEMA,
+    IDENTITY_SCHEMA,
+    REGISTER_SCHEMA,
+    RESET_COMPLETE_SCHEMA,
+    SIGN_IN_SCHEMA,
+)
 
 _STRING = {"type": "string"}
 _TIME = {"type": "string", "format": "date-time"}
@@ -81,7 +87,12 @@ def _operation(summary: str, responses: dict[str, Any], body: dict[str, Any] | N
         operation["requestBody"] = {"required": True, **body}
     if officer:
         operation["security"] = [{"officerToken": []}]
-        operation["responses"]["401"] = _error("Missing or invalid officer token")
+        # With no Authorization header at all, API Gateway (and `chalice local`)
+        # answers 401 itself, before the authorizer: {"message": "Unauthorized"}.
+        operation["responses"]["401"] = {
+            "description": "Missing or invalid officer token",
+            **_json({"anyOf": [{"$ref": "#/components/schemas/Error"},
+                               _object({"message": _STRING})]})}
         operation["responses"]["403"] = _error("The token's role does not allow this")
     return operation
 
@@ -116,7 +127,15 @@ def document() -> dict[str, Any]:
             "summary": "End every session of the signed-in contact", "tags": list(victim),
             "requestBody": {"required": False, **_json({"type": "object", "maxProperties": 0})},
             "responses": {"204": {"description": "Signed out"},
+                          "400": _error("The body is not empty JSON"),
+                          "413": _error("Body too large"),
                           "415": _error("Body is not application/json")}}},
+        "/victim/password": {"post": {
+            **_operation("Change the password, giving the current one; ends every session, this one too",
+                         {"204": {"description": "Password changed; sign in again", "headers": {"Set-Cookie": _COOKIE}},
+                          "401": _error("Not signed in, or the session has ended")},
+                         _json(json_schema(CHANGE_PASSWORD_SCHEMA)), tags=victim),
+            "security": [{"victimSession": []}]}},
         "/victim/password-reset": {"post": _operation(
             "Ask for a password reset link (always the same answer)",
             {"202": {"description": "Accepted", **_json(_object({"message": _STRING}))}},
@@ -150,8 +169,11 @@ def document() -> dict[str, Any]:
             {"content": {
                 "application/json": {"schema": {
                     "type": "object", "additionalProperties": False, "required": ["items"],
-                    "properties": {"items": {"type": "array", "maxItems": 500, "items": {"oneOf": [
-                        json_schema(UPLOAD_CASE_SCHEMA), json_schema(UPLOAD_UPDATE_SCHEMA)]}}}}},
+                    # Each row is validated on its own: a bad row is rejected in the
+                    # results (200), it does not fail the request. So the request
+                    # schema takes any value per row; the rows' schemas are below.
+                    "properties": {"items": {"type": "array", "maxItems": 500, "items": {
+                        "description": "A row: see UploadCaseRow and UploadUpdateRow"}}}}},
                 "text/csv": {"schema": {"type": "string", "description": CSV_COLUMNS_DOC}}}},
             officer=True, tags=officer)},
     }
@@ -163,7 +185,9 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "/api"}],
         "paths": paths,
         "components": {
-            "schemas": {"Error": ERROR, "Update": UPDATE, "VictimCase": VICTIM_CASE},
+            "schemas": {"Error": ERROR, "Update": UPDATE, "VictimCase": VICTIM_CASE,
+                        "UploadCaseRow": json_schema(UPLOAD_CASE_SCHEMA),
+                        "UploadUpdateRow": json_schema(UPLOAD_UPDATE_SCHEMA)},
             "securitySchemes": {
                 "officerToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                                  "description": "An OIDC access token with `force` and `roles` claims"},

@@ -47,6 +47,7 @@ from chalicelib.models import (
     invitation_pk,
     reset_pk,
 )
+from chalicelib.throttle import Counter
 
 
 class ConditionFailed(DomainError):
@@ -289,8 +290,12 @@ class CaseStore:
         with _dynamodb_errors():
             try:
                 with TransactWrite(connection=self._connection) as tx:
+                    # An expired case is gone, even before TTL deletes it: no
+                    # update, and no reopening that would serve it again.
                     tx.update(CaseItem(pk, CASE_SK), actions=case_actions,
-                              condition=CaseItem.pk.exists())
+                              condition=CaseItem.pk.exists() & (
+                                  CaseItem.expires_at.does_not_exist()
+                                  | (CaseItem.expires_at > update.posted_at)))
                     tx.save(UpdateItem(
                         pk, update_sk,
                         update_id=update.id,
@@ -387,10 +392,27 @@ class CaseStore:
                     raise ConditionFailed("The reset link has been used.") from exc
                 raise
 
+    def erase_case(self, case_key: str) -> int:
+        """Deletes every item left in a case's partition (retention); returns how many."""
+        with _dynamodb_errors():
+            keys = [(item.pk, item.sk) for item in
+                    CasesTableItem.query(case_pk(case_key), attributes_to_get=["pk", "sk"])]
+            with CasesTableItem.batch_write() as batch:
+                for pk, sk in keys:
+                    batch.delete(CasesTableItem(pk, sk))
+        return len(keys)
+
     def set_password_hash(self, case_key: str, contact_id: str, password_hash: str) -> None:
         with _dynamodb_errors():
             ContactItem(case_pk(case_key), _contact_sk(contact_id)).update(
                 actions=[ContactItem.password_hash.set(password_hash)])
+
+    def change_password(self, case_key: str, contact_id: str, password_hash: str, now: datetime) -> None:
+        """Sets a registered contact's password and ends every session made before `now`, together."""
+        with _dynamodb_errors():
+            ContactItem(case_pk(case_key), _contact_sk(contact_id)).update(
+                actions=[ContactItem.password_hash.set(password_hash), ContactItem.sessions_revoked_at.set(now)],
+                condition=ContactItem.status == "registered")
 
     def revoke_sessions(self, case_key: str, contact_id: str, now: datetime) -> None:
         """Every session of the contact made before `now` stops working."""
@@ -456,6 +478,28 @@ class SessionStore:
         with _dynamodb_errors():
             item.update(actions=[CounterItem.count.add(1),
                                  CounterItem.ttl.set(expires_at)])
+        return int(item.count)
+
+    def counters(self, keys: list[str]) -> dict[str, Counter]:
+        """Several throttling counters (count and last attempt), in one batch read."""
+        with _dynamodb_errors():
+            found = {item.pk: Counter(int(item.count or 0), item.last_at)
+                     for item in CounterItem.batch_get(keys)}
+        return {k: found.get(k, Counter(0, None)) for k in keys}
+
+    def reserve(self, key: str, now: datetime, expires_at: datetime) -> int:
+        """Atomically counts one attempt and notes its time; returns the new count."""
+        item = CounterItem(key)
+        with _dynamodb_errors():
+            item.update(actions=[CounterItem.count.add(1), CounterItem.last_at.set(now),
+                                 CounterItem.ttl.set(expires_at)])
+        return int(item.count)
+
+    def add(self, key: str, delta: int, expires_at: datetime) -> int:
+        """Atomically adds `delta` (may be negative) to a counter; returns the new count."""
+        item = CounterItem(key)
+        with _dynamodb_errors():
+            item.update(actions=[CounterItem.count.add(delta), CounterItem.ttl.set(expires_at)])
         return int(item.count)
 
 

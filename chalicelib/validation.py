@@ -76,10 +76,12 @@ def _validate_into(body: Any, schema: Schema, path: str, errors: dict[str, str])
             errors[f"{path}{name}"] = "Is not an allowed field"
     for name, spec in schema.items():
         where = f"{path}{name}"
+        if name not in body and not spec.required:
+            continue
         value = body.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
-            if spec.required:
-                errors[where] = "Enter a value"
+            # An optional field is left out, never sent empty: what the schema says.
+            errors[where] = "Enter a value" if spec.required else "Enter a value, or leave this field out"
             continue
         try:
             if isinstance(spec.validator, _Nested):
@@ -129,6 +131,8 @@ def text(max_length: int, *, multiline: bool = False) -> Validator:
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise FieldError("Must be text")
+        if len(value) > max_length:  # as sent: the cap bounds what anyone may send
+            raise FieldError(f"Must be {max_length} characters or fewer")
         value = value.strip()
         if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
             raise FieldError("Contains characters that are not allowed")
@@ -163,10 +167,10 @@ def email(value: Any) -> str:
 
 @described({"type": "string", "format": "date", "example": "1980-03-31"})
 def past_date(value: Any) -> date:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise FieldError("Must be a date in the format YYYY-MM-DD")
     try:
-        parsed = date.fromisoformat(value.strip())
+        parsed = date.fromisoformat(value)
     except ValueError as exc:
         raise FieldError("Must be a real date") from exc
     if parsed > date.today():
@@ -179,7 +183,7 @@ def past_date(value: Any) -> date:
 def one_of(choices: dict[str, str] | tuple[str, ...]) -> Validator:
     @described({"type": "string", "enum": list(choices)})
     def check(value: Any) -> str:
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             raise FieldError("Must be one of: " + ", ".join(choices))
         return value
     return check
@@ -188,7 +192,8 @@ def one_of(choices: dict[str, str] | tuple[str, ...]) -> Validator:
 _CRIME_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-]{2,39}$")
 
 
-@described({"type": "string", "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9/\-]{2,39}\s*$", "example": "LC-2026-10042"})
+@described({"type": "string", "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9/\-]{2,39}\s*$", "maxLength": 40,
+            "example": "LC-2026-10042"})
 def crime_number(value: Any) -> str:
     value = text(40)(value)
     if not _CRIME_NUMBER.match(value):
@@ -201,15 +206,14 @@ _REFERENCE = re.compile(r"^[A-Za-z0-9._:/\-]{1,100}$")
 
 @described({"type": "string", "pattern": _REFERENCE.pattern})
 def client_reference(value: Any) -> str:
-    value = text(100)(value)
-    if not _REFERENCE.match(value):
+    if not isinstance(value, str) or not _REFERENCE.match(value):
         raise FieldError("Must be 1 to 100 letters, digits, or . _ : / -")
     return value
 
 
-@described({"type": "string", "pattern": "^[a-z0-9-]{2,20}$", "example": "lincs"})
+@described({"type": "string", "pattern": r"^\s*[A-Za-z0-9-]{2,20}\s*$", "maxLength": 20, "example": "lincs"})
 def force_code(value: Any) -> str:
-    value = text(20)(value).lower()
+    value = text(20)(value).lower()  # force codes are case-insensitive
     if not re.fullmatch(r"[a-z0-9-]{2,20}", value):
         raise FieldError("Must be a force code such as lincs")
     return value

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from chalicelib import passwords, tokens
 from chalicelib.audit import Audit
@@ -15,7 +15,7 @@ from chalicelib.domain import Case, Contact, case_key, name_key, utcnow
 from chalicelib.errors import InvalidInput, SignedOut, SignInFailed
 from chalicelib.observability import logger, metrics
 from chalicelib.store import CaseStore, ConditionFailed, Session, SessionStore
-from chalicelib.throttle import Throttle, account_key
+from chalicelib.throttle import Attempt, Throttle, account_key
 from chalicelib.validation import Spec, crime_number, force_code, past_date, raw_string, text, validate
 
 INVITATION = "invitation"
@@ -34,6 +34,10 @@ IDENTITY_SCHEMA = {
     "force": Spec(force_code, required=False),
 }
 SIGN_IN_SCHEMA = {**IDENTITY_SCHEMA, "password": Spec(raw_string(4 * passwords.MAX_LENGTH))}
+CHANGE_PASSWORD_SCHEMA = {
+    "currentPassword": Spec(raw_string(4 * passwords.MAX_LENGTH)),
+    "newPassword": Spec(raw_string(4 * passwords.MAX_LENGTH)),
+}
 RESET_COMPLETE_SCHEMA = {
     "token": Spec(raw_string(200)),
     "password": Spec(raw_string(4 * passwords.MAX_LENGTH)),
@@ -127,19 +131,22 @@ class VictimService:
                      and c.date_of_birth == data["dateOfBirth"]), None)
 
     def sign_in(self, body: Any, source: str) -> SignedIn:
-        """One generic failure for every mismatch; every failure path spends one
-        password hash, so neither the answer nor its timing tells which."""
+        """One generic failure for every mismatch and for a throttled account;
+        every failure path spends one password hash, so neither the answer nor
+        its timing tells which."""
         data = validate(body, SIGN_IN_SCHEMA)
         now = self._clock()
         key, account = self._identify(data)
-        if self._throttle.is_throttled("sign-in", account, source, now):
+        attempt = self._throttle.begin("sign-in", account, source, now)
+        if not attempt.allowed:
             passwords.verify(data["password"], None)
-            self._fail_sign_in(account, source, now, "throttled")
+            self._fail_sign_in(attempt, "throttled")
         case = self._cases.case_with_contacts(key)
         contact = self._matching_contact(case, data, now)
         ok, needs_rehash = passwords.verify(data["password"], contact.password_hash if contact else None)
         if not ok or case is None or contact is None:
-            self._fail_sign_in(account, source, now, "mismatch")
+            self._fail_sign_in(attempt, "mismatch")
+        self._throttle.succeeded(attempt)
         if needs_rehash:
             self._cases.set_password_hash(case.key, contact.id, passwords.hash_password(data["password"]))
         token = tokens.new_session_token()
@@ -152,8 +159,8 @@ class VictimService:
         metrics.add_metric(name="SignIns", unit="Count", value=1)
         return SignedIn(token=token, expires_at=absolute, idle_timeout=self._idle)
 
-    def _fail_sign_in(self, account: str, source: str, now: datetime, reason: str) -> None:
-        self._throttle.record_failure("sign-in", account, source, now)
+    def _fail_sign_in(self, attempt: Attempt, reason: str) -> NoReturn:
+        self._throttle.failed(attempt)
         logger.info("sign-in failed", extra={"reason": reason})
         metrics.add_metric(name="SignInFailures", unit="Count", value=1)
         raise SignInFailed()
@@ -189,6 +196,30 @@ class VictimService:
         self._sessions.delete(tokens.session_key(session_token))
         if session is not None:
             self._cases.revoke_sessions(session.case_key, session.contact_id, now)
+
+    def change_password(self, session_token: str | None, body: Any, source: str) -> None:
+        """A signed-in contact sets a new password, giving the current one (a
+        session alone is not enough). Every session of the contact ends, this
+        one too. Guesses at the current password are throttled like sign-in."""
+        data = validate(body, CHANGE_PASSWORD_SCHEMA)
+        view = self.current(session_token)
+        now = self._clock()
+        attempt = self._throttle.begin("password-change", f"contact:{view.contact.id}", source, now)
+        ok, _ = passwords.verify(data["currentPassword"],
+                                 view.contact.password_hash if attempt.allowed else None)
+        if not (attempt.allowed and ok):
+            self._throttle.failed(attempt)
+            logger.info("password change refused", extra={"contact": view.contact.id})
+            raise InvalidInput(fields={"currentPassword": "This is not your current password, or you have "
+                                                          "tried too many times. Try again in a few minutes"})
+        self._throttle.succeeded(attempt)
+        problem = passwords.problem_with(data["newPassword"], self._context_words(view.case, view.contact))
+        if problem:
+            raise InvalidInput(fields={"newPassword": problem})
+        self._cases.change_password(view.case.key, view.contact.id, passwords.hash_password(data["newPassword"]),
+                                    now)
+        self._audit.record("alteration", "password_changed", actor=f"contact:{view.contact.id}",
+                           force=view.case.force, case_key=view.case.key, subject=view.contact.id)
 
     # -- forgotten password --------------------------------------------------------
 

@@ -85,7 +85,8 @@ class FakeCaseStore:
 class FakeSessionStore:
     def __init__(self):
         self.sessions: dict[str, Session] = {}
-        self.counters: dict[str, int] = {}
+        self.counts_by_key: dict[str, int] = {}
+        self.last_at: dict[str, datetime] = {}
 
     def create(self, session):
         self.sessions[session.key] = session
@@ -101,11 +102,25 @@ class FakeSessionStore:
         self.sessions.pop(key, None)
 
     def counts(self, keys):
-        return {k: self.counters.get(k, 0) for k in keys}
+        return {k: self.counts_by_key.get(k, 0) for k in keys}
 
     def increment(self, key, expires_at):
-        self.counters[key] = self.counters.get(key, 0) + 1
-        return self.counters[key]
+        self.counts_by_key[key] = self.counts_by_key.get(key, 0) + 1
+        return self.counts_by_key[key]
+
+    # Throttle's counter store (chalicelib.throttle.CounterStore).
+    def counters(self, keys):
+        from chalicelib.throttle import Counter
+
+        return {k: Counter(self.counts_by_key.get(k, 0), self.last_at.get(k)) for k in keys}
+
+    def reserve(self, key, now, expires_at):
+        self.last_at[key] = now
+        return self.add(key, 1, expires_at)
+
+    def add(self, key, delta, expires_at):
+        self.counts_by_key[key] = self.counts_by_key.get(key, 0) + delta
+        return self.counts_by_key[key]
 
 
 class FakeAuditLog:

@@ -17,7 +17,8 @@ BUDGET = {
     # The same clientReference: the transaction is refused, then reference and update are read.
     "post_update_again": {"TransactWriteItems": 1, "GetItem": 2},
     "register": {"GetItem": 1, "Query": 1, "TransactWriteItems": 1, "PutItem": 1},
-    "sign_in": {"BatchGetItem": 1, "Query": 1, "PutItem": 1},  # throttle counters; contacts; session
+    # Throttle counters; reserve the guess; contacts; give the reservation back; session.
+    "sign_in": {"BatchGetItem": 1, "UpdateItem": 2, "Query": 1, "PutItem": 1},
     "sign_in_failure": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 2},  # + two counters
     "victim_read": {"UpdateItem": 1, "Query": 1, "PutItem": 1},  # session touch; case; audit
     "sign_out": {"UpdateItem": 2, "DeleteItem": 1},  # touch; revoke all; delete this one

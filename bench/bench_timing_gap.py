@@ -1,0 +1,109 @@
+"""Sign-in timing: can an attacker tell an unknown account from a wrong password?
+
+Median time of `POST /victim/sign-in` failures for an account that does not
+exist, against failures for a registered contact with the wrong password,
+interleaved, through chalice.test.Client on an in-process moto. Target: a gap
+under 10% (ASVS V6.3.8). Exits 1 when it misses.
+
+The throttle is widened for the run so that every attempt takes the checking
+path; a throttled attempt spends a dummy hash too (tests/security checks that
+every failure path verifies exactly one hash).
+
+    .venv/bin/python bench/bench_timing_gap.py [rounds]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_GAP = 0.10
+PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account's
+WRONG = "wrong horse battery staple"
+
+os.environ.update({
+    "AWS_DEFAULT_REGION": "eu-west-2", "AWS_REGION": "eu-west-2", "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled", "STAGE": "bench",
+    "CASES_TABLE": "tmc-bench-cases", "SESSIONS_TABLE": "tmc-bench-sessions", "AUDIT_TABLE": "tmc-bench-audit",
+    "FORCES": "lincs=Lincolnshire Police", "DEFAULT_FORCE": "lincs", "SITE_URL": "https://victims.example.police.uk",
+    "OIDC_ISSUER": "https://issuer.example", "OIDC_AUDIENCE": "track-my-crime",
+    "OIDC_JWKS_URL": "https://issuer.example/jwks", "TOKEN_SECRET": secrets.token_urlsafe(32),
+    "MAIL_FROM": "no-reply@lincs.police.example", "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+})
+for _name in ("AWS_ENDPOINT_URL", "DYNAMODB_ENDPOINT", "AWS_PROFILE", "OUTBOX_DIR"):
+    os.environ.pop(_name, None)
+sys.path.insert(0, str(ROOT))
+
+
+def _setup():
+    """A case with one registered victim, and the app with a wide throttle."""
+    from chalicelib import models, passwords, services, tokens
+    from chalicelib.domain import Officer
+    from chalicelib.officers import OfficerService
+    from chalicelib.throttle import Limits, Throttle
+    from chalicelib.victims import INVITATION, VictimService
+
+    settings = services.settings()
+    models.create_tables(settings)
+    wide = Throttle(services.session_store(), Limits(per_account=10**9, per_source=10**9, free_failures=10**9))
+    victims = VictimService(settings, services.case_store(), services.session_store(), wide, services.audit())
+    services.victims = lambda: victims
+    officer = Officer(id="bench", name="PC Bench", force="lincs", roles=frozenset({"officer"}))
+    created = OfficerService(settings, services.case_store(), services.audit()).create_case(officer, {
+        "crimeNumber": "LC-BENCH-1", "officer": {"name": "PC Bench", "email": "pc@police.example"},
+        "contacts": [{"role": "victim", "forename": "Sam", "surname": "Taylor", "dateOfBirth": "1980-03-31",
+                      "email": "sam@example.com"}]})
+    invitation = tokens.link_token(settings.token_secret, INVITATION, next(iter(created.invitation_ids.values())))
+    victims.register({"invitation": invitation, "dateOfBirth": "1980-03-31", "password": PASSWORD})
+    passwords.verify(PASSWORD, None)  # build the dummy hash before timing
+
+
+def _time(client, payload: dict) -> float:
+    started = time.perf_counter()
+    response = client.http.post("/victim/sign-in", headers={"Content-Type": "application/json"},
+                                body=json.dumps(payload))
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 401, response.status_code
+    return elapsed
+
+
+def main() -> int:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 60
+    from chalice.test import Client
+    from moto import mock_aws
+
+    with mock_aws():
+        _setup()
+        from app import app
+
+        known = {"crimeNumber": "LC-BENCH-1", "surname": "Taylor", "dateOfBirth": "1980-03-31", "password": WRONG}
+        with Client(app) as client:
+            for _ in range(5):  # warm up both paths
+                _time(client, known)
+                _time(client, {**known, "crimeNumber": "LC-NOBODY-1"})
+            unknown_times, wrong_times = [], []
+            for n in range(rounds):
+                # Interleaved, each account new to the server: an unknown crime
+                # number, a wrong surname, a wrong date of birth, in turn.
+                unknown = [{**known, "crimeNumber": f"LC-NOBODY-{n}"}, {**known, "surname": f"Nobody{n}"},
+                           {**known, "dateOfBirth": f"19{40 + n % 50}-01-01"}][n % 3]
+                unknown_times.append(_time(client, unknown))
+                wrong_times.append(_time(client, known))
+    unknown_median, wrong_median = statistics.median(unknown_times), statistics.median(wrong_times)
+    gap = abs(unknown_median - wrong_median) / wrong_median
+    print(f"sign-in failures, {rounds} of each, interleaved:")
+    print(f"  unknown account   median {unknown_median * 1000:7.1f} ms")
+    print(f"  wrong password    median {wrong_median * 1000:7.1f} ms")
+    print(f"  gap               {gap * 100:6.1f} %   (target < {TARGET_GAP * 100:.0f} %)")
+    return 0 if gap < TARGET_GAP else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
