@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,7 @@ SCHEMATHESIS = ROOT / ".venv" / "bin" / "schemathesis"
 # force, a common password).
 EXCLUDED_CHECKS = ("positive_data_acceptance",)
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+SIGN_OUT = "/victim/sign-out"
 
 
 def _post(url: str, payload: dict, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -55,34 +57,43 @@ def _signed_in_cookie(stack) -> str:
 
 def run(max_examples: int, seed: int | None, out_dir: Path, max_time: int | None = None,
         phases: str = "examples,coverage,fuzzing") -> dict:
+    """Two passes: every operation but sign-out, with a live session; then
+    sign-out alone (which ends that session, and every other of the contact)."""
     from local.stack import LocalStack
 
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
+    outputs, exit_codes = [], []
     with tempfile.TemporaryDirectory() as base, LocalStack(Path(base), seed=True) as stack:
         cookie = _signed_in_cookie(stack)
         token = stack.officer_token(role="supervisor")
-        report = out_dir / "report.json"
-        command = [
-            str(SCHEMATHESIS), "--config-file", str(CONFIG), "run", str(ROOT / "openapi.json"), "--url", stack.api_url,
-            "--checks", "all", "--exclude-checks", ",".join(EXCLUDED_CHECKS),
-            "--max-examples", str(max_examples), "--workers", "1", "--no-color",
-            "--phases", phases, "--generation-database", "none",
-            "--header", f"Authorization: Bearer {token}", "--header", f"Cookie: {cookie}",
-            "--request-timeout", "30", "--suppress-health-check", "all",
-            "--report", "ndjson", "--report-ndjson-path", str(out_dir / "events.ndjson"),
-            "--continue-on-failure",
-        ]
-        if seed is not None:
-            command += ["--seed", str(seed)]
-        if max_time:
-            command += ["--max-time", str(max_time)]
-        result = subprocess.run(command, capture_output=True, text=True, cwd=out_dir, check=False)
-    (out_dir / "output.txt").write_text(result.stdout + result.stderr)
-    summary = _summary(out_dir / "events.ndjson")
-    summary.update(exit_code=result.returncode, seconds=round(time.monotonic() - started, 1),
-                   max_examples=max_examples)
-    report.write_text(json.dumps(summary, indent=2))
+        for number, selection in enumerate((["--exclude-path", SIGN_OUT], ["--include-path", SIGN_OUT])):
+            command = [
+                str(SCHEMATHESIS), "--config-file", str(CONFIG), "run", str(ROOT / "openapi.json"),
+                "--url", stack.api_url, *selection,
+                "--checks", "all", "--exclude-checks", ",".join(EXCLUDED_CHECKS),
+                "--max-examples", str(max_examples), "--workers", "1", "--no-color",
+                "--phases", phases, "--generation-database", "none",
+                "--request-timeout", "30", "--suppress-health-check", "all",
+                "--report", "ndjson", "--report-ndjson-path", str(out_dir / f"events-{number}.ndjson"),
+                "--continue-on-failure",
+            ]
+            if seed is not None:
+                command += ["--seed", str(seed)]
+            if max_time:
+                command += ["--max-time", str(max_time)]
+            env = {**os.environ, "TMC_FUZZ_OFFICER_TOKEN": token, "TMC_FUZZ_SESSION": cookie.split("=", 1)[1]}
+            result = subprocess.run(command, capture_output=True, text=True, cwd=out_dir, env=env, check=False)
+            outputs.append(result.stdout + result.stderr)
+            exit_codes.append(result.returncode)
+    (out_dir / "output.txt").write_text("\n".join(outputs))
+    passes = [_summary(out_dir / f"events-{number}.ndjson") for number in range(2)]
+    failed = sorted({f for p in passes for f in p["failed"]})
+    summary = {"cases": sum(p["cases"] for p in passes), "failures": len(failed),
+               "failing_check_results": sum(p["failing_check_results"] for p in passes), "failed": failed,
+               "exit_code": max(exit_codes), "seconds": round(time.monotonic() - started, 1),
+               "max_examples": max_examples}
+    (out_dir / "report.json").write_text(json.dumps(summary, indent=2))
     return summary
 
 
