@@ -204,7 +204,15 @@ class OfficerService:
 def items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:
     """CSV upload: one row per update, or per contact of a case (rows of a case
     share its crime number and are joined into one case item)."""
-    reader = csv.DictReader(io.StringIO(body))
+    try:
+        return _items_from_csv(body, max_rows)
+    except csv.Error as exc:  # a field over csv's size limit, a stray quote... (found by fuzzing)
+        raise InvalidInput(fields={"body": "Is not valid CSV"}) from exc
+
+
+def _items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:
+    # newline="": the csv module reads line endings itself, a lone \r included.
+    reader = csv.DictReader(io.StringIO(body, newline=""))
     if reader.fieldnames is None or not set(reader.fieldnames) <= set(CSV_COLUMNS) or \
             "kind" not in reader.fieldnames:
         raise InvalidInput(fields={"body": "CSV header must use these columns: " + ",".join(CSV_COLUMNS)})

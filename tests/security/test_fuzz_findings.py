@@ -35,3 +35,13 @@ def test_bad_reset_requests_answer_400(client, overrides):
 def test_sign_out_with_a_non_empty_body_answers_400(client):
     response = client.http.post("/victim/sign-out", headers=JSON, body='{"x-extra": 42}')
     assert response.status_code == 400 and body(response)["code"] == "invalid_input"
+
+
+@pytest.mark.parametrize("csv_body", [
+    b"\xf2\x83\xbe\x97\xc3\xa8\x07L\r\xc3\xb0",  # a lone carriage return: was a 500
+    b"kind,text\nupdate," + b"x" * 200_000,  # a field over csv's own limit: was a 500
+])
+def test_malformed_csv_uploads_answer_4xx_never_500(client, issuer, csv_body):
+    headers = {**issuer.headers(role="supervisor"), "Content-Type": "text/csv"}
+    response = client.http.post("/officer/uploads", headers=headers, body=csv_body)
+    assert 400 <= response.status_code < 500, response.body
