@@ -116,7 +116,7 @@ def measure() -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dic
             settings = services.settings()
             models.create_tables(settings)
             boto3.client("ses").verify_email_identity(EmailAddress=settings.mail_from)
-            with Client(app) as client:
+            with Client(app, stage_name="local") as client:
                 journey = Journey(client, issuer, settings)
                 number, contact, created = journey.create_case(number=crime_number())
                 token = invitation_token(settings, number, created["contacts"][0]["id"])

@@ -84,7 +84,7 @@ def main() -> int:
         from app import app
 
         known = {"crimeNumber": "LC-BENCH-1", "surname": "Taylor", "dateOfBirth": "1980-03-31", "password": WRONG}
-        with Client(app) as client:
+        with Client(app, stage_name="local") as client:
             for _ in range(5):  # warm up both paths
                 _time(client, known)
                 _time(client, {**known, "crimeNumber": "LC-NOBODY-1"})

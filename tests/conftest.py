@@ -92,5 +92,8 @@ def client(aws):
 
     from app import app
 
-    with Client(app) as test_client:
+    # The `local` stage sets no environment variables. With the default `dev`
+    # stage the client swaps os.environ for a copy carrying dev's variables on
+    # every request, which threads racing through it can leave behind.
+    with Client(app, stage_name="local") as test_client:
         yield test_client
