@@ -50,8 +50,8 @@ def _needs(call: tuple[str, str, dict[str, Any]]) -> list[tuple[str, str, dict[s
         if operation == "TransactWriteItems":
             return [(f"dynamodb:{TRANSACT_ACTIONS[kind]}", f"table/{detail['TableName']}", {})
                     for item in params["TransactItems"] for kind, detail in item.items()]
-        if operation == "BatchGetItem":
-            return [("dynamodb:BatchGetItem", f"table/{table}", {}) for table in params["RequestItems"]]
+        if operation in ("BatchGetItem", "BatchWriteItem"):
+            return [(f"dynamodb:{operation}", f"table/{table}", {}) for table in params["RequestItems"]]
         resource = f"table/{params['TableName']}"
         if params.get("IndexName"):
             resource += f"/index/{params['IndexName']}"
@@ -182,3 +182,19 @@ def test_the_email_policies_allow_every_call_of_sending_retrying_and_bounces(cli
     assert sent, "no email was sent: the journey did not reach SES"
     assert ("dynamodb:Query", "table/tmc-test-sessions/index/retry-due") in needs
     assert any(action == "ses:SendRawEmail" for action, _resource in needs)
+
+
+def test_the_email_policies_allow_the_retention_erasure_after_ttl(client, issuer, aws, calls):
+    from chalicelib.models import CASE_SK, CaseItem
+    from tests.alerts import events
+
+    journey = Journey(client, issuer, aws)
+    number, _contact, _created = journey.create_case()
+    assert journey.post_update(number, type="case_closed", text="Closed.").status_code == 201
+    case_item = CaseItem.get(case_pk(case_key("lincs", number)), CASE_SK)
+    case_item.delete()  # what TTL does; the stream then says so
+    calls.clear()
+    client.lambda_.invoke("send_emails", events.batch(events.remove(case_item, ttl=True)))
+    needs = _assert_allowed(list(calls), "send_emails", aws)
+    assert ("dynamodb:BatchWriteItem", "table/tmc-test-cases") in needs
+    assert list(CasesTableItem.query(case_pk(case_key("lincs", number)))) == []
