@@ -53,6 +53,7 @@ def _spec_schema(validator: Any) -> dict[str, Any]:
 class Spec:
     validator: Validator
     required: bool = True
+    missing: str = "Enter a value"  # what a person is told when a required field is empty
 
 
 Schema = dict[str, Spec]
@@ -81,7 +82,7 @@ def _validate_into(body: Any, schema: Schema, path: str, errors: dict[str, str])
         value = body.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             # An optional field is left out, never sent empty: what the schema says.
-            errors[where] = "Enter a value" if spec.required else "Enter a value, or leave this field out"
+            errors[where] = spec.missing if spec.required else "Enter a value, or leave this field out"
             continue
         try:
             if isinstance(spec.validator, _Nested):

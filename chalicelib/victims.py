@@ -23,24 +23,25 @@ RESET = "reset"
 MAX_INVITATION_ATTEMPTS = 5
 
 REGISTER_SCHEMA = {
-    "invitation": Spec(raw_string(200)),
-    "dateOfBirth": Spec(past_date),
-    "password": Spec(raw_string(4 * passwords.MAX_LENGTH)),
+    "invitation": Spec(raw_string(200), missing="Open the link in your invitation email"),
+    "dateOfBirth": Spec(past_date, missing="Enter your date of birth"),
+    "password": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="Enter a password"),
 }
 IDENTITY_SCHEMA = {
-    "crimeNumber": Spec(crime_number),
-    "surname": Spec(text(100)),
-    "dateOfBirth": Spec(past_date),
+    "crimeNumber": Spec(crime_number, missing="Enter your crime number"),
+    "surname": Spec(text(100), missing="Enter your surname"),
+    "dateOfBirth": Spec(past_date, missing="Enter your date of birth"),
     "force": Spec(force_code, required=False),
 }
-SIGN_IN_SCHEMA = {**IDENTITY_SCHEMA, "password": Spec(raw_string(4 * passwords.MAX_LENGTH))}
+SIGN_IN_SCHEMA = {**IDENTITY_SCHEMA,
+                  "password": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="Enter your password")}
 CHANGE_PASSWORD_SCHEMA = {
-    "currentPassword": Spec(raw_string(4 * passwords.MAX_LENGTH)),
-    "newPassword": Spec(raw_string(4 * passwords.MAX_LENGTH)),
+    "currentPassword": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="Enter your current password"),
+    "newPassword": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="Enter a new password"),
 }
 RESET_COMPLETE_SCHEMA = {
-    "token": Spec(raw_string(200)),
-    "password": Spec(raw_string(4 * passwords.MAX_LENGTH)),
+    "token": Spec(raw_string(200), missing="Open the link in your password reset email"),
+    "password": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="Enter a new password"),
 }
 
 INVITATION_PROBLEM = ("This invitation link is not valid. It may have been used already or have "

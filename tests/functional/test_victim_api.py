@@ -134,7 +134,9 @@ def test_every_sign_in_mismatch_gets_the_same_answer(journey):
 def test_sign_in_validation_errors_name_the_fields(client):
     response = post_json(client, "/victim/sign-in", {"crimeNumber": "", "dateOfBirth": "31/03/1980"})
     assert response.status_code == 400
-    assert set(body(response)["fields"]) == {"crimeNumber", "surname", "dateOfBirth", "password"}
+    fields = body(response)["fields"]
+    assert set(fields) == {"crimeNumber", "surname", "dateOfBirth", "password"}
+    assert fields["surname"] == "Enter your surname" and fields["password"] == "Enter your password"
 
 
 def test_victim_reads_their_case_newest_first(journey, client):
