@@ -9,16 +9,12 @@ scheduled retry queries by shard; nothing here scans.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from botocore.exceptions import BotoCoreError
-from pynamodb.exceptions import PutError, PynamoDBException, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
-from chalicelib.errors import DomainError, ServiceUnavailable
 from chalicelib.models import (
     CONTACT_PREFIX,
     ContactItem,
@@ -26,6 +22,7 @@ from chalicelib.models import (
     case_pk,
     delivery_pk,
 )
+from chalicelib.store import conditional_check_failed, dynamodb_errors
 
 SENDING = "sending"
 RETRYING = "retrying"
@@ -36,20 +33,6 @@ CANCELLED = "cancelled"
 RETRY_SHARDS = 4
 # Long enough to outlive the stream's 24-hour redelivery and the retry bound.
 RECORD_LIFETIME = timedelta(days=30)
-
-
-@contextlib.contextmanager
-def _dynamodb_errors() -> Iterator[None]:
-    try:
-        yield
-    except DomainError:
-        raise
-    except (PynamoDBException, BotoCoreError) as exc:
-        raise ServiceUnavailable() from exc
-
-
-def _condition_failed(exc: PynamoDBException) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 def _epoch(moment: datetime) -> int:
@@ -115,12 +98,12 @@ class DeliveryStore:
         already claimed (a duplicate stream record, or a concurrent invocation).
         The claim expires into a retry: if this caller dies, the scheduled retry
         takes over after `lease`."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 self._new_item(ref, now, SENDING, now + lease, 1).save(
                     condition=DeliveryItem.pk.does_not_exist())
             except PutError as exc:
-                if _condition_failed(exc):
+                if conditional_check_failed(exc):
                     return False
                 raise
         return True
@@ -128,12 +111,12 @@ class DeliveryStore:
     def defer_new(self, ref: DeliveryRef, now: datetime) -> bool:
         """Leaves the email to the scheduled retry (the invocation is running out
         of time). False if it was already claimed."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 self._new_item(ref, now, RETRYING, now, 0).save(
                     condition=DeliveryItem.pk.does_not_exist())
             except PutError as exc:
-                if _condition_failed(exc):
+                if conditional_check_failed(exc):
                     return False
                 raise
         return True
@@ -142,7 +125,7 @@ class DeliveryStore:
         """Keys of unfinished deliveries whose next attempt is due, oldest first.
         The index is eventually consistent: `claim_due` checks again."""
         found: list[tuple[int, str, str]] = []
-        with _dynamodb_errors():
+        with dynamodb_errors():
             for shard in range(RETRY_SHARDS):
                 found += [(int(item.next_attempt_at), item.pk, item.status)
                           for item in DeliveryItem.retry_due.query(
@@ -153,7 +136,7 @@ class DeliveryStore:
         """Takes over a due delivery; None if it is not due (any more) or another
         worker took it first."""
         item = DeliveryItem(pk)
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 item.update(
                     actions=[DeliveryItem.status.set(SENDING), DeliveryItem.attempts.add(1),
@@ -162,21 +145,21 @@ class DeliveryStore:
                     condition=(DeliveryItem.status.is_in(SENDING, RETRYING)
                                & (DeliveryItem.next_attempt_at <= _epoch(now))))
             except UpdateError as exc:
-                if _condition_failed(exc):
+                if conditional_check_failed(exc):
                     return None
                 raise
         return Claimed(ref=_ref(item), attempts=int(item.attempts))
 
     def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime) -> None:
         """One write: the record leaves the retry index and joins the message-id index."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             DeliveryItem(ref.pk).update(actions=[
                 DeliveryItem.status.set(SENT), DeliveryItem.sent_at.set(now),
                 DeliveryItem.message_id.set(message_id), DeliveryItem.updated_at.set(now),
                 DeliveryItem.retry_shard.remove(), DeliveryItem.next_attempt_at.remove()])
 
     def mark_retry(self, ref: DeliveryRef, next_attempt: datetime, reason: str, now: datetime) -> None:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             DeliveryItem(ref.pk).update(actions=[
                 DeliveryItem.status.set(RETRYING), DeliveryItem.reason.set(reason),
                 DeliveryItem.retry_shard.set(retry_shard(ref.pk)),
@@ -185,21 +168,21 @@ class DeliveryStore:
 
     def mark_finished(self, ref: DeliveryRef, status: str, reason: str, now: datetime) -> None:
         """`failed` or `cancelled`: out of the retry index for good."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             DeliveryItem(ref.pk).update(actions=[
                 DeliveryItem.status.set(status), DeliveryItem.reason.set(reason),
                 DeliveryItem.updated_at.set(now),
                 DeliveryItem.retry_shard.remove(), DeliveryItem.next_attempt_at.remove()])
 
     def status(self, ref: DeliveryRef) -> str | None:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 return DeliveryItem.get(ref.pk, consistent_read=True).status
             except DeliveryItem.DoesNotExist:
                 return None
 
     def message(self, message_id: str) -> SentMessage | None:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             item = next(iter(DeliveryItem.by_message_id.query(message_id, limit=1)), None)
         if item is None:
             return None
@@ -208,14 +191,14 @@ class DeliveryStore:
 
     def mark_contact_failing(self, case_key: str, contact_id: str, reason: str) -> bool:
         """Shown to the officer as the contact's status; False if the contact is gone."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 ContactItem(case_pk(case_key), f"{CONTACT_PREFIX}{contact_id}").update(
                     actions=[ContactItem.alerts_failing.set(True),
                              ContactItem.alerts_failing_reason.set(reason)],
                     condition=ContactItem.pk.exists())
             except UpdateError as exc:
-                if _condition_failed(exc):
+                if conditional_check_failed(exc):
                     return False
                 raise
         return True

@@ -57,7 +57,7 @@ class ConditionFailed(DomainError):
 
 
 @contextlib.contextmanager
-def _dynamodb_errors() -> Iterator[None]:
+def dynamodb_errors() -> Iterator[None]:
     try:
         yield
     except DomainError:
@@ -66,7 +66,7 @@ def _dynamodb_errors() -> Iterator[None]:
         raise ServiceUnavailable() from exc
 
 
-def _conditional_check_failed(exc: PynamoDBException) -> bool:
+def conditional_check_failed(exc: PynamoDBException) -> bool:
     return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
@@ -180,13 +180,13 @@ class CaseStore:
 
     def case(self, case_key: str) -> Case | None:
         """The whole case partition in one query (paged past 1 MB)."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             return _assemble(list(CasesTableItem.query(case_pk(case_key))))
 
     def case_with_contacts(self, case_key: str) -> Case | None:
         """The case and its contacts, without its updates: one query, because
         `CASE` sorts just before `CONTACT#...`."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             items = CasesTableItem.query(
                 case_pk(case_key),
                 CasesTableItem.sk.between(CASE_SK, CONTACT_PREFIX + "\uffff"),
@@ -194,21 +194,21 @@ class CaseStore:
             return _assemble(list(items))
 
     def invitation(self, invitation_id: str) -> Invitation | None:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 return _to_invitation(InvitationItem.get(invitation_pk(invitation_id), INVITATION_SK))
             except DoesNotExist:
                 return None
 
     def reset(self, reset_id: str) -> Invitation | None:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 return _to_invitation(ResetItem.get(reset_pk(reset_id), RESET_SK))
             except DoesNotExist:
                 return None
 
     def update_by_reference(self, case_key: str, client_reference: str) -> Update | None:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 ref = UpdateRefItem.get(case_pk(case_key), UPDATE_REF_PREFIX + client_reference)
                 return _to_update(UpdateItem.get(case_pk(case_key), ref.update_sk))
@@ -222,7 +222,7 @@ class CaseStore:
         """The case, its contacts and one invitation each, all or nothing.
         Raises Conflict if a case with that crime number exists in the force."""
         pk = case_pk(case.key)
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     tx.save(CaseItem(
@@ -287,7 +287,7 @@ class CaseStore:
             else:
                 case_actions += [CaseItem.closed_at.remove(), CaseItem.expires_at.remove(),
                                  CaseItem.ttl.remove()]
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     # An expired case is gone, even before TTL deletes it: no
@@ -326,7 +326,7 @@ class CaseStore:
     def register(self, invitation: Invitation, password_hash: str, now: datetime) -> None:
         """Uses the invitation and sets the contact's password, together. Exactly
         one of two racing registrations wins; the other gets ConditionFailed."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     tx.update(
@@ -351,13 +351,13 @@ class CaseStore:
     def count_failed_invitation_attempt(self, invitation_id: str, limit: int) -> int:
         """Counts a wrong date of birth against an invitation; at the limit the
         invitation is spent, so a stolen link cannot be used to guess."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             item = InvitationItem(invitation_pk(invitation_id), INVITATION_SK)
             try:
                 item.update(actions=[InvitationItem.failed_attempts.add(1)],
                             condition=InvitationItem.pk.exists())
             except UpdateError as exc:
-                if _conditional_check_failed(exc):
+                if conditional_check_failed(exc):
                     return 0
                 raise
             attempts = int(item.failed_attempts)
@@ -367,7 +367,7 @@ class CaseStore:
 
     def create_reset(self, reset_id: str, case_key: str, contact: Contact, force: str,
                      expires_at: datetime) -> None:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             ResetItem(reset_pk(reset_id), RESET_SK, case_pk=case_pk(case_key),
                       contact_id=contact.id, force=force, email=contact.email,
                       expires_at=expires_at, ttl=expires_at + timedelta(days=1)).save(
@@ -375,7 +375,7 @@ class CaseStore:
 
     def complete_reset(self, reset: Invitation, password_hash: str, now: datetime) -> None:
         """Uses the reset, sets the password and ends every session, together."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     tx.update(ResetItem(reset_pk(reset.id), RESET_SK),
@@ -394,7 +394,7 @@ class CaseStore:
 
     def erase_case(self, case_key: str) -> int:
         """Deletes every item left in a case's partition (retention); returns how many."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             keys = [(item.pk, item.sk) for item in
                     CasesTableItem.query(case_pk(case_key), attributes_to_get=["pk", "sk"])]
             with CasesTableItem.batch_write() as batch:
@@ -403,20 +403,20 @@ class CaseStore:
         return len(keys)
 
     def set_password_hash(self, case_key: str, contact_id: str, password_hash: str) -> None:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             ContactItem(case_pk(case_key), _contact_sk(contact_id)).update(
                 actions=[ContactItem.password_hash.set(password_hash)])
 
     def change_password(self, case_key: str, contact_id: str, password_hash: str, now: datetime) -> None:
         """Sets a registered contact's password and ends every session made before `now`, together."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             ContactItem(case_pk(case_key), _contact_sk(contact_id)).update(
                 actions=[ContactItem.password_hash.set(password_hash), ContactItem.sessions_revoked_at.set(now)],
                 condition=ContactItem.status == "registered")
 
     def revoke_sessions(self, case_key: str, contact_id: str, now: datetime) -> None:
         """Every session of the contact made before `now` stops working."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             ContactItem(case_pk(case_key), _contact_sk(contact_id)).update(
                 actions=[ContactItem.sessions_revoked_at.set(now)])
 
@@ -425,7 +425,7 @@ class SessionStore:
     """Sessions and throttling counters."""
 
     def create(self, session: Session) -> None:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             SessionItem(
                 f"SESSION#{session.key}",
                 case_pk=case_pk(session.case_key),
@@ -440,7 +440,7 @@ class SessionStore:
         """Extends a live session's idle expiry and returns it; None if it does
         not exist or has expired (idle or absolute). One conditional write."""
         item = SessionItem(f"SESSION#{key}")
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 item.update(
                     actions=[SessionItem.idle_expires_at.set(now + idle)],
@@ -449,7 +449,7 @@ class SessionStore:
                                & (SessionItem.absolute_expires_at > now)),
                 )
             except UpdateError as exc:
-                if _conditional_check_failed(exc):
+                if conditional_check_failed(exc):
                     return None
                 raise
         return Session(
@@ -462,12 +462,12 @@ class SessionStore:
         )
 
     def delete(self, key: str) -> None:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             SessionItem(f"SESSION#{key}").delete()
 
     def counts(self, keys: list[str]) -> dict[str, int]:
         """Current values of several throttling counters, in one batch read."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             found = {item.pk: int(item.count or 0)
                      for item in CounterItem.batch_get(keys)}
         return {k: found.get(k, 0) for k in keys}
@@ -475,14 +475,14 @@ class SessionStore:
     def increment(self, key: str, expires_at: datetime) -> int:
         """Atomic: concurrent failures each count."""
         item = CounterItem(key)
-        with _dynamodb_errors():
+        with dynamodb_errors():
             item.update(actions=[CounterItem.count.add(1),
                                  CounterItem.ttl.set(expires_at)])
         return int(item.count)
 
     def counters(self, keys: list[str]) -> dict[str, Counter]:
         """Several throttling counters (count and last attempt), in one batch read."""
-        with _dynamodb_errors():
+        with dynamodb_errors():
             found = {item.pk: Counter(int(item.count or 0), item.last_at)
                      for item in CounterItem.batch_get(keys)}
         return {k: found.get(k, Counter(0, None)) for k in keys}
@@ -490,7 +490,7 @@ class SessionStore:
     def reserve(self, key: str, now: datetime, expires_at: datetime) -> int:
         """Atomically counts one attempt and notes its time; returns the new count."""
         item = CounterItem(key)
-        with _dynamodb_errors():
+        with dynamodb_errors():
             item.update(actions=[CounterItem.count.add(1), CounterItem.last_at.set(now),
                                  CounterItem.ttl.set(expires_at)])
         return int(item.count)
@@ -498,7 +498,7 @@ class SessionStore:
     def add(self, key: str, delta: int, expires_at: datetime) -> int:
         """Atomically adds `delta` (may be negative) to a counter; returns the new count."""
         item = CounterItem(key)
-        with _dynamodb_errors():
+        with dynamodb_errors():
             item.update(actions=[CounterItem.count.add(delta), CounterItem.ttl.set(expires_at)])
         return int(item.count)
 
@@ -510,7 +510,7 @@ class AuditLog:
                force: str | None = None, case_key: str | None = None,
                subject: str | None = None, record_id: str) -> None:
         partition = f"CASE#{case_key}" if case_key else f"ACTOR#{actor}"
-        with _dynamodb_errors():
+        with dynamodb_errors():
             AuditItem(partition, f"{iso(at)}#{record_id}", at=at, action=action, event=event,
                       actor=actor, force=force, case=case_key, subject=subject).save(
                 condition=AuditItem.pk.does_not_exist())
