@@ -12,8 +12,6 @@ Run: `make bench`, or `.venv/bin/python bench/bench_alerts.py`.
 
 from __future__ import annotations
 
-import os
-import secrets
 import sys
 import time
 from collections import Counter
@@ -26,21 +24,10 @@ RATE = 50.0
 SES_LATENCY = 0.050
 
 # Before boto3 or the app is imported: nothing may reach real AWS.
-os.environ.update({
-    "AWS_DEFAULT_REGION": "eu-west-2", "AWS_REGION": "eu-west-2",
-    "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-    "STAGE": "bench", "CASES_TABLE": "tmc-bench-cases", "SESSIONS_TABLE": "tmc-bench-sessions",
-    "AUDIT_TABLE": "tmc-bench-audit", "FORCES": "lincs=Lincolnshire Police", "DEFAULT_FORCE": "lincs",
-    "SITE_URL": "https://victims.example.police.uk", "OIDC_ISSUER": "https://issuer.example",
-    "OIDC_AUDIENCE": "track-my-crime", "OIDC_JWKS_URL": "https://issuer.example/jwks",
-    "TOKEN_SECRET": secrets.token_urlsafe(32), "MAIL_FROM": "no-reply@lincs.police.example",
-    "SES_MAX_SEND_RATE": str(RATE), "POWERTOOLS_METRICS_DISABLED": "true",
-    "POWERTOOLS_LOG_LEVEL": "WARNING",
-})
-for name in ("AWS_ENDPOINT_URL", "DYNAMODB_ENDPOINT", "AWS_PROFILE", "OUTBOX_DIR"):
-    os.environ.pop(name, None)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.support import fake_aws_environment  # noqa: E402
+
+fake_aws_environment(SES_MAX_SEND_RATE=str(RATE))
 
 
 def _seed(officer: Any) -> list[str]:
