@@ -4,7 +4,7 @@ few lines; the work is in chalicelib/."""
 from chalice import AuthResponse, Chalice, Response
 
 from chalicelib import http, presenters, retention, services
-from chalicelib.domain import utcnow
+from chalicelib.domain import iso, utcnow
 from chalicelib.errors import OfficerUnauthorized
 from chalicelib.officer_auth import officer_from_context, officer_to_context
 from chalicelib.officers import items_from_csv
@@ -83,7 +83,7 @@ def sign_in():
     request = app.current_request
     signed_in = services.victims().sign_in(http.json_body(request), http.source_ip(request))
     return Response(
-        body={"expiresAt": presenters.iso(signed_in.expires_at),
+        body={"expiresAt": iso(signed_in.expires_at),
               "idleTimeoutSeconds": int(signed_in.idle_timeout.total_seconds())},
         headers={"Set-Cookie": http.session_cookie(signed_in.token, signed_in.expires_at)})
 

@@ -85,41 +85,34 @@ def _ref(item: DeliveryItem) -> DeliveryRef:
 
 
 class DeliveryStore:
-    def _new_item(self, ref: DeliveryRef, now: datetime, status: str, next_attempt: datetime,
-                  attempts: int) -> DeliveryItem:
-        return DeliveryItem(
+    def _put_new(self, ref: DeliveryRef, now: datetime, status: str, next_attempt: datetime,
+                 attempts: int) -> bool:
+        """Writes the delivery record unless one exists: False if it does."""
+        item = DeliveryItem(
             ref.pk, kind=ref.kind, source_id=ref.source_id, case_pk=case_pk(ref.case_key),
             contact_id=ref.contact_id, force=ref.force, status=status, attempts=attempts,
             created_at=now, updated_at=now, retry_shard=retry_shard(ref.pk),
             next_attempt_at=_epoch(next_attempt), ttl=now + RECORD_LIFETIME)
+        with dynamodb_errors():
+            try:
+                item.save(condition=DeliveryItem.pk.does_not_exist())
+            except PutError as exc:
+                if conditional_check_failed(exc):
+                    return False
+                raise
+        return True
 
     def claim_new(self, ref: DeliveryRef, now: datetime, lease: timedelta) -> bool:
         """True if this caller now owns the first attempt; False if the email was
         already claimed (a duplicate stream record, or a concurrent invocation).
         The claim expires into a retry: if this caller dies, the scheduled retry
         takes over after `lease`."""
-        with dynamodb_errors():
-            try:
-                self._new_item(ref, now, SENDING, now + lease, 1).save(
-                    condition=DeliveryItem.pk.does_not_exist())
-            except PutError as exc:
-                if conditional_check_failed(exc):
-                    return False
-                raise
-        return True
+        return self._put_new(ref, now, SENDING, now + lease, 1)
 
     def defer_new(self, ref: DeliveryRef, now: datetime) -> bool:
         """Leaves the email to the scheduled retry (the invocation is running out
         of time). False if it was already claimed."""
-        with dynamodb_errors():
-            try:
-                self._new_item(ref, now, RETRYING, now, 0).save(
-                    condition=DeliveryItem.pk.does_not_exist())
-            except PutError as exc:
-                if conditional_check_failed(exc):
-                    return False
-                raise
-        return True
+        return self._put_new(ref, now, RETRYING, now, 0)
 
     def due(self, now: datetime, limit: int) -> list[Due]:
         """Keys of unfinished deliveries whose next attempt is due, oldest first.

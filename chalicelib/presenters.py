@@ -6,8 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain import CASE_STATUSES, Case, Update, iso
-
-__all__ = ["iso"]
 from chalicelib.errors import InvalidInput
 from chalicelib.officers import CreatedCase, RowResult
 

@@ -22,9 +22,8 @@ from pynamodb.exceptions import (
 )
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import models
 from chalicelib.config import Settings
-from chalicelib.domain import Case, Contact, Update, crime_number_key, iso, name_key
+from chalicelib.domain import Case, Contact, Update, iso, name_key
 from chalicelib.errors import Conflict, DomainError, ServiceUnavailable
 from chalicelib.models import (
     CASE_SK,
@@ -515,6 +514,3 @@ class AuditLog:
                       actor=actor, force=force, case=case_key, subject=subject).save(
                 condition=AuditItem.pk.does_not_exist())
 
-
-__all__ = ["AuditLog", "CaseStore", "ConditionFailed", "Invitation", "NewContact", "Session",
-           "SessionStore", "crime_number_key", "models"]

@@ -232,17 +232,6 @@ class LocalStack:
 
         return tokens.link_token(self.env["TOKEN_SECRET"].encode(), INVITATION, invitation_id)
 
-    def invitation_token_for(self, crime_number: str, contact_id: str, force: str = DEMO_FORCE) -> str:
-        """The registration token of a contact (as the invitation email carries it)."""
-        from chalicelib import services
-        from chalicelib.domain import case_key
-
-        case = services.case_store().case_with_contacts(case_key(force, crime_number))
-        contact = case.contact(contact_id) if case else None
-        if contact is None or contact.invitation_id is None:
-            raise LookupError("no such contact")
-        return self.invitation_token(contact.invitation_id)
-
     def seed_demo(self) -> None:
         from chalicelib import services
         from chalicelib.domain import Officer
