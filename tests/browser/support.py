@@ -187,7 +187,13 @@ def focused(page: Page) -> str:
 
 def tab_to(page: Page, selector: str, limit: int = 40) -> None:
     """Press Tab until the element matching selector has focus: it must be
-    reachable by keyboard, in a sensible number of steps."""
+    reachable by keyboard, in a sensible number of steps.
+
+    The forms are hidden until the page's module has run (main.mjs marks the
+    body in the same task that attaches the handlers), and a page's title is
+    there before that; tabbing earlier would only cycle through the header
+    and footer, so wait for the mark first, as a person waits for the form."""
+    page.wait_for_selector("body.govuk-frontend-supported", state="attached")
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
