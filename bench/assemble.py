@@ -192,20 +192,22 @@ def capacity() -> str:
     # operation: (per year, read units, write units, API handler seconds, officer route?)
     ops: dict[str, tuple[float, float, float, float, bool]] = {
         "create case": (crimes, 0, wru("case", True) + k * (wru("contact", True) + wru("invitation", True))
-                        + wru("audit"), update_s, True),
-        "post update": (updates, 0, wru("update", True) * 2 + wru("update_ref", True) + wru("audit"),
+                        + wru("audit", True), update_s, True),
+        "post update": (updates, 0, wru("update", True) * 2 + wru("update_ref", True) + wru("audit", True),
                         update_s, True),
         "officer case read": (crimes * a["officer_reads_per_case"], rru(case_partition), wru("audit"), read_s,
                               True),
-        "register": (registered, 0.5 + rru(contacts_part), 2 * wru("contact", True) + wru("audit"),
+        "register": (registered, 0.5 + rru(contacts_part), 2 * wru("contact", True) + wru("audit", True),
                      durations.get("register", sign_in_s), False),
-        "sign-in": (sign_ins, counters + rru(contacts_part), 2 * wru("throttle") + wru("session"), sign_in_s,
+        "sign-in": (sign_ins, counters + rru(contacts_part),
+                    wru("throttle") + wru("throttle", True) + wru("session", True), sign_in_s,
                     False),
         "case read": (sign_ins * a["case_reads_per_sign_in"], rru(case_partition), wru("session") + wru("audit"),
                       read_s, False),
         "sign-out": (sign_ins * a["sign_outs_per_sign_in"], 0, 2 * wru("session") + wru("contact"), read_s, False),
         "password reset (request + complete)": (resets, counters + rru(contacts_part),
-                                                2 * wru("throttle") + wru("invitation") + 2 * wru("contact", True),
+                                                2 * wru("throttle") + wru("invitation")
+                                                + 2 * wru("contact", True) + wru("audit", True),
                                                 sign_in_s, False),
     }
     email_units = (rru(contacts_part), wru("alert") * 2 + wru("audit"))

@@ -321,7 +321,7 @@ def report(size: dict[str, Any], cold: dict[str, Any]) -> None:
         "read), by package (`-X importtime` self times, as packaged): "
         + ", ".join(f"{name} {ms(s)}" for name, s in cold["breakdown"]) + ".",
         f"Why the ratio is {packaged['ratio']:.2f} as packaged: the floor makes no request, while the app's "
-        "total includes its first eight DynamoDB round trips (five for the sign-in, three for the case read, "
+        "total includes its first seven DynamoDB round trips (four for the sign-in, three for the case read, "
         "to a moto server on loopback), one argon2id "
         f"verify ({ms(packaged['verify'])}, the point of a password hash) and passlib's import on the first "
         f"sign-in. The import alone is x{packaged['import_ratio']:.2f} the floor; in all the app is "

@@ -37,22 +37,18 @@ UPLOAD_ROWS = 100
 
 # Operation -> (the minimum this design needs, and why; the reason for any excess).
 MINIMUM: dict[str, tuple[int, str, str]] = {
-    "register": (4, "read the invitation; read the case and contact (DOB, surname); one transaction "
-                    "(invitation used + password set); one audit record", ""),
+    "register": (3, "read the invitation; read the case and contact (DOB, surname); one transaction "
+                    "(invitation used + password set + its audit record)", ""),
     "sign-in": (4, "read the throttling counters; reserve the guess with an atomic ADD before the "
                    "password is checked (without it a burst of concurrent guesses would all pass the "
-                   "read); read the case's contacts; write the session",
-                "a successful sign-in gives its reservation back (one more UpdateItem). It could share "
-                "one TransactWriteItems with the session's put, at twice the write units of both"),
+                   "read); read the case's contacts; one transaction (the session + the reservation "
+                   "given back)", ""),
     "case read": (3, "touch the session (one conditional write that also reads it); read the case "
                      "partition; one audit record (a consultation)", ""),
-    "post update": (2, "one transaction (update + case status + idempotency key); one audit record", ""),
+    "post update": (1, "one transaction (update + case status + idempotency key + its audit record)", ""),
     f"upload of {UPLOAD_ROWS} update rows": (
-        UPLOAD_ROWS, "one transaction per row (each row is idempotent and atomic on its own); the audit "
-                     "record could ride in the same transaction",
-        "each row's audit record is a separate conditional PutItem (append-only). Putting it inside the "
-        "row's TransactWriteItems (it already spans one table; a second table is allowed) would halve "
-        "the calls, at twice the write units of a transactional write for the audit item"),
+        UPLOAD_ROWS, "one transaction per row (each row is idempotent and atomic on its own, its audit "
+                     "record included)", ""),
     "one alert": (4, "read the case's registered contacts; claim the email (conditional put: exactly "
                      "once); record it sent (message id, for bounces); one audit record (a disclosure)", ""),
 }

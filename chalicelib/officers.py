@@ -120,9 +120,10 @@ class OfficerService:
                     officer_name=data["officer"]["name"], officer_email=data["officer"]["email"],
                     created_at=now, contacts=tuple(n.contact for n in new_contacts))
         self._cases.create_case(case, created_by=officer.id, contacts=new_contacts,
-                                invitation_ttl=timedelta(days=1))
-        self._audit.record("collection", "case_created", actor=f"officer:{officer.id}",
-                           force=case.force, case_key=case.key)
+                                invitation_ttl=timedelta(days=1),
+                                audit=self._audit.entry("collection", "case_created",
+                                                        actor=f"officer:{officer.id}",
+                                                        force=case.force, case_key=case.key))
         logger.info("case created", extra={"force": case.force, "contacts": len(new_contacts)})
         metrics.add_metric(name="CasesCreated", unit="Count", value=1)
         return CreatedCase(case=case, invitation_ids={n.contact.id: n.invitation_id for n in new_contacts})
@@ -150,15 +151,15 @@ class OfficerService:
         update = Update(id=tokens.new_id(), type=data["type"], text=data["text"],
                         officer_name=officer.name, posted_at=now,
                         client_reference=data.get("clientReference"))
+        audit = self._audit.entry("alteration", "update_posted", actor=f"officer:{officer.id}",
+                                  force=officer.force, case_key=key, subject=update.id)
         try:
             update, created = self._cases.post_update(
                 key, update, officer_id=officer.id, force=officer.force, new_status=new_status,
-                closed_at=now if closing else None, expires_at=expires)
+                closed_at=now if closing else None, expires_at=expires, audit=audit)
         except ConditionFailed as exc:
             raise NotFound("No case with that crime number.") from exc
         if created:
-            self._audit.record("alteration", "update_posted", actor=f"officer:{officer.id}",
-                               force=officer.force, case_key=key, subject=update.id)
             logger.info("update posted", extra={"update": update.id, "type": update.type})
             metrics.add_metric(name="UpdatesPosted", unit="Count", value=1)
         return update, created

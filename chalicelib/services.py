@@ -60,8 +60,7 @@ def case_store() -> CaseStore:
 
 @functools.lru_cache(maxsize=1)
 def session_store() -> SessionStore:
-    settings()
-    return SessionStore()
+    return SessionStore(settings())
 
 
 @functools.lru_cache(maxsize=1)

@@ -46,7 +46,7 @@ from chalicelib.models import (
     invitation_pk,
     reset_pk,
 )
-from chalicelib.throttle import Counter
+from chalicelib.throttle import Counter, Reservation
 
 
 class ConditionFailed(DomainError):
@@ -89,6 +89,30 @@ class Session:
     created_at: datetime
     idle_expires_at: datetime
     absolute_expires_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One audit record. A change's record is written in the change's own
+    transaction, so the record exists if and only if the change happened."""
+
+    at: datetime
+    action: str
+    event: str
+    actor: str
+    record_id: str
+    force: str | None = None
+    case_key: str | None = None
+    subject: str | None = None
+
+    def item(self) -> AuditItem:
+        partition = f"CASE#{self.case_key}" if self.case_key else f"ACTOR#{self.actor}"
+        return AuditItem(partition, f"{iso(self.at)}#{self.record_id}", at=self.at, action=self.action,
+                         event=self.event, actor=self.actor, force=self.force, case=self.case_key,
+                         subject=self.subject)
+
+
+AUDIT_PUT_CONDITION = AuditItem.pk.does_not_exist()  # append-only: never over another record
 
 
 @dataclass(frozen=True)
@@ -217,9 +241,10 @@ class CaseStore:
     # -- writes ----------------------------------------------------------------
 
     def create_case(self, case: Case, created_by: str, contacts: list[NewContact],
-                    invitation_ttl: timedelta) -> None:
-        """The case, its contacts and one invitation each, all or nothing.
-        Raises Conflict if a case with that crime number exists in the force."""
+                    invitation_ttl: timedelta, audit: AuditRecord) -> None:
+        """The case, its contacts, one invitation each and the audit record, all
+        or nothing. Raises Conflict if a case with that crime number exists in
+        the force."""
         pk = case_pk(case.key)
         with dynamodb_errors():
             try:
@@ -260,6 +285,7 @@ class CaseStore:
                             failed_attempts=0,
                             ttl=c.invitation_expires_at + invitation_ttl,
                         ))
+                    tx.save(audit.item(), condition=AUDIT_PUT_CONDITION)
             except TransactWriteError as exc:
                 # Puts only, in order: the case first.
                 reasons = exc.cancellation_reasons or []
@@ -270,10 +296,10 @@ class CaseStore:
 
     def post_update(self, case_key: str, update: Update, officer_id: str, force: str,
                     new_status: str | None, closed_at: datetime | None,
-                    expires_at: datetime | None) -> tuple[Update, bool]:
-        """Adds the update (and moves the case's status) atomically. With a client
-        reference that was used before, returns the existing update instead:
-        (update, created)."""
+                    expires_at: datetime | None, audit: AuditRecord) -> tuple[Update, bool]:
+        """Adds the update (and moves the case's status) with its audit record,
+        atomically. With a client reference that was used before, returns the
+        existing update instead, and records nothing: (update, created)."""
         pk = case_pk(case_key)
         update_sk = f"{UPDATE_PREFIX}{iso(update.posted_at)}#{update.id}"
         case_actions = [CaseItem.updated_at.set(update.posted_at)]
@@ -310,21 +336,24 @@ class CaseStore:
                         tx.save(UpdateRefItem(pk, UPDATE_REF_PREFIX + update.client_reference,
                                               update_sk=update_sk),
                                 condition=UpdateRefItem.pk.does_not_exist())
+                    tx.save(audit.item(), condition=AUDIT_PUT_CONDITION)
             except TransactWriteError as exc:
-                # pynamodb sends puts before updates: [update, (reference), case].
+                # pynamodb sends puts before updates: [update, (reference), audit, case].
                 codes = [r.code if r else None for r in exc.cancellation_reasons or []]
                 if codes and codes[-1] == "ConditionalCheckFailed":
                     raise ConditionFailed("The case does not exist.") from exc
-                if update.client_reference and len(codes) == 3 and codes[1] == "ConditionalCheckFailed":
+                if update.client_reference and len(codes) == 4 and codes[1] == "ConditionalCheckFailed":
                     existing = self.update_by_reference(case_key, update.client_reference)
                     if existing is not None:
                         return existing, False
                 raise
         return update, True
 
-    def register(self, invitation: Invitation, password_hash: str, now: datetime) -> None:
-        """Uses the invitation and sets the contact's password, together. Exactly
-        one of two racing registrations wins; the other gets ConditionFailed."""
+    def register(self, invitation: Invitation, password_hash: str, now: datetime,
+                 audit: AuditRecord) -> None:
+        """Uses the invitation and sets the contact's password, with the audit
+        record, together. Exactly one of two racing registrations wins; the
+        other gets ConditionFailed."""
         with dynamodb_errors():
             try:
                 with TransactWrite(connection=self._connection) as tx:
@@ -342,6 +371,7 @@ class CaseStore:
                                  ContactItem.registered_at.set(now)],
                         condition=(ContactItem.invitation_id == invitation.id),
                     )
+                    tx.save(audit.item(), condition=AUDIT_PUT_CONDITION)
             except TransactWriteError as exc:
                 if exc.cause_response_code == "TransactionCanceledException":
                     raise ConditionFailed("The invitation has been used.") from exc
@@ -372,8 +402,10 @@ class CaseStore:
                       expires_at=expires_at, ttl=expires_at + timedelta(days=1)).save(
                 condition=ResetItem.pk.does_not_exist())
 
-    def complete_reset(self, reset: Invitation, password_hash: str, now: datetime) -> None:
-        """Uses the reset, sets the password and ends every session, together."""
+    def complete_reset(self, reset: Invitation, password_hash: str, now: datetime,
+                       audit: AuditRecord) -> None:
+        """Uses the reset, sets the password, ends every session and records it,
+        together."""
         with dynamodb_errors():
             try:
                 with TransactWrite(connection=self._connection) as tx:
@@ -386,6 +418,7 @@ class CaseStore:
                               actions=[ContactItem.password_hash.set(password_hash),
                                        ContactItem.sessions_revoked_at.set(now)],
                               condition=ContactItem.status == "registered")
+                    tx.save(audit.item(), condition=AUDIT_PUT_CONDITION)
             except TransactWriteError as exc:
                 if exc.cause_response_code == "TransactionCanceledException":
                     raise ConditionFailed("The reset link has been used.") from exc
@@ -423,17 +456,33 @@ class CaseStore:
 class SessionStore:
     """Sessions and throttling counters."""
 
-    def create(self, session: Session) -> None:
+    def __init__(self, settings: Settings):
+        self._settings = settings
+
+    @functools.cached_property
+    def _connection(self) -> Connection:
+        return Connection(region=self._settings.region, host=self._settings.dynamodb_endpoint)
+
+    def create(self, session: Session, give_back: Reservation | None = None) -> None:
+        """Puts the session; with `give_back`, also returns a throttling
+        reservation, in one transaction (one round trip, both or neither)."""
+        item = SessionItem(
+            f"SESSION#{session.key}",
+            case_pk=case_pk(session.case_key),
+            contact_id=session.contact_id,
+            created_at=session.created_at,
+            idle_expires_at=session.idle_expires_at,
+            absolute_expires_at=session.absolute_expires_at,
+            ttl=session.absolute_expires_at,
+        )
         with dynamodb_errors():
-            SessionItem(
-                f"SESSION#{session.key}",
-                case_pk=case_pk(session.case_key),
-                contact_id=session.contact_id,
-                created_at=session.created_at,
-                idle_expires_at=session.idle_expires_at,
-                absolute_expires_at=session.absolute_expires_at,
-                ttl=session.absolute_expires_at,
-            ).save()
+            if give_back is None:
+                item.save()
+                return
+            with TransactWrite(connection=self._connection) as tx:
+                tx.save(item)
+                tx.update(CounterItem(give_back.counter),
+                          actions=[CounterItem.count.add(-1), CounterItem.ttl.set(give_back.expires_at)])
 
     def touch(self, key: str, now: datetime, idle: timedelta) -> Session | None:
         """Extends a live session's idle expiry and returns it; None if it does
@@ -464,21 +513,6 @@ class SessionStore:
         with dynamodb_errors():
             SessionItem(f"SESSION#{key}").delete()
 
-    def counts(self, keys: list[str]) -> dict[str, int]:
-        """Current values of several throttling counters, in one batch read."""
-        with dynamodb_errors():
-            found = {item.pk: int(item.count or 0)
-                     for item in CounterItem.batch_get(keys)}
-        return {k: found.get(k, 0) for k in keys}
-
-    def increment(self, key: str, expires_at: datetime) -> int:
-        """Atomic: concurrent failures each count."""
-        item = CounterItem(key)
-        with dynamodb_errors():
-            item.update(actions=[CounterItem.count.add(1),
-                                 CounterItem.ttl.set(expires_at)])
-        return int(item.count)
-
     def counters(self, keys: list[str]) -> dict[str, Counter]:
         """Several throttling counters (count and last attempt), in one batch read."""
         with dynamodb_errors():
@@ -508,9 +542,8 @@ class AuditLog:
     def record(self, *, at: datetime, action: str, event: str, actor: str,
                force: str | None = None, case_key: str | None = None,
                subject: str | None = None, record_id: str) -> None:
-        partition = f"CASE#{case_key}" if case_key else f"ACTOR#{actor}"
+        record = AuditRecord(at=at, action=action, event=event, actor=actor, force=force,
+                             case_key=case_key, subject=subject, record_id=record_id)
         with dynamodb_errors():
-            AuditItem(partition, f"{iso(at)}#{record_id}", at=at, action=action, event=event,
-                      actor=actor, force=force, case=case_key, subject=subject).save(
-                condition=AuditItem.pk.does_not_exist())
+            record.item().save(condition=AUDIT_PUT_CONDITION)
 

@@ -21,7 +21,7 @@ response.
 A sign-in reserves its guess (an atomic ADD) before the password is checked,
 so a burst of concurrent guesses cannot all pass the check together: at most
 `per_account` of them are ever compared with the password. A successful
-sign-in gives its reservation back.
+sign-in gives its reservation back, in the same transaction as its session.
 """
 
 from __future__ import annotations
@@ -61,6 +61,18 @@ class Attempt:
     allowed: bool
     account_counter: str
     source_counter: str
+    expires_at: datetime
+
+    @property
+    def reservation(self) -> Reservation | None:
+        """What a successful attempt gives back: its reserved guess. The caller
+        may give it back in the same write as its own (a sign-in's session)."""
+        return Reservation(self.account_counter, self.expires_at) if self.allowed else None
+
+
+@dataclass(frozen=True)
+class Reservation:
+    counter: str
     expires_at: datetime
 
 

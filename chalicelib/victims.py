@@ -99,12 +99,12 @@ class VictimService:
         problem = passwords.problem_with(data["password"], self._context_words(case, contact))
         if problem:
             raise InvalidInput(fields={"password": problem})
+        audit = self._audit.entry("alteration", "contact_registered", actor=f"contact:{contact.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
         try:
-            self._cases.register(invitation, passwords.hash_password(data["password"]), now)
+            self._cases.register(invitation, passwords.hash_password(data["password"]), now, audit)
         except ConditionFailed as exc:
             raise InvalidInput(fields={"invitation": INVITATION_PROBLEM}) from exc
-        self._audit.record("alteration", "contact_registered", actor=f"contact:{contact.id}",
-                           force=case.force, case_key=case.key, subject=contact.id)
         metrics.add_metric(name="ContactsRegistered", unit="Count", value=1)
         return case.crime_number
 
@@ -147,15 +147,16 @@ class VictimService:
         ok, needs_rehash = passwords.verify(data["password"], contact.password_hash if contact else None)
         if not ok or case is None or contact is None:
             self._fail_sign_in(attempt, "mismatch")
-        self._throttle.succeeded(attempt)
         if needs_rehash:
             self._cases.set_password_hash(case.key, contact.id, passwords.hash_password(data["password"]))
         token = tokens.new_session_token()
         absolute = now + timedelta(hours=self._settings.session_absolute_hours)
+        # One write: the session, and the guess reserved above given back.
         self._sessions.create(Session(key=tokens.session_key(token), case_key=case.key,
                                       contact_id=contact.id, created_at=now,
                                       idle_expires_at=now + self._idle,
-                                      absolute_expires_at=absolute))
+                                      absolute_expires_at=absolute),
+                              give_back=attempt.reservation)
         logger.info("sign-in succeeded", extra={"contact": contact.id})
         metrics.add_metric(name="SignIns", unit="Count", value=1)
         return SignedIn(token=token, expires_at=absolute, idle_timeout=self._idle)
@@ -258,9 +259,9 @@ class VictimService:
         problem = passwords.problem_with(data["password"], self._context_words(case, contact))
         if problem:
             raise InvalidInput(fields={"password": problem})
+        audit = self._audit.entry("alteration", "password_reset", actor=f"contact:{contact.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
         try:
-            self._cases.complete_reset(reset, passwords.hash_password(data["password"]), now)
+            self._cases.complete_reset(reset, passwords.hash_password(data["password"]), now, audit)
         except ConditionFailed as exc:
             raise InvalidInput(fields={"token": RESET_PROBLEM}) from exc
-        self._audit.record("alteration", "password_reset", actor=f"contact:{contact.id}",
-                           force=case.force, case_key=case.key, subject=contact.id)

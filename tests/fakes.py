@@ -11,7 +11,8 @@ from chalicelib.store import ConditionFailed, Invitation, NewContact, Session
 
 
 class FakeCaseStore:
-    def __init__(self):
+    def __init__(self, audit_log: FakeAuditLog | None = None):
+        self.audit_log = audit_log  # where the records written with a change go
         self.cases: dict[str, Case] = {}
         self.invitations: dict[str, Invitation] = {}
         self.resets: dict[str, Invitation] = {}
@@ -31,9 +32,14 @@ class FakeCaseStore:
     def update_by_reference(self, key, reference):
         return self.refs.get((key, reference))
 
-    def create_case(self, case, created_by, contacts: list[NewContact], invitation_ttl):
+    def _audited(self, audit):
+        if self.audit_log is not None:
+            self.audit_log.record(**dataclasses.asdict(audit))
+
+    def create_case(self, case, created_by, contacts: list[NewContact], invitation_ttl, audit):
         if case.key in self.cases:
             raise Conflict()
+        self._audited(audit)
         self.cases[case.key] = case
         for new in contacts:
             self.invitations[new.invitation_id] = Invitation(
@@ -47,11 +53,12 @@ class FakeCaseStore:
         contacts = tuple(dataclasses.replace(c, **changes) if c.id == contact_id else c for c in case.contacts)
         self.cases[key] = dataclasses.replace(case, contacts=contacts)
 
-    def post_update(self, key, update, officer_id, force, new_status, closed_at, expires_at):
+    def post_update(self, key, update, officer_id, force, new_status, closed_at, expires_at, audit):
         if key not in self.cases:
             raise ConditionFailed()
         if update.client_reference and (key, update.client_reference) in self.refs:
             return self.refs[(key, update.client_reference)], False
+        self._audited(audit)
         case = self.cases[key]
         self.cases[key] = dataclasses.replace(case, updates=(update, *case.updates),
                                               status=new_status or case.status,
@@ -60,10 +67,11 @@ class FakeCaseStore:
             self.refs[(key, update.client_reference)] = update
         return update, True
 
-    def register(self, invitation, password_hash, now):
+    def register(self, invitation, password_hash, now, audit):
         stored = self.invitations[invitation.id]
         if stored.used_at is not None or stored.expires_at <= now:
             raise ConditionFailed()
+        self._audited(audit)
         self.invitations[invitation.id] = dataclasses.replace(stored, used_at=now)
         self._set_contact(invitation.case_key, invitation.contact_id, password_hash=password_hash,
                           status="registered", registered_at=now)
@@ -88,8 +96,10 @@ class FakeSessionStore:
         self.counts_by_key: dict[str, int] = {}
         self.last_at: dict[str, datetime] = {}
 
-    def create(self, session):
+    def create(self, session, give_back=None):
         self.sessions[session.key] = session
+        if give_back is not None:
+            self.add(give_back.counter, -1, give_back.expires_at)
 
     def touch(self, key, now, idle: timedelta):
         session = self.sessions.get(key)
@@ -100,13 +110,6 @@ class FakeSessionStore:
 
     def delete(self, key):
         self.sessions.pop(key, None)
-
-    def counts(self, keys):
-        return {k: self.counts_by_key.get(k, 0) for k in keys}
-
-    def increment(self, key, expires_at):
-        self.counts_by_key[key] = self.counts_by_key.get(key, 0) + 1
-        return self.counts_by_key[key]
 
     # Throttle's counter store (chalicelib.throttle.CounterStore).
     def counters(self, keys):

@@ -64,6 +64,47 @@ def test_each_kind_of_processing_is_audited_who_what_when_which_case(journey, cl
     figures["audit_kinds_seen"] = sorted({a for a, _ in kinds})
 
 
+def test_a_change_and_its_audit_record_are_written_together(journey, client, aws):
+    """Each change's record rides in the change's own transaction: one record
+    per change made, none for a change refused (a repeat, a missing case, a used
+    invitation), so the log never claims a change that did not happen or misses
+    one that did."""
+    person = contact()
+    number, _, created = journey.create_case(contacts=[person])
+    again = case_body(number, contacts=[contact()])
+    assert post_json(client, "/officer/cases", again, journey.officer).status_code == 409
+    assert journey.register(number, created, person).status_code == 201
+    assert journey.register(number, created, person).status_code == 400  # the invitation is used
+    assert journey.post_update(number, clientReference="rms-77").status_code == 201
+    assert journey.post_update(number, clientReference="rms-77").status_code == 200  # the same update
+    assert journey.post_update("LC-1999-000001").status_code == 404
+    events = [r.event for r in _audit_records(_case_key(number))]
+    assert sorted(events) == ["case_created", "contact_registered", "update_posted"], events
+    assert not _audit_records(_case_key("LC-1999-000001"))
+
+
+def test_a_change_whose_audit_record_cannot_be_written_is_not_made(journey, client, aws, monkeypatch):
+    """The other half: if the record cannot be written, neither is the change."""
+    import dataclasses
+
+    from chalicelib.audit import Audit
+    from chalicelib.store import AuditLog
+
+    number, _, _ = journey.create_case()
+    real_entry = Audit.entry
+
+    def colliding(self, *args, **kwargs):  # an entry whose place in the log is already taken
+        record = dataclasses.replace(real_entry(self, *args, **kwargs), record_id="taken")
+        AuditLog().record(**{**dataclasses.asdict(record), "event": "already here"})
+        return record
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Audit, "entry", colliding)
+        assert journey.post_update(number, text="Not to be stored.").status_code == 503
+    case = body(client.http.get(f"/officer/cases/{number}", headers=journey.officer))
+    assert case["updates"] == []
+
+
 def test_audit_records_hold_no_content(journey, client, aws):
     person = contact(forename="Alexandra", surname="Worthington-Smythe", dateOfBirth="1977-06-05",
                      email="alexandra.ws@example.com")

@@ -25,7 +25,8 @@ OFFICER = Officer(id="o1", name="PC Morgan", force="lincs", roles=frozenset({"of
 class World:
     def __init__(self):
         self.clock = Clock(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
-        self.cases, self.sessions, self.audit_log = FakeCaseStore(), FakeSessionStore(), FakeAuditLog()
+        self.audit_log = FakeAuditLog()
+        self.cases, self.sessions = FakeCaseStore(self.audit_log), FakeSessionStore()
         audit = Audit(self.audit_log, self.clock)
         self.victims = VictimService(SETTINGS, self.cases, self.sessions, Throttle(self.sessions), audit,
                                      self.clock)
