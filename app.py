@@ -59,6 +59,7 @@ def health():
 @app.route("/officer/cases", methods=["OPTIONS"])
 @app.route("/officer/cases/{crime_number}", methods=["OPTIONS"])
 @app.route("/officer/cases/{crime_number}/updates", methods=["OPTIONS"])
+@app.route("/officer/cases/{crime_number}/contacts/{contact_id}/invitation", methods=["OPTIONS"])
 @app.route("/officer/uploads", methods=["OPTIONS"])
 def preflight(**_):
     request = app.current_request
@@ -151,6 +152,15 @@ def post_update(crime_number):
     update, created = services.officers().post_update(_officer(), crime_number,
                                                       http.json_body(app.current_request))
     return Response(body={"id": update.id, "created": created}, status_code=201 if created else 200)
+
+
+@app.route("/officer/cases/{crime_number}/contacts/{contact_id}/invitation", methods=["POST"],
+           authorizer=officer_token)
+@http.handled
+def reissue_invitation(crime_number, contact_id):
+    contact = services.officers().reissue_invitation(_officer(), crime_number, contact_id,
+                                                     http.json_body(app.current_request, allow_empty=True))
+    return Response(body=presenters.reissued_invitation_json(contact), status_code=201)
 
 
 @app.route("/officer/uploads", methods=["POST"], authorizer=officer_token,

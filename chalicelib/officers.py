@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,6 +62,8 @@ UPDATE_SCHEMA = {
     "text": Spec(text(MAX_UPDATE_TEXT, multiline=True)),
     "clientReference": Spec(client_reference, required=False),
 }
+REISSUE_SCHEMA = {"email": Spec(email, required=False)}
+REISSUE_INTERVAL = timedelta(minutes=15)
 UPLOAD_CASE_SCHEMA = {"kind": Spec(one_of(("case",))), **CASE_SCHEMA}
 UPLOAD_UPDATE_SCHEMA = {"kind": Spec(one_of(("update",))), "crimeNumber": Spec(crime_number),
                         **{**UPDATE_SCHEMA, "clientReference": Spec(client_reference)}}
@@ -163,6 +165,49 @@ class OfficerService:
             logger.info("update posted", extra={"update": update.id, "type": update.type})
             metrics.add_metric(name="UpdatesPosted", unit="Count", value=1)
         return update, created
+
+    def reissue_invitation(self, officer: Officer, crime_number_text: str, contact_id: str,
+                           body: Any) -> Contact:
+        """A new invitation for a victim or witness who has not registered (the
+        last one expired, or never arrived), optionally to a corrected address.
+        The last invitation's link stops working; the email goes as for a new
+        case. At most one every few minutes a contact, so a slip cannot flood
+        a victim's inbox."""
+        self._require(officer, "write")
+        data = validate(body, REISSUE_SCHEMA)
+        now = self._clock()
+        key = case_key(officer.force, crime_number_text)
+        case = self._cases.case_with_contacts(key)
+        if case is None or case.is_expired(now):
+            raise NotFound("No case with that crime number.")
+        contact = case.contact(contact_id)
+        if contact is None:
+            raise NotFound("No contact with that id in this case.")
+        if contact.status == "registered":
+            raise Conflict("This person has registered: they can reset their password from the sign-in page.",
+                           {"contactId": "Has registered already"})
+        ttl = timedelta(days=self._settings.invitation_ttl_days)
+        if contact.invitation_expires_at and now < contact.invitation_expires_at - ttl + REISSUE_INTERVAL:
+            minutes = int(REISSUE_INTERVAL.total_seconds() // 60)
+            raise Conflict(f"An invitation was sent to this person less than {minutes} minutes ago.",
+                           {"contactId": f"Wait {minutes} minutes between invitations"})
+        email_address = data.get("email") or contact.email
+        expires = now + ttl
+        invitation_id = tokens.new_id()
+        try:
+            self._cases.reissue_invitation(
+                key, contact.id, invitation_id, force=case.force, email=email_address, expires_at=expires,
+                invitation_ttl=timedelta(days=1),
+                audit=self._audit.entry("alteration", "invitation_reissued", actor=f"officer:{officer.id}",
+                                        force=case.force, case_key=key, subject=contact.id))
+        except ConditionFailed as exc:
+            raise Conflict("This person has registered: they can reset their password from the sign-in page.",
+                           {"contactId": "Has registered already"}) from exc
+        logger.info("invitation reissued", extra={"contact": contact.id, "address_changed":
+                                                  email_address != contact.email})
+        metrics.add_metric(name="InvitationsReissued", unit="Count", value=1)
+        return replace(contact, email=email_address, invitation_id=invitation_id, invitation_expires_at=expires,
+                       alerts_failing=False, alerts_failing_reason=None)
 
     # -- batch upload --------------------------------------------------------------
 

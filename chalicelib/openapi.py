@@ -7,7 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import CASE_STATUSES, UPDATE_TYPES
-from chalicelib.officers import CASE_SCHEMA, UPDATE_SCHEMA, UPLOAD_CASE_SCHEMA, UPLOAD_UPDATE_SCHEMA
+from chalicelib.officers import (
+    CASE_SCHEMA,
+    REISSUE_SCHEMA,
+    UPDATE_SCHEMA,
+    UPLOAD_CASE_SCHEMA,
+    UPLOAD_UPDATE_SCHEMA,
+)
 from chalicelib.validation import json_schema
 from chalicelib.victims import (
     CHANGE_PASSWORD_SCHEMA,
@@ -163,6 +169,18 @@ def document() -> dict[str, Any]:
                           "404": _error("No such case in the officer's force")},
                          _json(json_schema(UPDATE_SCHEMA)), officer=True, tags=officer),
             "parameters": [_CRIME_NUMBER_PARAMETER]}},
+        "/officer/cases/{crime_number}/contacts/{contact_id}/invitation": {"post": {
+            **_operation("Send a new invitation to a victim or witness who has not registered (optionally to a "
+                         "corrected email address); the last invitation's link stops working",
+                         {"201": {"description": "Invitation sent", **_json(_object({
+                             "id": _STRING, "status": {"type": "string", "enum": ["invited"]},
+                             "invitationExpiresAt": _TIME}))},
+                          "404": _error("No such case in the officer's force, or no such contact in it"),
+                          "409": _error("The contact has registered, or was invited in the last 15 minutes")},
+                         {"required": False, **_json(json_schema(REISSUE_SCHEMA))}, officer=True, tags=officer),
+            "parameters": [_CRIME_NUMBER_PARAMETER,
+                           {"name": "contact_id", "in": "path", "required": True,
+                            "schema": {"type": "string", "maxLength": 100}}]}},
         "/officer/uploads": {"post": _operation(
             "Batch upload of cases and updates (at most 500 rows); a result per row",
             {"200": {"description": "A result per row", **_json(UPLOAD_RESULT)}},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain import CASE_STATUSES, Case, Update, iso
+from chalicelib.domain import CASE_STATUSES, Case, Contact, Update, iso
 from chalicelib.errors import InvalidInput
 from chalicelib.officers import CreatedCase, RowResult
 
@@ -64,6 +64,10 @@ def created_case_json(created: CreatedCase) -> dict[str, Any]:
                       "status": "invited", "invitationExpiresAt": iso(c.invitation_expires_at)}
                      for c in created.case.contacts],
     }
+
+
+def reissued_invitation_json(contact: Contact) -> dict[str, Any]:
+    return {"id": contact.id, "status": "invited", "invitationExpiresAt": iso(contact.invitation_expires_at)}
 
 
 def upload_items(body: Any) -> list[Any]:

@@ -377,6 +377,40 @@ class CaseStore:
                     raise ConditionFailed("The invitation has been used.") from exc
                 raise
 
+    def reissue_invitation(self, case_key: str, contact_id: str, invitation_id: str, force: str,
+                           email: str, expires_at: datetime, invitation_ttl: timedelta,
+                           audit: AuditRecord) -> None:
+        """A new invitation for a contact who has not registered, replacing the
+        last one (registration checks the contact's current invitation id), with
+        the address it goes to (corrected or not) and the audit record, all
+        together. ConditionFailed if the contact has registered meanwhile."""
+        pk = case_pk(case_key)
+        with dynamodb_errors():
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    tx.update(ContactItem(pk, _contact_sk(contact_id)),
+                              actions=[ContactItem.invitation_id.set(invitation_id),
+                                       ContactItem.invitation_expires_at.set(expires_at),
+                                       ContactItem.email.set(email),
+                                       ContactItem.alerts_failing.remove(),
+                                       ContactItem.alerts_failing_reason.remove()],
+                              condition=ContactItem.pk.exists() & (ContactItem.status == "invited"))
+                    tx.save(InvitationItem(
+                        invitation_pk(invitation_id), INVITATION_SK,
+                        case_pk=pk,
+                        contact_id=contact_id,
+                        force=force,
+                        email=email,
+                        expires_at=expires_at,
+                        failed_attempts=0,
+                        ttl=expires_at + invitation_ttl,
+                    ), condition=InvitationItem.pk.does_not_exist())
+                    tx.save(audit.item(), condition=AUDIT_PUT_CONDITION)
+            except TransactWriteError as exc:
+                if exc.cause_response_code == "TransactionCanceledException":
+                    raise ConditionFailed("The contact has registered.") from exc
+                raise
+
     def count_failed_invitation_attempt(self, invitation_id: str, limit: int) -> int:
         """Counts a wrong date of birth against an invitation; at the limit the
         invitation is spent, so a stolen link cannot be used to guess."""

@@ -26,6 +26,7 @@ class World:
     cases: dict[str, str] = field(default_factory=dict)  # crime number -> force
     secrets: dict[str, list[str]] = field(default_factory=dict)  # crime number -> what only it holds
     contacts: dict[str, tuple[str, str]] = field(default_factory=dict)  # contact name -> (number, cookie)
+    contact_ids: dict[str, str] = field(default_factory=dict)  # crime number -> one of its contacts' ids
 
 
 def _build(client, issuer, aws) -> World:
@@ -46,6 +47,7 @@ def _build(client, issuer, aws) -> World:
             assert post_json(client, f"/officer/cases/{number}/updates", {"type": "charged", "text": secret},
                              world.officers[creator]).status_code == 201
             world.cases[number] = force
+            world.contact_ids[number] = body(created)["contacts"][0]["id"]
             world.secrets[number] = [secret] + [p["surname"] for p in people] + [p["email"] for p in people]
             for person, made in zip(people, body(created)["contacts"], strict=True):
                 token = invitation_token(aws, number, made["id"], force)
@@ -66,9 +68,12 @@ def _leaks(response_body: bytes, world: World, allowed_numbers: set[str]) -> lis
             for s in secrets if s in text]
 
 
-def _officer_routes(client, number: str, headers: dict[str, str]) -> dict[str, Any]:
+def _officer_routes(client, number: str, headers: dict[str, str], contact_id: str) -> dict[str, Any]:
     return {
         "GET /officer/cases/{n}": client.http.get(f"/officer/cases/{number}", headers=headers),
+        # Every contact here has registered: in the officer's own force, 409.
+        "POST /officer/cases/{n}/contacts/{id}/invitation": post_json(
+            client, f"/officer/cases/{number}/contacts/{contact_id}/invitation", {}, headers),
         "POST /officer/cases/{n}/updates": post_json(
             client, f"/officer/cases/{number}/updates", {"type": "progress_update", "text": "Matrix probe."},
             headers),
@@ -95,7 +100,7 @@ def test_access_matrix(client, issuer, aws, figures):
         force, role = world.officer_force[officer], world.officer_role[officer]
         own = {n for n, f in world.cases.items() if f == force}
         for number, case_force in world.cases.items():
-            for route, response in _officer_routes(client, number, headers).items():
+            for route, response in _officer_routes(client, number, headers, world.contact_ids[number]).items():
                 cell = f"{officer} {route} {number} ({case_force})"
                 leaks = _leaks(response.body, world, own)
                 if route == "POST /officer/uploads" and role == "officer":
@@ -107,6 +112,8 @@ def test_access_matrix(client, issuer, aws, figures):
                     if case_force != force:  # the same answer as for a case that does not exist
                         expect(cell + " (as unknown)", row.get("fields") == {
                             "crimeNumber": "No case with this crime number"}, row)
+                elif route.endswith("/invitation") and case_force == force:
+                    expect(cell, response.status_code == 409 and not leaks, (response.status_code, leaks))
                 elif case_force == force:
                     expect(cell, response.status_code in (200, 201) and not leaks, (response.status_code, leaks))
                 else:
@@ -115,7 +122,8 @@ def test_access_matrix(client, issuer, aws, figures):
     # Contacts' sessions on officer routes: no token, so 401 whatever the case.
     for name, (_, cookie) in world.contacts.items():
         for number in world.cases:
-            for route, response in _officer_routes(client, number, {**JSON, "Cookie": cookie}).items():
+            for route, response in _officer_routes(client, number, {**JSON, "Cookie": cookie},
+                                                   world.contact_ids[number]).items():
                 expect(f"contact {name} {route} {number}", response.status_code == 401 and not _leaks(
                     response.body, world, set()), response.status_code)
     # Each contact reads their own case, and nothing of any other.

@@ -188,7 +188,7 @@ def _state_changing_routes():
 
 
 def test_every_state_changing_route_is_covered():
-    assert len(_state_changing_routes()) == 9  # 6 victim, 3 officer
+    assert len(_state_changing_routes()) == 10  # 6 victim, 4 officer
 
 
 @pytest.mark.parametrize("content_type", FORM_TYPES)
@@ -199,7 +199,7 @@ def test_a_cross_site_form_cannot_change_anything(journey, victim, content_type,
     before = sorted(repr(i.attribute_values) for i in CasesTableItem.scan())
     answers = {}
     for path, method in _state_changing_routes():
-        path = path.replace("{crime_number}", victim.number)
+        path = path.replace("{crime_number}", victim.number).replace("{contact_id}", victim.id)
         form = f"crimeNumber={victim.number}&surname={victim.contact['surname']}&type=charged&text=x"
         response = journey.client.http.request(method, path, body=form,
                                                headers={"Content-Type": content_type, "Cookie": cookie})
