@@ -21,15 +21,25 @@ const pages = {
 }
 
 // "Leave this site quickly" (button, skip link or Shift three times) hides
-// the page and navigates away; GOV.UK Frontend marks the body when it does.
-// End the session too, so going back does not show the case.
+// the page and navigates away. End the session too, so going back does not
+// show the case. The button and the skip link send the sign-out as they are
+// pressed (capture phase: before GOV.UK Frontend starts the navigation), so
+// the request leaves while the page is still whole; Shift three times is seen
+// by the class GOV.UK Frontend puts on the body as it leaves.
 function signOutWhenLeavingQuickly() {
   let sent = false
-  new MutationObserver(() => {
-    if (!sent && document.body.classList.contains('govuk-exit-this-page-hide-content')) {
+  const leave = () => {
+    if (!sent) {
       sent = true
       signOut({ keepalive: true })
     }
+  }
+  document.addEventListener('click', (event) => {
+    const exit = '.govuk-js-exit-this-page-button, .govuk-js-exit-this-page-skiplink'
+    if (event.target instanceof Element && event.target.closest(exit)) leave()
+  }, true)
+  new MutationObserver(() => {
+    if (document.body.classList.contains('govuk-exit-this-page-hide-content')) leave()
   }).observe(document.body, { attributes: true, attributeFilter: ['class'] })
 }
 
