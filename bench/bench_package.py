@@ -338,7 +338,7 @@ def report(size: dict[str, Any], cold: dict[str, Any]) -> None:
         "What would reach 1.3 (not done): ship bytecode in the package (the zip has none and /var/task is "
         "read-only, so every cold start compiles every module it imports: compare the two rows; a step after "
         "`chalice package` in `make package`); import the email sender's modules only in the stream "
-        "handlers (about 13 ms as packaged). The eight round trips and the argon2id verify stay: with them, "
+        "handlers (about 13 ms as packaged). The seven round trips and the argon2id verify stay: with them, "
         "1.3 times a floor that makes no request is out of reach for a first sign-in; the import alone is "
         + ("within it." if packaged["import_ratio"] <= 1.3 else "not yet within it."),
     ])

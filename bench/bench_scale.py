@@ -301,7 +301,8 @@ def main() -> None:
         "out of the items read: how many counters exist depends on the 5-minute window, not on the table.)",
         "## Sign-in cost",
         "Median sign-in (`VictimService.sign_in`: throttle counters, reservation, contacts, one argon2id "
-        "verify, give-back, session) against the median of one `passwords.verify` at the configured "
+        "verify, session + give-back in one transaction) against the median of one `passwords.verify` "
+        "at the configured "
         f"parameters ({params}), alternately in the same run, {len(result['sign_ins'])} sign-ins and "
         f"{len(result['verifies'])} verifies.",
         table(["sign-in", "one argon2id verify", "ratio", "target", f"{n_calls} DynamoDB calls (moto)",
@@ -315,8 +316,8 @@ def main() -> None:
         f"{(verify + n_calls * PROJECTED_CALL + rest) / verify:.2f}. "
         + ("" if cost_ratio <= 1.5 else
            "What would reach the target: fewer round trips in sequence. The throttling counters and "
-           "the case's contacts are independent reads and could be made concurrently; the give-back of the "
-           "reservation and the session's put could be one TransactWriteItems: 3 round trips in sequence "
+           "the case's contacts are independent reads and could be made concurrently (the give-back and "
+           "the session already share one TransactWriteItems): 3 round trips in sequence "
            f"instead of {n_calls}, a ratio of {(verify + 3 * call + rest) / verify:.2f} here "
            f"({(verify + 3 * PROJECTED_CALL + rest) / verify:.2f} at {ms(PROJECTED_CALL)} a call). "
            "Below that, only a costlier hash would shrink the ratio (the argon2id parameters are OWASP's "
