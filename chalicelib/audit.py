@@ -5,7 +5,6 @@ Actions: collection, alteration, consultation, disclosure, erasure.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 
@@ -33,5 +32,5 @@ class Audit:
                case_key: str | None = None, subject: str | None = None) -> None:
         """Writes a record on its own: for what changes nothing else (a
         consultation, a disclosure) or a change made without a transaction."""
-        self._log.record(**dataclasses.asdict(self.entry(action, event, actor=actor, force=force,
-                                                         case_key=case_key, subject=subject)))
+        self._log.record(self.entry(action, event, actor=actor, force=force, case_key=case_key,
+                                    subject=subject))

@@ -122,7 +122,6 @@ class OfficerService:
                     officer_name=data["officer"]["name"], officer_email=data["officer"]["email"],
                     created_at=now, contacts=tuple(n.contact for n in new_contacts))
         self._cases.create_case(case, created_by=officer.id, contacts=new_contacts,
-                                invitation_ttl=timedelta(days=1),
                                 audit=self._audit.entry("collection", "case_created",
                                                         actor=f"officer:{officer.id}",
                                                         force=case.force, case_key=case.key))
@@ -184,8 +183,7 @@ class OfficerService:
         if contact is None:
             raise NotFound("No contact with that id in this case.")
         if contact.status == "registered":
-            raise Conflict("This person has registered: they can reset their password from the sign-in page.",
-                           {"contactId": "Has registered already"})
+            raise _already_registered()
         ttl = timedelta(days=self._settings.invitation_ttl_days)
         if contact.invitation_expires_at and now < contact.invitation_expires_at - ttl + REISSUE_INTERVAL:
             minutes = int(REISSUE_INTERVAL.total_seconds() // 60)
@@ -197,12 +195,10 @@ class OfficerService:
         try:
             self._cases.reissue_invitation(
                 key, contact.id, invitation_id, force=case.force, email=email_address, expires_at=expires,
-                invitation_ttl=timedelta(days=1),
                 audit=self._audit.entry("alteration", "invitation_reissued", actor=f"officer:{officer.id}",
                                         force=case.force, case_key=key, subject=contact.id))
         except ConditionFailed as exc:
-            raise Conflict("This person has registered: they can reset their password from the sign-in page.",
-                           {"contactId": "Has registered already"}) from exc
+            raise _already_registered() from exc
         logger.info("invitation reissued", extra={"contact": contact.id, "address_changed":
                                                   email_address != contact.email})
         metrics.add_metric(name="InvitationsReissued", unit="Count", value=1)
@@ -245,6 +241,11 @@ class OfficerService:
             if isinstance(exc, Forbidden):
                 raise
             return RowResult(row, kind, "rejected", number, message=exc.message)
+
+
+def _already_registered() -> Conflict:
+    return Conflict("This person has registered: they can reset their password from the sign-in page.",
+                    {"contactId": "Has registered already"})
 
 
 def items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:

@@ -114,6 +114,17 @@ class AuditRecord:
 
 AUDIT_PUT_CONDITION = AuditItem.pk.does_not_exist()  # append-only: never over another record
 
+# Invitations and resets stay a day past their expiry (for a clear "expired"
+# answer and the email sender's checks); then DynamoDB's TTL removes them.
+KEPT_AFTER_EXPIRY = timedelta(days=1)
+
+
+def _invitation_item(invitation_id: str, pk: str, contact_id: str, force: str, email: str,
+                     expires_at: datetime) -> InvitationItem:
+    return InvitationItem(invitation_pk(invitation_id), INVITATION_SK, case_pk=pk, contact_id=contact_id,
+                          force=force, email=email, expires_at=expires_at, failed_attempts=0,
+                          ttl=expires_at + KEPT_AFTER_EXPIRY)
+
 
 @dataclass(frozen=True)
 class NewContact:
@@ -241,7 +252,7 @@ class CaseStore:
     # -- writes ----------------------------------------------------------------
 
     def create_case(self, case: Case, created_by: str, contacts: list[NewContact],
-                    invitation_ttl: timedelta, audit: AuditRecord) -> None:
+                    audit: AuditRecord) -> None:
         """The case, its contacts, one invitation each and the audit record, all
         or nothing. Raises Conflict if a case with that crime number exists in
         the force."""
@@ -275,16 +286,8 @@ class CaseStore:
                             invitation_id=new.invitation_id,
                             invitation_expires_at=c.invitation_expires_at,
                         ))
-                        tx.save(InvitationItem(
-                            invitation_pk(new.invitation_id), INVITATION_SK,
-                            case_pk=pk,
-                            contact_id=c.id,
-                            force=case.force,
-                            email=c.email,
-                            expires_at=c.invitation_expires_at,
-                            failed_attempts=0,
-                            ttl=c.invitation_expires_at + invitation_ttl,
-                        ))
+                        tx.save(_invitation_item(new.invitation_id, pk, c.id, case.force, c.email,
+                                                 c.invitation_expires_at))
                     tx.save(audit.item(), condition=AUDIT_PUT_CONDITION)
             except TransactWriteError as exc:
                 # Puts only, in order: the case first.
@@ -378,8 +381,7 @@ class CaseStore:
                 raise
 
     def reissue_invitation(self, case_key: str, contact_id: str, invitation_id: str, force: str,
-                           email: str, expires_at: datetime, invitation_ttl: timedelta,
-                           audit: AuditRecord) -> None:
+                           email: str, expires_at: datetime, audit: AuditRecord) -> None:
         """A new invitation for a contact who has not registered, replacing the
         last one (registration checks the contact's current invitation id), with
         the address it goes to (corrected or not) and the audit record, all
@@ -395,16 +397,8 @@ class CaseStore:
                                        ContactItem.alerts_failing.remove(),
                                        ContactItem.alerts_failing_reason.remove()],
                               condition=ContactItem.pk.exists() & (ContactItem.status == "invited"))
-                    tx.save(InvitationItem(
-                        invitation_pk(invitation_id), INVITATION_SK,
-                        case_pk=pk,
-                        contact_id=contact_id,
-                        force=force,
-                        email=email,
-                        expires_at=expires_at,
-                        failed_attempts=0,
-                        ttl=expires_at + invitation_ttl,
-                    ), condition=InvitationItem.pk.does_not_exist())
+                    tx.save(_invitation_item(invitation_id, pk, contact_id, force, email, expires_at),
+                            condition=InvitationItem.pk.does_not_exist())
                     tx.save(audit.item(), condition=AUDIT_PUT_CONDITION)
             except TransactWriteError as exc:
                 if exc.cause_response_code == "TransactionCanceledException":
@@ -433,7 +427,7 @@ class CaseStore:
         with dynamodb_errors():
             ResetItem(reset_pk(reset_id), RESET_SK, case_pk=case_pk(case_key),
                       contact_id=contact.id, force=force, email=contact.email,
-                      expires_at=expires_at, ttl=expires_at + timedelta(days=1)).save(
+                      expires_at=expires_at, ttl=expires_at + KEPT_AFTER_EXPIRY).save(
                 condition=ResetItem.pk.does_not_exist())
 
     def complete_reset(self, reset: Invitation, password_hash: str, now: datetime,
@@ -573,11 +567,7 @@ class SessionStore:
 class AuditLog:
     """Append-only: records are put with a condition, never updated or deleted."""
 
-    def record(self, *, at: datetime, action: str, event: str, actor: str,
-               force: str | None = None, case_key: str | None = None,
-               subject: str | None = None, record_id: str) -> None:
-        record = AuditRecord(at=at, action=action, event=event, actor=actor, force=force,
-                             case_key=case_key, subject=subject, record_id=record_id)
+    def record(self, record: AuditRecord) -> None:
         with dynamodb_errors():
             record.item().save(condition=AUDIT_PUT_CONDITION)
 

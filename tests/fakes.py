@@ -34,9 +34,9 @@ class FakeCaseStore:
 
     def _audited(self, audit):
         if self.audit_log is not None:
-            self.audit_log.record(**dataclasses.asdict(audit))
+            self.audit_log.record(audit)
 
-    def create_case(self, case, created_by, contacts: list[NewContact], invitation_ttl, audit):
+    def create_case(self, case, created_by, contacts: list[NewContact], audit):
         if case.key in self.cases:
             raise Conflict()
         self._audited(audit)
@@ -130,8 +130,8 @@ class FakeAuditLog:
     def __init__(self):
         self.records: list[dict] = []
 
-    def record(self, **record):
-        self.records.append(record)
+    def record(self, record):
+        self.records.append(dataclasses.asdict(record))
 
 
 class Clock:

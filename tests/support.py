@@ -76,6 +76,13 @@ def invitation_token(settings: Any, crime_number_text: str, contact_id: str, for
     return tokens.link_token(settings.token_secret, INVITATION, invitation_id)
 
 
+def audit_records(case_key: str | None = None) -> list[Any]:
+    """Tests only (a scan): the audit records of one case (`force#NUMBER`), or all, oldest first."""
+    from chalicelib.models import AuditItem
+
+    return sorted((i for i in AuditItem.scan() if case_key is None or i.case == case_key), key=lambda i: i.sk)
+
+
 STRONG_PASSWORD = "correct horse battery staple"
 
 

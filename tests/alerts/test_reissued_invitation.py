@@ -11,7 +11,7 @@ import pytest
 
 from tests.alerts import events
 from tests.alerts.items import invitation_item
-from tests.support import STRONG_PASSWORD, body, contact, post_json
+from tests.support import STRONG_PASSWORD, audit_records, body, contact, invitation_token, post_json
 
 
 @pytest.fixture
@@ -44,8 +44,6 @@ def _send_invitation(invoke, number: str, contact_id: str) -> None:
 
 def test_an_expired_invitation_is_replaced_and_only_the_new_link_works(
         journey, aws, ses, invoke, officer_days_ahead):
-    from tests.support import invitation_token
-
     person = contact()
     number, _, created = journey.create_case(contacts=[person])
     contact_id = created["contacts"][0]["id"]
@@ -86,8 +84,7 @@ def test_a_corrected_address_gets_the_invitation(journey, aws, ses, invoke, offi
 
 
 def test_what_cannot_be_reissued_is_refused_and_changes_nothing(journey, aws, issuer, officer_days_ahead):
-    from tests.security.test_audit_and_retention import _audit_records, _case_key
-    from tests.support import invitation_token
+    from chalicelib.domain import case_key
 
     registered, waiting = contact(), contact()
     number, _, created = journey.create_case(contacts=[registered, waiting])
@@ -116,10 +113,10 @@ def test_what_cannot_be_reissued_is_refused_and_changes_nothing(journey, aws, is
     after = body(journey.client.http.get(f"/officer/cases/{number}", headers=journey.officer))
     assert after["contacts"] == before["contacts"]
     assert invitation_token(aws, number, waiting_id) == token
-    assert "invitation_reissued" not in [r.event for r in _audit_records(_case_key(number))]
+    assert "invitation_reissued" not in [r.event for r in audit_records(case_key("lincs", number))]
 
     # The one that is allowed is audited, naming the contact, not the address.
     assert _reissue(journey, number, waiting_id).status_code == 201
-    reissued = [r for r in _audit_records(_case_key(number)) if r.event == "invitation_reissued"]
+    reissued = [r for r in audit_records(case_key("lincs", number)) if r.event == "invitation_reissued"]
     assert [(r.action, r.actor, r.subject) for r in reissued] == [
         ("alteration", "officer:dev-lincs-officer", waiting_id)]

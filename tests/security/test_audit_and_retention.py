@@ -14,14 +14,9 @@ from tests.alerts import events
 from tests.alerts.items import invitation_item
 from tests.security.conftest import body, post_json
 from tests.support import STRONG_PASSWORD, case_body, contact, invitation_token
+from tests.support import audit_records as _audit_records
 
 UPDATE_TEXT = "The suspect was interviewed under caution at Lincoln custody suite."
-
-
-def _audit_records(case_key: str | None = None) -> list:
-    from chalicelib.models import AuditItem
-
-    return sorted((i for i in AuditItem.scan() if case_key is None or i.case == case_key), key=lambda i: i.sk)
 
 
 def _case_key(number: str, force: str = "lincs") -> str:
@@ -95,7 +90,7 @@ def test_a_change_whose_audit_record_cannot_be_written_is_not_made(journey, clie
 
     def colliding(self, *args, **kwargs):  # an entry whose place in the log is already taken
         record = dataclasses.replace(real_entry(self, *args, **kwargs), record_id="taken")
-        AuditLog().record(**{**dataclasses.asdict(record), "event": "already here"})
+        AuditLog().record(dataclasses.replace(record, event="already here"))
         return record
 
     with monkeypatch.context() as patched:
@@ -122,14 +117,14 @@ def test_audit_records_hold_no_content(journey, client, aws):
 def test_audit_records_can_be_added_but_not_overwritten(aws):
     from chalicelib.domain import utcnow
     from chalicelib.errors import ServiceUnavailable
-    from chalicelib.store import AuditLog
+    from chalicelib.store import AuditLog, AuditRecord
 
     log, at = AuditLog(), utcnow()
-    log.record(at=at, action="consultation", event="original", actor="officer:a", case_key="lincs#X-1",
-               record_id="fixed-id")
+    log.record(AuditRecord(at=at, action="consultation", event="original", actor="officer:a",
+                           case_key="lincs#X-1", record_id="fixed-id"))
     with pytest.raises(ServiceUnavailable):
-        log.record(at=at, action="erasure", event="forged", actor="officer:b", case_key="lincs#X-1",
-                   record_id="fixed-id")
+        log.record(AuditRecord(at=at, action="erasure", event="forged", actor="officer:b",
+                               case_key="lincs#X-1", record_id="fixed-id"))
     assert [r.event for r in _audit_records("lincs#X-1")] == ["original"]
     assert [m for m in dir(AuditLog) if not m.startswith("_")] == ["record"]  # no update, no delete
 
