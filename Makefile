@@ -29,12 +29,14 @@ officer-token: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_architecture.py
 
 test: $(STAMP) $(TEST_DEPS) lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 openapi: $(STAMP)
-	$(PY) -m chalicelib.openapi > openapi.json
+	$(PY) -m chalicelib.web.openapi > openapi.json
 
 clean:
 	rm -rf .local test-artifacts .pytest_cache

@@ -2,15 +2,21 @@
 few lines; the work is in chalicelib/."""
 
 from chalice import AuthResponse, Chalice, Response
+from chalice.app import Request
 
-from chalicelib import http, presenters, retention, services
-from chalicelib.domain import iso, utcnow
-from chalicelib.errors import OfficerUnauthorized
-from chalicelib.officer_auth import officer_from_context, officer_to_context
-from chalicelib.officers import items_from_csv
+from chalicelib import observability
+from chalicelib.bootstrap import services
+from chalicelib.config import event_sources
+from chalicelib.core.domain import iso
+from chalicelib.core.errors import OfficerUnauthorized
+from chalicelib.officers.csv_upload import items_from_csv
+from chalicelib.web import http, presenters
+from chalicelib.web.officer_auth import officer_from_context, officer_to_context
 
 # configure_logs=False: Powertools' Logger owns logging; Chalice's would print twice.
 app = Chalice(app_name="track-my-crime", configure_logs=False)
+# Every invocation, of every handler: the Lambda context in its log lines, its metrics published.
+app.register_middleware(observability.per_invocation, "all")
 
 
 @app.middleware("http")
@@ -21,7 +27,7 @@ def every_response(event, get_response):
         response = http.error_response(OfficerUnauthorized())
     else:
         response = http.normalise_framework_error(get_response(event))
-    response = http.with_cors(response, event.path, event.headers.get("origin"), services.settings().site_origin)
+    response = http.with_cors(response, event.path, event.headers.get("origin"), services().settings.site_origin)
     return http.with_security_headers(response)
 
 
@@ -31,14 +37,20 @@ def officer_token(auth_request):
     # above answers 401 in the contract's error shape (API Gateway, chalice local
     # and the test client would each answer differently to a raised error).
     try:
-        officer = services.officer_tokens().verify(auth_request.token)
+        officer = services().officer_tokens.verify(auth_request.token)
     except OfficerUnauthorized:
         return AuthResponse(routes=["*"], principal_id="anonymous", context={"refused": "true"})
     return AuthResponse(routes=["*"], principal_id=officer.id, context=officer_to_context(officer))
 
 
+def _request() -> Request:
+    request = app.current_request
+    assert request is not None, "only views, which Chalice gives a request, call this"
+    return request
+
+
 def _officer():
-    return officer_from_context(app.current_request.context.get("authorizer"))
+    return officer_from_context(_request().context.get("authorizer"))
 
 
 @app.route("/health", methods=["GET"])
@@ -62,10 +74,10 @@ def health():
 @app.route("/officer/cases/{crime_number}/contacts/{contact_id}/invitation", methods=["OPTIONS"])
 @app.route("/officer/uploads", methods=["OPTIONS"])
 def preflight(**_):
-    request = app.current_request
+    request = _request()
     path = request.context.get("resourcePath", request.path)
     methods = [m for m in app.routes.get(path, {}) if m != "OPTIONS"]
-    return http.preflight_response(path, request.headers.get("origin"), services.settings().site_origin, methods)
+    return http.preflight_response(path, request.headers.get("origin"), services().settings.site_origin, methods)
 
 
 # -- victims and witnesses -------------------------------------------------------------
@@ -74,15 +86,15 @@ def preflight(**_):
 @app.route("/victim/register", methods=["POST"])
 @http.handled
 def register():
-    crime_number = services.victims().register(http.json_body(app.current_request))
+    crime_number = services().victims.register(http.json_body(_request()))
     return Response(body={"crimeNumber": crime_number}, status_code=201)
 
 
 @app.route("/victim/sign-in", methods=["POST"])
 @http.handled
 def sign_in():
-    request = app.current_request
-    signed_in = services.victims().sign_in(http.json_body(request), http.source_ip(request))
+    request = _request()
+    signed_in = services().victims.sign_in(http.json_body(request), http.source_ip(request))
     return Response(
         body={"expiresAt": iso(signed_in.expires_at),
               "idleTimeoutSeconds": int(signed_in.idle_timeout.total_seconds())},
@@ -92,23 +104,23 @@ def sign_in():
 @app.route("/victim/case", methods=["GET"])
 @http.handled
 def victim_case():
-    view = services.victims().read_case(http.session_token(app.current_request))
+    view = services().victims.read_case(http.session_token(_request()))
     return presenters.victim_case_json(view.case)
 
 
 @app.route("/victim/sign-out", methods=["POST"])
 @http.handled
 def sign_out():
-    http.empty_json_body(app.current_request)
-    services.victims().sign_out(http.session_token(app.current_request))
+    http.empty_json_body(_request())
+    services().victims.sign_out(http.session_token(_request()))
     return Response(body="", status_code=204, headers={"Set-Cookie": http.expired_session_cookie()})
 
 
 @app.route("/victim/password", methods=["POST"])
 @http.handled
 def change_password():
-    request = app.current_request
-    services.victims().change_password(http.session_token(request), http.json_body(request),
+    request = _request()
+    services().victims.change_password(http.session_token(request), http.json_body(request),
                                        http.source_ip(request))
     return Response(body="", status_code=204, headers={"Set-Cookie": http.expired_session_cookie()})
 
@@ -116,8 +128,8 @@ def change_password():
 @app.route("/victim/password-reset", methods=["POST"])
 @http.handled
 def password_reset():
-    request = app.current_request
-    services.victims().request_reset(http.json_body(request), http.source_ip(request))
+    request = _request()
+    services().victims.request_reset(http.json_body(request), http.source_ip(request))
     return Response(body={"message": "If the details match a registered account, we have sent an email."},
                     status_code=202)
 
@@ -125,7 +137,7 @@ def password_reset():
 @app.route("/victim/password-reset/complete", methods=["POST"])
 @http.handled
 def password_reset_complete():
-    services.victims().complete_reset(http.json_body(app.current_request))
+    services().victims.complete_reset(http.json_body(_request()))
     return Response(body="", status_code=204, headers={"Set-Cookie": http.expired_session_cookie()})
 
 
@@ -135,22 +147,22 @@ def password_reset_complete():
 @app.route("/officer/cases", methods=["POST"], authorizer=officer_token)
 @http.handled
 def create_case():
-    created = services.officers().create_case(_officer(), http.json_body(app.current_request))
+    created = services().officers.create_case(_officer(), http.json_body(_request()))
     return Response(body=presenters.created_case_json(created), status_code=201)
 
 
 @app.route("/officer/cases/{crime_number}", methods=["GET"], authorizer=officer_token)
 @http.handled
 def officer_case(crime_number):
-    case = services.officers().get_case(_officer(), crime_number)
-    return presenters.officer_case_json(case, utcnow())
+    case = services().officers.get_case(_officer(), crime_number)
+    return presenters.officer_case_json(case, services().clock())
 
 
 @app.route("/officer/cases/{crime_number}/updates", methods=["POST"], authorizer=officer_token)
 @http.handled
 def post_update(crime_number):
-    update, created = services.officers().post_update(_officer(), crime_number,
-                                                      http.json_body(app.current_request))
+    update, created = services().officers.post_update(_officer(), crime_number,
+                                                      http.json_body(_request()))
     return Response(body={"id": update.id, "created": created}, status_code=201 if created else 200)
 
 
@@ -158,8 +170,8 @@ def post_update(crime_number):
            authorizer=officer_token)
 @http.handled
 def reissue_invitation(crime_number, contact_id):
-    contact = services.officers().reissue_invitation(_officer(), crime_number, contact_id,
-                                                     http.json_body(app.current_request, allow_empty=True))
+    contact = services().officers.reissue_invitation(_officer(), crime_number, contact_id,
+                                                     http.json_body(_request(), allow_empty=True))
     return Response(body=presenters.reissued_invitation_json(contact), status_code=201)
 
 
@@ -167,10 +179,10 @@ def reissue_invitation(crime_number, contact_id):
            content_types=["application/json", "text/csv"])
 @http.handled
 def upload():
-    kind, body = http.upload_body(app.current_request)
-    items = items_from_csv(body, services.settings().upload_max_rows) if kind == "csv" \
+    kind, body = http.upload_body(_request())
+    items = items_from_csv(body, services().settings.upload_max_rows) if kind == "csv" \
         else presenters.upload_items(body)
-    results = services.officers().upload(_officer(), items)
+    results = services().officers.upload(_officer(), items)
     return presenters.upload_json(results)
 
 
@@ -178,23 +190,23 @@ def upload():
 # Event sources are named by the stage's environment (Chalice sets it before importing
 # this file to package or deploy): no AWS call here. TRIM_HORIZON: an invitation
 # written before the stream mapping existed is still sent (each email once).
-_EMAIL_EVENTS = services.email_event_sources()
+_EMAIL_EVENTS = event_sources()
 
 
 @app.on_dynamodb_record(stream_arn=_EMAIL_EVENTS.cases_stream_arn, batch_size=100,
                         starting_position="TRIM_HORIZON")
 def send_emails(event):
-    records = event.to_dict()["Records"]
-    services.email_sender().handle_stream(records, event.context)
+    changes = services().decode_cases_stream(event.to_dict()["Records"])
+    services().email_sender.handle_changes(changes, event.context)
     # The same stream says when TTL removed a closed case: erase the rest, audited.
-    retention.erase_from_stream(records)
+    services().retention.erase_from_stream(changes)
 
 
 @app.schedule("rate(1 minute)")
 def retry_emails(event):
-    services.email_sender().retry_due(event.context)
+    services().email_sender.retry_due(event.context)
 
 
 @app.on_sns_message(topic=_EMAIL_EVENTS.email_events_topic)
 def email_events(event):
-    services.email_sender().handle_notification(event.message)
+    services().email_sender.handle_notification(event.message)

@@ -33,9 +33,9 @@ fake_aws_environment(SES_MAX_SEND_RATE=str(RATE))
 def _seed(officer: Any) -> list[str]:
     """50 cases, each with 20 registered contacts (written directly: registering
     through the API would spend 1,000 password hashes on nothing measured)."""
-    from chalicelib import services
-    from chalicelib.domain import case_key, utcnow
-    from chalicelib.models import CaseItem, CasesTableItem, ContactItem, case_pk
+    from chalicelib import bootstrap
+    from chalicelib.core.domain import case_key, utcnow
+    from chalicelib.storage.models import CaseItem, CasesTableItem, ContactItem, case_pk
 
     now = utcnow()
     recipients = []
@@ -53,7 +53,7 @@ def _seed(officer: Any) -> list[str]:
                                        role="victim", forename="Sam", surname="Taylor", surname_key="taylor",
                                        date_of_birth="1980-03-31", email=email, status="registered"))
     for n in range(CASES):
-        services.officers().post_update(officer, f"LC-2026-{n:05d}",
+        bootstrap.services().officers.post_update(officer, f"LC-2026-{n:05d}",
                                         {"type": "progress_update", "text": "We have spoken to a witness."})
     return recipients
 
@@ -65,18 +65,19 @@ def main() -> None:
 
     with mock_aws():
         import app as chalice_app
-        from chalicelib import models, services
-        from chalicelib.domain import Officer
+        from chalicelib import bootstrap
+        from chalicelib.core.domain import Officer
+        from chalicelib.storage import models
         from local.stream_poller import StreamPoller
 
-        services.reset()
-        settings = services.settings()
+        bootstrap.reset()
+        settings = bootstrap.services().settings
         models.create_tables(settings)
         boto3.client("ses").verify_email_identity(EmailAddress=settings.mail_from)
         officer = Officer(id="bench", name="PC 1 Alex Morgan", force="lincs", roles=frozenset({"officer"}))
         recipients = _seed(officer)
 
-        ses_client = services.email_sender().mailer.client
+        ses_client = bootstrap.services().email_sender.mailer.client
         ses_client.meta.events.register("before-call.ses.SendRawEmail",
                                         lambda **_: time.sleep(SES_LATENCY))
         handler = chalice_app.app.handler_map["send_emails"]

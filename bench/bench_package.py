@@ -100,9 +100,10 @@ cookie = response["headers"]["Set-Cookie"].split(";")[0]
 response = app.app(event("GET", "/victim/case", headers={"Cookie": cookie}), Context())
 read = time.perf_counter()
 assert response["statusCode"] == 200, response
-from chalicelib import passwords, services
-from chalicelib.domain import case_key
-case = services.case_store().case_with_contacts(case_key("lincs", identity["crimeNumber"]))
+from chalicelib import bootstrap
+from chalicelib.core import passwords
+from chalicelib.core.domain import case_key
+case = bootstrap.services().cases.case_with_contacts(case_key("lincs", identity["crimeNumber"]))
 password_hash = case.contacts[0].password_hash
 verifies = []
 for _ in range(3):
@@ -162,12 +163,14 @@ def sizes(zip_path: Path) -> dict[str, Any]:
 def _seed(env: dict[str, str]) -> dict[str, str]:
     """A case with a registered victim and three updates, in the moto server."""
     os.environ.update(env)
-    from chalicelib import models, passwords, services
-    from chalicelib.domain import case_key, utcnow
-    from chalicelib.models import CaseItem, ContactItem, UpdateItem, case_pk
+    from chalicelib import bootstrap
+    from chalicelib.core import passwords
+    from chalicelib.core.domain import case_key, utcnow
+    from chalicelib.storage import models
+    from chalicelib.storage.models import CaseItem, ContactItem, UpdateItem, case_pk
 
-    services.reset()
-    settings = services.settings()
+    bootstrap.reset()
+    settings = bootstrap.services().settings
     models.create_tables(settings)
     now = utcnow()
     pk = case_pk(case_key("lincs", CRIME_NUMBER))

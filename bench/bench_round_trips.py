@@ -73,7 +73,8 @@ def _item_size(attributes: dict[str, Any]) -> int:
 
 def measure() -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dict[str, int], dict[str, float]]:
     fake_aws_environment(ALLOW_DEV_ISSUER="true")
-    from tests.support import STRONG_PASSWORD, Journey, crime_number, invitation_token, post_json, start_issuer
+    from tests.factories import crime_number
+    from tests.support import STRONG_PASSWORD, Journey, invitation_token, post_json, start_issuer
 
     issuer = start_issuer()
     import os
@@ -105,11 +106,12 @@ def measure() -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dic
         with mock_aws(), hooked_botocore_sessions(("before-call.dynamodb", calls),
                                                   ("after-call.dynamodb", items)):
             from app import app
-            from chalicelib import models, services
-            from chalicelib.models import CasesTableItem, UpdateItem
+            from chalicelib import bootstrap
+            from chalicelib.storage import models
+            from chalicelib.storage.models import CasesTableItem, UpdateItem
 
             drop_connections()
-            settings = services.settings()
+            settings = bootstrap.services().settings
             models.create_tables(settings)
             boto3.client("ses").verify_email_identity(EmailAddress=settings.mail_from)
             with Client(app, stage_name="local") as client:
@@ -140,8 +142,8 @@ def measure() -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dic
                 assert response.status_code == 200, response.body
                 take(f"upload of {UPLOAD_ROWS} update rows")
 
-                from chalicelib.domain import case_key
-                from chalicelib.models import case_pk
+                from chalicelib.core.domain import case_key
+                from chalicelib.storage.models import case_pk
 
                 update = next(i for i in CasesTableItem.query(case_pk(case_key("lincs", number)))
                               if isinstance(i, UpdateItem))
@@ -159,9 +161,9 @@ def _sizes(number: str) -> dict[str, int]:
     """Stored bytes of each kind of item, read back from the tables."""
     import boto3
 
-    from chalicelib import services
+    from chalicelib import bootstrap
 
-    settings = services.settings()
+    settings = bootstrap.services().settings
     client = boto3.client("dynamodb")
     sizes: dict[str, int] = {}
     for table_name in (settings.cases_table, settings.sessions_table, settings.audit_table):

@@ -65,8 +65,8 @@ def _load(table: Any, password_hash: str) -> tuple[dict[Any, Any], dict[Any, Any
     first SMALL cases only, and with all of them."""
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
-    from chalicelib.domain import case_key, utcnow
-    from chalicelib.models import CaseItem, ContactItem, UpdateItem, case_pk
+    from chalicelib.core.domain import case_key, utcnow
+    from chalicelib.storage.models import CaseItem, ContactItem, UpdateItem, case_pk
 
     now = utcnow()
     templates = {
@@ -148,10 +148,12 @@ def measure() -> dict[str, Any]:
     items_read, calls_made = ItemCounter(), CallCounter()
     with mock_aws(), hooked_botocore_sessions(("after-call.dynamodb", items_read),
                                               ("before-call.dynamodb", calls_made)):
-        from chalicelib import models, passwords, services
+        from chalicelib import bootstrap
+        from chalicelib.core import passwords
+        from chalicelib.storage import models
 
         drop_connections()
-        settings = services.settings()
+        settings = bootstrap.services().settings
         models.create_tables(settings)
         table = dynamodb_backends["123456789012"][settings.region].get_table(settings.cases_table)
         password_hash = passwords.hash_password(PASSWORD)
@@ -162,7 +164,7 @@ def measure() -> dict[str, Any]:
         # of this process slower (in AWS the table is not in the Lambda's memory).
         gc.collect()
         gc.freeze()
-        victims = services.victims()
+        victims = bootstrap.services().victims
 
         def sign_in(n: int) -> str:
             body = {"crimeNumber": _number(n), "surname": SURNAME, "dateOfBirth": BIRTH.isoformat(),
@@ -226,7 +228,7 @@ def measure() -> dict[str, Any]:
 
 def _bare_get() -> None:
     """One GetItem of an item that is not there: moto's cost per call."""
-    from chalicelib.models import SessionItem
+    from chalicelib.storage.models import SessionItem
 
     with contextlib.suppress(SessionItem.DoesNotExist):
         SessionItem.get("SESSION#none")
@@ -239,7 +241,7 @@ def _items(by_operation: dict[str, int]) -> str:
 
 
 def main() -> None:
-    from chalicelib.passwords import ARGON2_PARAMETERS
+    from chalicelib.core.passwords import ARGON2_PARAMETERS
 
     result = measure()
     print(f"scale: {SMALL:,} against {LARGE:,} cases in the table (in-process moto, loaded in "

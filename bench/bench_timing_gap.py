@@ -44,23 +44,23 @@ sys.path.insert(0, str(ROOT))
 
 def _setup():
     """A case with one registered victim, and the app with a wide throttle."""
-    from chalicelib import models, passwords, services, tokens
-    from chalicelib.domain import Officer
-    from chalicelib.officers import OfficerService
-    from chalicelib.throttle import Limits, Throttle
-    from chalicelib.victims import INVITATION, VictimService
+    from chalicelib import bootstrap
+    from chalicelib.core import passwords, tokens
+    from chalicelib.core.domain import Officer
+    from chalicelib.core.throttle import Limits
+    from chalicelib.storage import models
 
-    settings = services.settings()
+    services = bootstrap.install(throttle_limits=Limits(per_account=10**9, per_source=10**9, free_failures=10**9))
+    settings = services.settings
     models.create_tables(settings)
-    wide = Throttle(services.session_store(), Limits(per_account=10**9, per_source=10**9, free_failures=10**9))
-    victims = VictimService(settings, services.case_store(), services.session_store(), wide, services.audit())
-    services.victims = lambda: victims
+    victims = services.victims
     officer = Officer(id="bench", name="PC Bench", force="lincs", roles=frozenset({"officer"}))
-    created = OfficerService(settings, services.case_store(), services.audit()).create_case(officer, {
+    created = services.officers.create_case(officer, {
         "crimeNumber": "LC-BENCH-1", "officer": {"name": "PC Bench", "email": "pc@police.example"},
         "contacts": [{"role": "victim", "forename": "Sam", "surname": "Taylor", "dateOfBirth": "1980-03-31",
                       "email": "sam@example.com"}]})
-    invitation = tokens.link_token(settings.token_secret, INVITATION, next(iter(created.invitation_ids.values())))
+    invitation_id = next(iter(created.invitation_ids.values()))
+    invitation = tokens.link_token(settings.token_secret, tokens.INVITATION, invitation_id)
     victims.register({"invitation": invitation, "dateOfBirth": "1980-03-31", "password": PASSWORD})
     passwords.verify(PASSWORD, None)  # build the dummy hash before timing
 

@@ -90,7 +90,7 @@ class ItemCounter:
 def hooked_botocore_sessions(*handlers: tuple[str, Callable[..., Any]]) -> Iterator[None]:
     """Every botocore session pynamodb makes from now on calls the handlers
     (pynamodb builds its own sessions: the default boto3 session never sees them).
-    Call `services.reset()` afterwards so existing connections are rebuilt."""
+    Call `bootstrap.reset()` afterwards so existing connections are rebuilt."""
     import botocore.session
     import pynamodb.connection.base as base
 
@@ -111,10 +111,11 @@ def hooked_botocore_sessions(*handlers: tuple[str, Callable[..., Any]]) -> Itera
 
 def drop_connections() -> None:
     """Forget pynamodb's cached connections (so the next call uses a hooked session)."""
-    from chalicelib import models, services
+    from chalicelib import bootstrap
+    from chalicelib.storage import models
 
-    services.reset()
-    models.bind(services.settings())
+    bootstrap.reset()
+    models.bind(bootstrap.services().settings)
 
 
 # -- timing and output -----------------------------------------------------------------------

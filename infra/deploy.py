@@ -261,7 +261,7 @@ def cmd_api(args: argparse.Namespace) -> None:
     definition (PutRestApi, mode overwrite), which drops gateway responses: so
     they are put again after every `chalice deploy`, then deployed."""
     sys.path.insert(0, str(ROOT))
-    from chalicelib.http import SECURITY_HEADERS
+    from chalicelib.web.http import SECURITY_HEADERS
 
     api_id = rest_api_id(args.stage)
     apigateway = boto("apigateway")

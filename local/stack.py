@@ -58,11 +58,11 @@ def _wait_for(url: str, timeout: float, process: subprocess.Popen | None = None)
 
 def _restore_environment(saved: dict[str, str]) -> None:
     """Tests run the stack inside pytest: leave the process as it was found."""
-    from chalicelib import services
+    from chalicelib import bootstrap
 
     os.environ.clear()
     os.environ.update(saved)
-    services.reset()
+    bootstrap.reset()
 
 
 class LocalStack:
@@ -160,10 +160,11 @@ class LocalStack:
     def _create_resources(self) -> None:
         import boto3
 
-        from chalicelib import models, services
+        from chalicelib import bootstrap
+        from chalicelib.storage import models
 
-        services.reset()
-        models.create_tables(services.settings())
+        bootstrap.reset()
+        models.create_tables(bootstrap.services().settings)
         boto3.client("ses", region_name=self.env["AWS_REGION"]).verify_email_identity(
             EmailAddress=self.env["MAIL_FROM"])
 
@@ -227,24 +228,23 @@ class LocalStack:
         return self.issuer.mint(force=force, role=role, **claims)
 
     def invitation_token(self, invitation_id: str) -> str:
-        from chalicelib import tokens
-        from chalicelib.victims import INVITATION
+        from chalicelib.core import tokens
 
-        return tokens.link_token(self.env["TOKEN_SECRET"].encode(), INVITATION, invitation_id)
+        return tokens.link_token(self.env["TOKEN_SECRET"].encode(), tokens.INVITATION, invitation_id)
 
     def seed_demo(self) -> None:
-        from chalicelib import services
-        from chalicelib.domain import Officer
+        from chalicelib import bootstrap
+        from chalicelib.core.domain import Officer
 
         officer = Officer(id="seed", name="PC 1234 Alex Morgan", force=DEMO_FORCE,
                           roles=frozenset({"officer"}))
         crime_number = f"LC-{date.today():%Y}-{secrets.randbelow(90000) + 10000}"
-        created = services.officers().create_case(officer, {
+        created = bootstrap.services().officers.create_case(officer, {
             "crimeNumber": crime_number,
             "officer": {"name": "PC 1234 Alex Morgan", "email": "alex.morgan@lincs.police.example"},
             "contacts": [DEMO_CONTACT],
         })
-        services.officers().post_update(officer, crime_number, {
+        bootstrap.services().officers.post_update(officer, crime_number, {
             "type": "crime_recorded",
             "text": "We have recorded your report of a burglary. PC Morgan is the officer in charge.",
         })

@@ -35,7 +35,8 @@ os.environ.update(_ENV)
 import pytest  # noqa: E402
 
 from tests import moto_atomic  # noqa: E402
-from tests.support import Issuer, start_issuer  # noqa: E402
+from tests.fakes import Clock  # noqa: E402
+from tests.support import Issuer, Journey, start_issuer  # noqa: E402
 
 moto_atomic.install()
 
@@ -59,31 +60,51 @@ def _moto(issuer):
     that start a local stack must run with no mock active."""
     from moto import mock_aws
 
-    from chalicelib import models, services
+    from chalicelib import bootstrap
+    from chalicelib.storage import models
 
     with mock_aws():
-        services.reset()
-        models.create_tables(services.settings())
+        bootstrap.reset()
+        models.create_tables(bootstrap.services().settings)
         import boto3
 
         boto3.client("ses").verify_email_identity(EmailAddress=os.environ["MAIL_FROM"])
         yield
-        services.reset()
+        bootstrap.reset()
 
 
 @pytest.fixture
 def aws(_moto):
     """The run's moto, with the sessions table emptied: every test starts with
     no sessions and no throttling counters. Cases never collide (unique numbers)."""
-    from chalicelib import services
-    from chalicelib.models import SessionItem
+    from chalicelib import bootstrap
+    from chalicelib.storage.models import SessionItem
 
-    services.reset()
-    settings = services.settings()
+    bootstrap.reset()
+    settings = bootstrap.services().settings
     with SessionItem.batch_write() as batch:
         for item in SessionItem.scan(attributes_to_get=["pk"]):
             batch.delete(item)
     yield settings
+    bootstrap.reset()
+
+
+@pytest.fixture
+def journey(client, issuer, aws) -> Journey:
+    """An officer and a victim going through the service (tests/support.py)."""
+    return Journey(client, issuer, aws)
+
+
+@pytest.fixture
+def clock(aws) -> Clock:
+    """The service's clock, which the test moves by hand: the app's services are
+    rebuilt on it (the composition root's override). It runs with real time
+    unless the test stops it (`clock.ticking = False`)."""
+    from chalicelib import bootstrap
+
+    clock = Clock(ticking=True)
+    bootstrap.install(clock=clock)
+    return clock
 
 
 @pytest.fixture

@@ -1,147 +1,411 @@
-"""Hand-written in-memory stand-ins for the storage layer (unit tests, no I/O)."""
+"""Hand-written in-memory stand-ins for the adapters: each implements the same
+port as the real one (`chalicelib.core.ports`), conditions included, and
+`tests/contract/` runs one suite against both. No AWS, no mocks."""
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import datetime, timedelta
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 
-from chalicelib.domain import Case, Update
-from chalicelib.errors import Conflict
-from chalicelib.store import ConditionFailed, Invitation, NewContact, Session
+from chalicelib.core.deliveries import Claimed, DeliveryRef, DeliveryStatus, Due, SentMessage
+from chalicelib.core.domain import (
+    AuditRecord,
+    Case,
+    Contact,
+    ContactStatus,
+    Invitation,
+    NewContact,
+    Session,
+    Update,
+)
+from chalicelib.core.errors import ConditionFailed, Conflict, ServiceUnavailable
+from chalicelib.core.throttle import Counter, Reservation
+from chalicelib.notify.mailer import Outgoing, SendError
+
+# What the real store does to an invitation at the wrong-guess limit.
+_SPENT = datetime.fromtimestamp(0, UTC)
 
 
 class FakeCaseStore:
-    def __init__(self, audit_log: FakeAuditLog | None = None):
-        self.audit_log = audit_log  # where the records written with a change go
-        self.cases: dict[str, Case] = {}
+    """The CaseRepository in memory. `audit_log` receives the records written
+    with a change, as the real store writes them in the change's transaction."""
+
+    def __init__(self, *cases: Case, audit_log: FakeAuditLog | None = None):
+        self.audit_log = audit_log
+        self.cases: dict[str, Case] = {c.key: c for c in cases}
         self.invitations: dict[str, Invitation] = {}
         self.resets: dict[str, Invitation] = {}
         self.refs: dict[tuple[str, str], Update] = {}
+        self._lock = threading.RLock()
 
-    def case(self, key):
+    # -- reads -------------------------------------------------------------------------
+
+    def case(self, key: str) -> Case | None:
         return self.cases.get(key)
 
-    case_with_contacts = case
+    def case_with_contacts(self, key: str) -> Case | None:
+        case = self.cases.get(key)
+        return replace(case, updates=()) if case else None
 
-    def invitation(self, invitation_id):
+    def invitation(self, invitation_id: str) -> Invitation | None:
         return self.invitations.get(invitation_id)
 
-    def reset(self, reset_id):
+    def reset(self, reset_id: str) -> Invitation | None:
         return self.resets.get(reset_id)
 
-    def update_by_reference(self, key, reference):
+    def update_by_reference(self, key: str, reference: str) -> Update | None:
         return self.refs.get((key, reference))
 
-    def _audited(self, audit):
+    # -- writes ------------------------------------------------------------------------
+
+    def _audited(self, audit: AuditRecord) -> None:
         if self.audit_log is not None:
             self.audit_log.record(audit)
 
-    def create_case(self, case, created_by, contacts: list[NewContact], audit):
-        if case.key in self.cases:
-            raise Conflict()
-        self._audited(audit)
-        self.cases[case.key] = case
-        for new in contacts:
-            self.invitations[new.invitation_id] = Invitation(
-                id=new.invitation_id, case_key=case.key, contact_id=new.contact.id, force=case.force,
-                email=new.contact.email, expires_at=new.contact.invitation_expires_at, used_at=None,
-                failed_attempts=0)
-            self._set_contact(case.key, new.contact.id, invitation_id=new.invitation_id)
+    def _contact(self, key: str, contact_id: str) -> Contact | None:
+        case = self.cases.get(key)
+        return case.contact(contact_id) if case else None
 
-    def _set_contact(self, key, contact_id, **changes):
+    def _set_contact(self, key: str, contact_id: str, **changes: object) -> None:
         case = self.cases[key]
-        contacts = tuple(dataclasses.replace(c, **changes) if c.id == contact_id else c for c in case.contacts)
-        self.cases[key] = dataclasses.replace(case, contacts=contacts)
+        contacts = tuple(replace(c, **changes) if c.id == contact_id else c for c in case.contacts)  # type: ignore[arg-type]
+        self.cases[key] = replace(case, contacts=contacts)
 
-    def post_update(self, key, update, officer_id, force, new_status, closed_at, expires_at, audit):
-        if key not in self.cases:
-            raise ConditionFailed()
-        if update.client_reference and (key, update.client_reference) in self.refs:
-            return self.refs[(key, update.client_reference)], False
-        self._audited(audit)
-        case = self.cases[key]
-        self.cases[key] = dataclasses.replace(case, updates=(update, *case.updates),
-                                              status=new_status or case.status,
-                                              closed_at=closed_at, expires_at=expires_at)
-        if update.client_reference:
-            self.refs[(key, update.client_reference)] = update
-        return update, True
+    def create_case(self, case: Case, created_by: str, contacts: list[NewContact], audit: AuditRecord) -> None:
+        with self._lock:
+            if case.key in self.cases:
+                raise Conflict("A case with that crime number already exists.",
+                               {"crimeNumber": "A case with this crime number already exists"})
+            self._audited(audit)
+            self.cases[case.key] = replace(case, updates=(), contacts=tuple(
+                replace(new.contact, status=ContactStatus.INVITED, invitation_id=new.invitation_id)
+                for new in contacts))
+            for new in contacts:
+                self.invitations[new.invitation_id] = Invitation(
+                    id=new.invitation_id, case_key=case.key, contact_id=new.contact.id, force=case.force,
+                    email=new.contact.email, expires_at=new.invitation_expires_at,
+                    used_at=None, failed_attempts=0)
 
-    def register(self, invitation, password_hash, now, audit):
-        stored = self.invitations[invitation.id]
-        if stored.used_at is not None or stored.expires_at <= now:
-            raise ConditionFailed()
-        self._audited(audit)
-        self.invitations[invitation.id] = dataclasses.replace(stored, used_at=now)
-        self._set_contact(invitation.case_key, invitation.contact_id, password_hash=password_hash,
-                          status="registered", registered_at=now)
+    def post_update(self, key: str, update: Update, officer_id: str, force: str, new_status: str | None,
+                    closed_at: datetime | None, expires_at: datetime | None,
+                    audit: AuditRecord) -> tuple[Update, bool]:
+        with self._lock:
+            case = self.cases.get(key)
+            if case is None or (case.expires_at is not None and case.expires_at <= update.posted_at):
+                raise ConditionFailed("The case does not exist.")
+            if update.client_reference and (key, update.client_reference) in self.refs:
+                return self.refs[(key, update.client_reference)], False
+            self._audited(audit)
+            changed = replace(case, updates=(update, *case.updates))
+            if new_status:
+                changed = replace(changed, status=new_status, closed_at=closed_at,
+                                  expires_at=expires_at if closed_at is not None else None)
+            self.cases[key] = changed
+            if update.client_reference:
+                self.refs[(key, update.client_reference)] = update
+            return update, True
 
-    def count_failed_invitation_attempt(self, invitation_id, limit):
-        stored = self.invitations[invitation_id]
-        attempts = stored.failed_attempts + 1
-        expires = stored.expires_at if attempts < limit else datetime.fromtimestamp(0).astimezone()
-        self.invitations[invitation_id] = dataclasses.replace(stored, failed_attempts=attempts, expires_at=expires)
-        return attempts
+    def register(self, invitation: Invitation, password_hash: str, now: datetime, audit: AuditRecord) -> None:
+        with self._lock:
+            stored = self.invitations.get(invitation.id)
+            contact = self._contact(invitation.case_key, invitation.contact_id)
+            if stored is None or not stored.is_usable(now) or contact is None \
+                    or contact.invitation_id != invitation.id:
+                raise ConditionFailed("The invitation has been used.")
+            self._audited(audit)
+            self.invitations[invitation.id] = replace(stored, used_at=now)
+            self._set_contact(invitation.case_key, invitation.contact_id, password_hash=password_hash,
+                              status=ContactStatus.REGISTERED, registered_at=now)
 
-    def set_password_hash(self, key, contact_id, password_hash):
-        self._set_contact(key, contact_id, password_hash=password_hash)
+    def reissue_invitation(self, key: str, contact_id: str, invitation_id: str, force: str, email: str,
+                           expires_at: datetime, audit: AuditRecord) -> None:
+        with self._lock:
+            contact = self._contact(key, contact_id)
+            if contact is None or contact.status != ContactStatus.INVITED or invitation_id in self.invitations:
+                raise ConditionFailed("The contact has registered.")
+            self._audited(audit)
+            self._set_contact(key, contact_id, invitation_id=invitation_id, invitation_expires_at=expires_at,
+                              email=email, alerts_failing=False, alerts_failing_reason=None)
+            self.invitations[invitation_id] = Invitation(
+                id=invitation_id, case_key=key, contact_id=contact_id, force=force, email=email,
+                expires_at=expires_at, used_at=None, failed_attempts=0)
 
-    def revoke_sessions(self, key, contact_id, now):
-        self._set_contact(key, contact_id, sessions_revoked_at=now)
+    def count_failed_invitation_attempt(self, invitation_id: str, limit: int) -> int:
+        with self._lock:
+            stored = self.invitations.get(invitation_id)
+            if stored is None:
+                return 0
+            attempts = stored.failed_attempts + 1
+            self.invitations[invitation_id] = replace(
+                stored, failed_attempts=attempts, expires_at=_SPENT if attempts >= limit else stored.expires_at)
+            return attempts
+
+    def create_reset(self, reset_id: str, key: str, contact: Contact, force: str, expires_at: datetime) -> None:
+        with self._lock:
+            if reset_id in self.resets:
+                raise ServiceUnavailable()
+            self.resets[reset_id] = Invitation(id=reset_id, case_key=key, contact_id=contact.id, force=force,
+                                               email=contact.email, expires_at=expires_at, used_at=None,
+                                               failed_attempts=0)
+
+    def complete_reset(self, reset: Invitation, password_hash: str, now: datetime, audit: AuditRecord) -> None:
+        with self._lock:
+            stored = self.resets.get(reset.id)
+            contact = self._contact(reset.case_key, reset.contact_id)
+            if stored is None or not stored.is_usable(now) or contact is None or not contact.is_registered:
+                raise ConditionFailed("The reset link has been used.")
+            self._audited(audit)
+            self.resets[reset.id] = replace(stored, used_at=now)
+            self._set_contact(reset.case_key, reset.contact_id, password_hash=password_hash,
+                              sessions_revoked_at=now)
+
+    def erase_case(self, key: str) -> int:
+        with self._lock:
+            case = self.cases.pop(key, None)
+            refs = [r for r in self.refs if r[0] == key]
+            for ref in refs:
+                del self.refs[ref]
+            return 0 if case is None else 1 + len(case.contacts) + len(case.updates) + len(refs)
+
+    def set_password_hash(self, key: str, contact_id: str, password_hash: str) -> None:
+        with self._lock:
+            if self._contact(key, contact_id) is not None:
+                self._set_contact(key, contact_id, password_hash=password_hash)
+
+    def change_password(self, key: str, contact_id: str, password_hash: str, now: datetime) -> None:
+        with self._lock:
+            contact = self._contact(key, contact_id)
+            if contact is None or not contact.is_registered:
+                raise ConditionFailed("The contact is not registered.")
+            self._set_contact(key, contact_id, password_hash=password_hash, sessions_revoked_at=now)
+
+    def revoke_sessions(self, key: str, contact_id: str, now: datetime) -> None:
+        with self._lock:
+            if self._contact(key, contact_id) is not None:
+                self._set_contact(key, contact_id, sessions_revoked_at=now)
+
+    def mark_contact_failing(self, key: str, contact_id: str, reason: str) -> bool:
+        """The DeliveryRepository's write to a contact (a FakeDeliveries given
+        this store makes it here)."""
+        with self._lock:
+            if self._contact(key, contact_id) is None:
+                return False
+            self._set_contact(key, contact_id, alerts_failing=True, alerts_failing_reason=reason)
+            return True
 
 
 class FakeSessionStore:
-    def __init__(self):
+    """The SessionRepository (sessions, and the throttle's counters) in memory."""
+
+    def __init__(self) -> None:
         self.sessions: dict[str, Session] = {}
         self.counts_by_key: dict[str, int] = {}
         self.last_at: dict[str, datetime] = {}
+        self._lock = threading.Lock()
 
-    def create(self, session, give_back=None):
+    def create(self, session: Session, give_back: Reservation | None = None) -> None:
         self.sessions[session.key] = session
         if give_back is not None:
             self.add(give_back.counter, -1, give_back.expires_at)
 
-    def touch(self, key, now, idle: timedelta):
-        session = self.sessions.get(key)
-        if session is None or session.idle_expires_at <= now or session.absolute_expires_at <= now:
-            return None
-        self.sessions[key] = dataclasses.replace(session, idle_expires_at=now + idle)
-        return self.sessions[key]
+    def touch(self, key: str, now: datetime, idle: timedelta) -> Session | None:
+        with self._lock:
+            session = self.sessions.get(key)
+            if session is None or session.idle_expires_at <= now or session.absolute_expires_at <= now:
+                return None
+            self.sessions[key] = replace(session, idle_expires_at=now + idle)
+            return replace(session, idle_expires_at=min(now + idle, session.absolute_expires_at))
 
-    def delete(self, key):
+    def delete(self, key: str) -> None:
         self.sessions.pop(key, None)
 
-    # Throttle's counter store (chalicelib.throttle.CounterStore).
-    def counters(self, keys):
-        from chalicelib.throttle import Counter
-
+    def counters(self, keys: list[str]) -> dict[str, Counter]:
         return {k: Counter(self.counts_by_key.get(k, 0), self.last_at.get(k)) for k in keys}
 
-    def reserve(self, key, now, expires_at):
-        self.last_at[key] = now
-        return self.add(key, 1, expires_at)
+    def reserve(self, key: str, now: datetime, expires_at: datetime) -> int:
+        with self._lock:
+            self.last_at[key] = now
+            return self._add(key, 1)
 
-    def add(self, key, delta, expires_at):
+    def add(self, key: str, delta: int, expires_at: datetime) -> int:
+        with self._lock:
+            return self._add(key, delta)
+
+    def _add(self, key: str, delta: int) -> int:
         self.counts_by_key[key] = self.counts_by_key.get(key, 0) + delta
         return self.counts_by_key[key]
 
 
 class FakeAuditLog:
-    def __init__(self):
-        self.records: list[dict] = []
+    """The AuditLog in memory: append-only, as the real one."""
 
-    def record(self, record):
-        self.records.append(dataclasses.asdict(record))
+    def __init__(self) -> None:
+        self.records: list[AuditRecord] = []
+
+    def record(self, record: AuditRecord) -> None:
+        if any((r.at, r.record_id) == (record.at, record.record_id) for r in self.records):
+            raise ServiceUnavailable()
+        self.records.append(record)
+
+    def events(self) -> list[tuple[str, str, str | None]]:
+        """(action, event, subject) of each record, oldest first."""
+        return [(r.action, r.event, r.subject) for r in self.records]
+
+
+@dataclass
+class _Record:
+    ref: DeliveryRef
+    status: DeliveryStatus
+    attempts: int
+    next_attempt: datetime | None
+    message_id: str | None = None
+    reason: str | None = None
+
+
+class FakeDeliveries:
+    """The DeliveryRepository in memory, with a lock for the sender's workers.
+    Contacts marked as failing go to `cases` when given, else to `failing`."""
+
+    def __init__(self, cases: FakeCaseStore | None = None) -> None:
+        self.records: dict[str, _Record] = {}
+        self.failing: dict[tuple[str, str], str] = {}
+        self.messages: dict[str, SentMessage] = {}
+        self.broken: set[str] = set()  # contact ids whose records DynamoDB "cannot write"
+        self._cases = cases
+        self._lock = threading.Lock()
+
+    def _check(self, ref: DeliveryRef) -> None:
+        if ref.contact_id in self.broken:
+            raise ServiceUnavailable()
+
+    def _put_new(self, ref: DeliveryRef, status: DeliveryStatus, attempts: int, next_attempt: datetime) -> bool:
+        self._check(ref)
+        with self._lock:
+            if ref.key in self.records:
+                return False
+            self.records[ref.key] = _Record(ref, status, attempts, next_attempt)
+            return True
+
+    def claim_new(self, ref: DeliveryRef, now: datetime, lease: timedelta) -> bool:
+        return self._put_new(ref, DeliveryStatus.SENDING, 1, now + lease)
+
+    def defer_new(self, ref: DeliveryRef, now: datetime) -> bool:
+        return self._put_new(ref, DeliveryStatus.RETRYING, 0, now)
+
+    def due(self, now: datetime, limit: int) -> list[Due]:
+        with self._lock:
+            due = sorted((r.next_attempt, key, r.status) for key, r in self.records.items()
+                         if r.next_attempt is not None and r.next_attempt <= now)
+        return [Due(key, status) for _, key, status in due[:limit]]
+
+    def claim_due(self, key: str, now: datetime, lease: timedelta) -> Claimed | None:
+        with self._lock:
+            r = self.records.get(key)
+            if r is None or r.status not in (DeliveryStatus.SENDING, DeliveryStatus.RETRYING) \
+                    or r.next_attempt is None or r.next_attempt > now:
+                return None
+            r.status, r.attempts, r.next_attempt = DeliveryStatus.SENDING, r.attempts + 1, now + lease
+            return Claimed(r.ref, r.attempts)
+
+    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime) -> None:
+        with self._lock:
+            r = self.records[ref.key]
+            r.status, r.next_attempt, r.message_id = DeliveryStatus.SENT, None, message_id
+            self.messages[message_id] = SentMessage(ref.key, ref.case_key, ref.contact_id, ref.kind)
+
+    def mark_retry(self, ref: DeliveryRef, next_attempt: datetime, reason: str, now: datetime) -> None:
+        with self._lock:
+            r = self.records[ref.key]
+            r.status, r.next_attempt, r.reason = DeliveryStatus.RETRYING, next_attempt, reason
+
+    def mark_finished(self, ref: DeliveryRef, status: str, reason: str, now: datetime) -> None:
+        assert status in (DeliveryStatus.FAILED, DeliveryStatus.CANCELLED)
+        with self._lock:
+            r = self.records[ref.key]
+            r.status, r.next_attempt, r.reason = DeliveryStatus(status), None, reason
+
+    def status(self, ref: DeliveryRef) -> str | None:
+        record = self.records.get(ref.key)
+        return record.status if record else None
+
+    def message(self, message_id: str) -> SentMessage | None:
+        return self.messages.get(message_id)
+
+    def mark_contact_failing(self, case_key: str, contact_id: str, reason: str) -> bool:
+        if self._cases is not None:
+            return self._cases.mark_contact_failing(case_key, contact_id, reason)
+        self.failing[(case_key, contact_id)] = reason
+        return True
+
+    def statuses(self) -> dict[str, str]:
+        return {key: r.status for key, r in self.records.items()}
+
+
+class FakeMailer:
+    """Records what was sent. `script` answers each call in turn: None to send, or
+    a SendError to raise (then sends once the script runs out)."""
+
+    def __init__(self, script: list[SendError | None] | None = None,
+                 per_recipient: dict[str, SendError] | None = None):
+        self.sent: list[Outgoing] = []
+        self.calls = 0
+        self._script: Iterator[SendError | None] = iter(script or [])
+        self._per_recipient = per_recipient or {}
+        self._lock = threading.Lock()
+
+    def send(self, outgoing: Outgoing) -> str:
+        with self._lock:
+            self.calls += 1
+            planned = next(self._script, None)
+            if planned is None:
+                planned = self._per_recipient.get(outgoing.recipient)
+            if planned is not None:
+                raise planned
+            self.sent.append(outgoing)
+            return f"msg-{self.calls}"
+
+
+@dataclass
+class Sleeps:
+    """A sleep that only notes how long it was asked to wait."""
+
+    seconds: list[float] = field(default_factory=list)
+
+    def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
 
 
 class Clock:
-    """A clock the test moves by hand."""
+    """The service's clock in tests: it stands still unless `ticking`, when it
+    runs with real time from wherever it was last set. Either way a test moves
+    it by hand (`advance`, or `now = ...`)."""
 
-    def __init__(self, now: datetime):
-        self.now = now
+    def __init__(self, now: datetime | None = None, *, ticking: bool = False):
+        self._ticking = ticking
+        self.now = now or datetime.now(UTC)
+
+    @property
+    def now(self) -> datetime:
+        return self._base + (timedelta(seconds=time.monotonic() - self._set_at) if self._ticking else timedelta(0))
+
+    @now.setter
+    def now(self, moment: datetime) -> None:
+        self._base, self._set_at = moment, time.monotonic()
+
+    @property
+    def ticking(self) -> bool:
+        return self._ticking
+
+    @ticking.setter
+    def ticking(self, ticking: bool) -> None:
+        self.now, self._ticking = self.now, ticking
 
     def __call__(self) -> datetime:
         return self.now
 
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
+    def advance(self, **delta: float) -> None:
+        self.now = self.now + timedelta(**delta)
+

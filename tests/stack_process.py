@@ -45,10 +45,9 @@ class RunningStack:
         return DevIssuer.load(self._issuer_dir).mint(force=force, role=role, **claims)
 
     def invitation_token(self, invitation_id: str) -> str:
-        from chalicelib import tokens
-        from chalicelib.victims import INVITATION
+        from chalicelib.core import tokens
 
-        return tokens.link_token(self._token_secret, INVITATION, invitation_id)
+        return tokens.link_token(self._token_secret, tokens.INVITATION, invitation_id)
 
 
 MARKER = "STACK-READY "

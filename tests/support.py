@@ -1,16 +1,15 @@
-"""Test helpers: an issuer, request helpers and factories (no JSON blobs in tests)."""
+"""Test helpers: an issuer, the API-call helpers and the journey through the service."""
 
 from __future__ import annotations
 
-import itertools
 import json
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from typing import Any
 
 from local.dev_issuer import DevIssuer, serve_jwks
-
-_counter = itertools.count(1)
+from tests.api import Answer, Api
+from tests.factories import case_body
 
 
 @dataclass
@@ -37,48 +36,44 @@ def start_issuer() -> Issuer:
     return Issuer(dev=dev, server=server, url=url)
 
 
-JSON = {"Content-Type": "application/json"}
-
-
 def body(response: Any) -> Any:
     return json.loads(response.body) if response.body else None
 
 
-def crime_number() -> str:
-    return f"LC-2026-{next(_counter):05d}"
-
-
-def contact(**overrides: Any) -> dict[str, Any]:
-    n = next(_counter)
-    return {"role": "victim", "forename": "Sam", "surname": f"Taylor{chr(65 + n % 26)}",
-            "dateOfBirth": "1980-03-31", "email": f"victim{n}@example.com", **overrides}
-
-
-def case_body(number: str | None = None, contacts: list[dict[str, Any]] | None = None,
-              **overrides: Any) -> dict[str, Any]:
-    return {"crimeNumber": number or crime_number(),
-            "officer": {"name": "PC 1234 Alex Morgan", "email": "alex.morgan@lincs.police.example"},
-            "contacts": contacts if contacts is not None else [contact()], **overrides}
-
-
-def post_json(client: Any, path: str, payload: Any, headers: dict[str, str] | None = None) -> Any:
-    return client.http.post(path, headers={**JSON, **(headers or {})}, body=json.dumps(payload))
+def post_json(client: Any, path: str, payload: Any, headers: dict[str, str] | None = None) -> Answer:
+    """POST a JSON body to the API of `client` (a chalice.test.Client, or a base URL)."""
+    return Api(client).post(path, payload, headers)
 
 
 def invitation_token(settings: Any, crime_number_text: str, contact_id: str, force: str = "lincs") -> str:
     """The token the invitation email carries (derived, as the email sender does)."""
-    from chalicelib import services, tokens
-    from chalicelib.domain import case_key
-    from chalicelib.victims import INVITATION
+    from chalicelib import bootstrap
+    from chalicelib.core import tokens
+    from chalicelib.core.domain import case_key
 
-    case = services.case_store().case_with_contacts(case_key(force, crime_number_text))
+    case = bootstrap.services().cases.case_with_contacts(case_key(force, crime_number_text))
     invitation_id = case.contact(contact_id).invitation_id
-    return tokens.link_token(settings.token_secret, INVITATION, invitation_id)
+    return tokens.link_token(settings.token_secret, tokens.INVITATION, invitation_id)
+
+
+def emf_metrics(output: str) -> dict[str, float]:
+    """The metric values in the EMF documents among these output lines."""
+    found: dict[str, float] = {}
+    for line in output.splitlines():
+        if not line.startswith("{"):
+            continue
+        document = json.loads(line)
+        for directive in document.get("_aws", {}).get("CloudWatchMetrics", []):
+            for metric in directive["Metrics"]:
+                value = document[metric["Name"]]
+                found[metric["Name"]] = found.get(metric["Name"], 0) + (sum(value) if isinstance(value, list)
+                                                                        else value)
+    return found
 
 
 def audit_records(case_key: str | None = None) -> list[Any]:
     """Tests only (a scan): the audit records of one case (`force#NUMBER`), or all, oldest first."""
-    from chalicelib.models import AuditItem
+    from chalicelib.storage.models import AuditItem
 
     return sorted((i for i in AuditItem.scan() if case_key is None or i.case == case_key), key=lambda i: i.sk)
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from tests.support import Journey
+from tests.fakes import Clock
 
 ACCOUNT = "123456789012"
 
@@ -101,17 +101,14 @@ class Ses:
 
 
 @pytest.fixture
-def ses(aws) -> Iterator[Ses]:
-    from chalicelib import services
+def ses(clock) -> Iterator[Ses]:
+    # After `clock`, which builds the services this test uses: the watcher
+    # hooks the SES client of their mailer.
+    from chalicelib import bootstrap
 
-    watcher = Ses(services.email_sender().mailer.client)
+    watcher = Ses(bootstrap.services().email_sender.mailer.client)
     yield watcher
     watcher.close()
-
-
-@pytest.fixture
-def journey(client, issuer, aws) -> Journey:
-    return Journey(client, issuer, aws)
 
 
 @pytest.fixture
@@ -122,29 +119,19 @@ def invoke(client) -> Callable[[str, dict[str, Any]], Any]:
 
 @dataclass
 class Later:
-    """The scheduled retry, run at a later time (a clock moved forward)."""
+    """The scheduled retry, run later and later: the service's clock moved on."""
 
-    hours_ahead: float = 0.0
-
-    def sender(self):
-        from datetime import timedelta
-
-        from chalicelib import services
-        from chalicelib.delivery import EmailSender
-        from chalicelib.delivery_store import DeliveryStore
-        from chalicelib.domain import utcnow
-
-        real = services.email_sender()
-        return EmailSender(services.settings(), services.case_store(), DeliveryStore(), real.mailer,
-                           services.audit(), clock=lambda: utcnow() + timedelta(hours=self.hours_ahead))
+    clock: Clock
 
     def retry_until_idle(self, step_hours: float = 5.0, max_runs: int = 12) -> list[dict[str, int]]:
         """Runs the scheduled retry, moving the clock on each time, until nothing
         is left to retry. Returns each run's outcomes."""
+        from chalicelib import bootstrap
+
         runs = []
         for _ in range(max_runs):
-            self.hours_ahead += step_hours
-            outcomes = dict(self.sender().retry_due())
+            self.clock.advance(hours=step_hours)
+            outcomes = dict(bootstrap.services().email_sender.retry_due())
             runs.append(outcomes)
             if not outcomes.get("retry_scheduled"):
                 break
@@ -152,5 +139,5 @@ class Later:
 
 
 @pytest.fixture
-def later(aws) -> Later:
-    return Later()
+def later(clock) -> Later:
+    return Later(clock)

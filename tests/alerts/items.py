@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from chalicelib import services
-from chalicelib.domain import Case, case_key
-from chalicelib.models import (
+from chalicelib import bootstrap
+from chalicelib.core.domain import Case, case_key
+from chalicelib.storage.models import (
     INVITATION_SK,
     CasesTableItem,
     InvitationItem,
@@ -16,7 +16,7 @@ from chalicelib.models import (
 
 
 def case_of(crime_number: str, force: str = "lincs") -> Case:
-    return services.case_store().case(case_key(force, crime_number))
+    return bootstrap.services().cases.case(case_key(force, crime_number))
 
 
 def invitation_item(crime_number: str, contact_id: str, force: str = "lincs") -> InvitationItem:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.domain import Case
-from chalicelib.models import INVITATION_SK, RESET_SK, InvitationItem, ResetItem, UpdateItem, case_pk
-from tests.alerts.fakes import NOW
+from chalicelib.core.domain import Case
+from chalicelib.storage.models import INVITATION_SK, RESET_SK, InvitationItem, ResetItem, UpdateItem, case_pk
+from tests.factories import NOW
 
 INVITATION_ID = "AAAAAAAAAAAAAAAAAAAAAA"
 RESET_ID = "BBBBBBBBBBBBBBBBBBBBBB"

@@ -9,10 +9,12 @@ import threading
 from chalice.local import LambdaContext
 
 from app import app
-from chalicelib.delivery_store import DeliveryRef, DeliveryStore
+from chalicelib.core.deliveries import DeliveryRef
+from chalicelib.storage.deliveries import DeliveryStore
 from tests.alerts import events
 from tests.alerts.items import case_of, invitation_item, reset_items, update_items
-from tests.support import STRONG_PASSWORD, body, contact, post_json
+from tests.factories import contact
+from tests.support import STRONG_PASSWORD, body, post_json
 
 
 def _link(text: str, fragment: str) -> str:

@@ -7,8 +7,8 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from chalicelib import emails
-from tests.alerts.fakes import NOW
+from chalicelib.notify import emails
+from tests.factories import NOW
 
 SITE = "https://victims.example.police.uk"
 LINK = f"{SITE}/register.html#invitation=abc.def"

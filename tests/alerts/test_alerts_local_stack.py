@@ -3,7 +3,6 @@ local, and the stream poller (issue 3's acceptance)."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import urllib.request
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.api import Api
 
 pytestmark = pytest.mark.stack
 
@@ -29,17 +30,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _call(stack: Any, method: str, path: str, payload: Any, token: str | None = None) -> tuple[int, Any]:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(f"{stack.api_url}{path}", data=json.dumps(payload).encode(),
-                                     headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+    answer = Api(stack.api_url).request(method, path, payload,
+                                        {"Authorization": f"Bearer {token}"} if token else None)
+    return answer.status_code, answer.json()
 
 
 def _wait_for_email(stack: Any, recipient: str, subject: str, seen: set[Path], within: float = 5.0) -> Any:

@@ -16,9 +16,10 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain import UPDATE_TYPES
+from chalicelib.core.domain import UPDATE_TYPES
 from tests.alerts import events, stream_items
-from tests.alerts.fakes import FakeCases, case, registered, sender
+from tests.factories import case, handle_stream, registered, sender
+from tests.fakes import FakeCaseStore
 
 _LETTERS = string.ascii_letters + "'-"
 
@@ -32,8 +33,8 @@ def _emails_for(crime_number: str, forename: str, surname: str, dob: date, email
                 officer_name: str, officer_email: str, update_type: str, text: str) -> list[str]:
     contact = registered("contact-1", email, forename=forename, surname=surname, date_of_birth=dob)
     the_case = case(crime_number, (contact,), officer_name=officer_name, officer_email=officer_email)
-    email_sender, mailer, _, _ = sender(FakeCases(the_case))
-    email_sender.handle_stream([
+    email_sender, mailer, _, _ = sender(FakeCaseStore(the_case))
+    handle_stream(email_sender, [
         events.insert(stream_items.invitation(the_case, contact.id, email)),
         events.insert(stream_items.reset(the_case, contact.id, email)),
         events.insert(stream_items.update(the_case, text=text, update_type=update_type,

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib import services
-from chalicelib.delivery import LEASE, MAX_ROUNDS
-from chalicelib.delivery_store import DeliveryRef, DeliveryStore
-from chalicelib.domain import utcnow
-from chalicelib.models import CasesTableItem, case_pk
+from chalicelib import bootstrap
+from chalicelib.core.deliveries import DeliveryRef
+from chalicelib.core.domain import utcnow
+from chalicelib.notify.sender import LEASE, MAX_ROUNDS
+from chalicelib.storage.deliveries import DeliveryStore
+from chalicelib.storage.models import CasesTableItem, case_pk
 from tests.alerts import events
 from tests.alerts.items import case_of, invitation_item, reset_items, update_items
 from tests.alerts.test_alerts_delivery import _registered_case
+from tests.factories import handle_stream
 from tests.support import body, post_json
 
 
@@ -90,7 +92,7 @@ def test_emails_the_invocation_has_no_time_for_are_deferred_then_sent_once(journ
     journey.post_update(number)
     records = [events.insert(u) for u in update_items(number)]
 
-    outcomes = services.email_sender().handle_stream(records, FakeContext(remaining_ms=0))
+    outcomes = handle_stream(bootstrap.services().email_sender, records, FakeContext(remaining_ms=0))
     assert dict(outcomes) == {"deferred": 3}
     assert ses.sent() == []
     later.retry_until_idle()
@@ -107,7 +109,7 @@ def test_a_claim_whose_holder_died_is_taken_over_by_the_scheduled_retry(journey,
 
     invoke("send_emails", events.batch(events.insert(item)))  # the stream's retry of the batch
     assert ses.sent() == []
-    later.hours_ahead = LEASE.total_seconds() / 3600
+    later.clock.advance(seconds=LEASE.total_seconds())
     runs = later.retry_until_idle(step_hours=1 / 60)
 
     assert runs[0] == {"reclaimed": 1, "sent": 1}

@@ -8,12 +8,14 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from chalicelib.delivery import MAX_ROUNDS, RETRY_DELAYS, THROTTLE_TRIES, Pacer
-from chalicelib.errors import ServiceUnavailable
-from chalicelib.mailer import Rejected, Throttled, Unavailable, classify
-from chalicelib.models import CaseItem, ContactItem
+from chalicelib.core.errors import ServiceUnavailable
+from chalicelib.notify.mailer import Rejected, Throttled, Unavailable
+from chalicelib.notify.sender import MAX_ROUNDS, RETRY_DELAYS, THROTTLE_TRIES, Pacer
+from chalicelib.notify.ses import classify
+from chalicelib.storage.models import CaseItem, ContactItem
 from tests.alerts import events, stream_items
-from tests.alerts.fakes import NOW, Clock, FakeCases, FakeMailer, case, registered, sender
+from tests.factories import NOW, case, handle_stream, registered, sender
+from tests.fakes import Clock, FakeCaseStore, FakeMailer
 
 
 def _ses_error(code: str, message: str = "") -> ClientError:
@@ -84,7 +86,7 @@ def test_each_ses_failure_means_retry_soon_retry_later_or_give_up(error, outcome
 def _one_alert():
     contact = registered()
     the_case = case(contacts=(contact,))
-    return FakeCases(the_case), [events.insert(stream_items.update(the_case))], contact
+    return FakeCaseStore(the_case), [events.insert(stream_items.update(the_case))], contact
 
 
 def test_a_throttled_send_is_tried_again_with_growing_pauses_and_sent_once():
@@ -92,7 +94,7 @@ def test_a_throttled_send_is_tried_again_with_growing_pauses_and_sent_once():
     email_sender, mailer, _deliveries, _ = sender(cases, FakeMailer([Throttled("t")] * 3),
                                                   ses_max_send_rate=1000.0)
 
-    outcomes = email_sender.handle_stream(records)
+    outcomes = handle_stream(email_sender, records)
 
     assert outcomes == {"sent": 1, "throttled": 3}
     assert [o.recipient for o in mailer.sent] == [contact.email]
@@ -103,11 +105,11 @@ def test_a_throttled_send_is_tried_again_with_growing_pauses_and_sent_once():
 
 def test_a_send_throttled_on_every_try_waits_for_the_scheduled_retry():
     cases, records, _ = _one_alert()
-    clock = Clock()
+    clock = Clock(NOW)
     email_sender, mailer, deliveries, _ = sender(cases, FakeMailer([Throttled("t")] * THROTTLE_TRIES),
                                                  clock=clock)
 
-    assert email_sender.handle_stream(records) == {"retry_scheduled": 1, "throttled": THROTTLE_TRIES}
+    assert handle_stream(email_sender, records) == {"retry_scheduled": 1, "throttled": THROTTLE_TRIES}
     assert deliveries.due(NOW, 10) == []
     clock.now = NOW + RETRY_DELAYS[0]
     assert email_sender.retry_due() == {"sent": 1}
@@ -116,10 +118,10 @@ def test_a_send_throttled_on_every_try_waits_for_the_scheduled_retry():
 
 def test_the_scheduled_retry_gives_up_after_the_bound_and_marks_the_contact():
     cases, records, contact = _one_alert()
-    clock = Clock()
+    clock = Clock(NOW)
     email_sender, mailer, deliveries, _ = sender(cases, FakeMailer([Unavailable("down")] * 100), clock=clock)
 
-    email_sender.handle_stream(records)
+    handle_stream(email_sender, records)
     outcomes = []
     for delay in RETRY_DELAYS:
         clock.now += delay
@@ -134,9 +136,9 @@ def test_a_rejected_address_fails_that_contact_only():
     refused, fine = registered("c1", "refused@example.com"), registered("c2", "fine@example.com")
     the_case = case(contacts=(refused, fine))
     mailer = FakeMailer(per_recipient={"refused@example.com": Rejected("SES MessageRejected")})
-    email_sender, mailer, deliveries, _ = sender(FakeCases(the_case), mailer)
+    email_sender, mailer, deliveries, _ = sender(FakeCaseStore(the_case), mailer)
 
-    outcomes = email_sender.handle_stream([events.insert(stream_items.update(the_case))])
+    outcomes = handle_stream(email_sender, [events.insert(stream_items.update(the_case))])
 
     assert outcomes == {"sent": 1, "rejected": 1}
     assert [o.recipient for o in mailer.sent] == ["fine@example.com"]
@@ -149,22 +151,22 @@ def test_an_unreadable_record_is_skipped_and_the_rest_of_the_batch_is_sent():
     del broken["dynamodb"]["NewImage"]["update_id"]
     email_sender, _mailer, _, _ = sender(cases)
 
-    outcomes = email_sender.handle_stream([broken, *records])
+    outcomes = handle_stream(email_sender, [broken, *records])
 
     assert outcomes == {"sent": 1, "unreadable": 1}
 
 
 def test_an_update_of_an_expired_case_alerts_no_one():
     the_case = case(contacts=(registered(),), expires_at=NOW)
-    email_sender, mailer, _, _ = sender(FakeCases(the_case))
+    email_sender, mailer, _, _ = sender(FakeCaseStore(the_case))
 
-    assert email_sender.handle_stream([events.insert(stream_items.update(the_case))]) == {}
+    assert handle_stream(email_sender, [events.insert(stream_items.update(the_case))]) == {}
     assert mailer.sent == []
 
 
 def test_other_kinds_of_item_send_nothing():
     the_case = case(contacts=(registered(),))
-    email_sender, mailer, _, _ = sender(FakeCases(the_case))
+    email_sender, mailer, _, _ = sender(FakeCaseStore(the_case))
     records = [events.insert(CaseItem("CASE#lincs#X", "CASE", force="lincs", crime_number="X", status="s",
                                       officer_name="o", officer_email="e", created_by="c",
                                       created_at=NOW, updated_at=NOW)),
@@ -173,18 +175,18 @@ def test_other_kinds_of_item_send_nothing():
                                          date_of_birth="1980-01-01", email="e@example.com",
                                          status="registered"))]
 
-    assert email_sender.handle_stream(records) == {}
+    assert handle_stream(email_sender, records) == {}
     assert mailer.sent == []
 
 
 def test_a_dynamodb_failure_fails_the_batch_after_the_other_emails_are_sent():
     broken, fine = registered("c1", "a@example.com"), registered("c2", "b@example.com")
     the_case = case(contacts=(broken, fine))
-    email_sender, mailer, deliveries, _ = sender(FakeCases(the_case))
+    email_sender, mailer, deliveries, _ = sender(FakeCaseStore(the_case))
     deliveries.broken = {"c1"}
 
     with pytest.raises(ServiceUnavailable):
-        email_sender.handle_stream([events.insert(stream_items.update(the_case))])
+        handle_stream(email_sender, [events.insert(stream_items.update(the_case))])
 
     assert [o.recipient for o in mailer.sent] == ["b@example.com"]
 
@@ -193,9 +195,9 @@ def test_each_email_sent_is_audited_as_a_disclosure_with_ids_only():
     cases, records, contact = _one_alert()
     email_sender, _, _, audit = sender(cases)
 
-    email_sender.handle_stream(records)
+    handle_stream(email_sender, records)
 
-    assert audit.records == [("disclosure", "alert_email_sent", contact.id)]
+    assert audit.events() == [("disclosure", "alert_email_sent", contact.id)]
 
 
 class _BrokenMailer(FakeMailer):
@@ -208,9 +210,9 @@ class _BrokenMailer(FakeMailer):
 def test_an_unexpected_error_in_one_email_neither_fails_the_batch_nor_stops_the_others():
     broken, fine = registered("c1", "broken@example.com"), registered("c2", "fine@example.com")
     the_case = case(contacts=(broken, fine))
-    email_sender, mailer, deliveries, _ = sender(FakeCases(the_case), _BrokenMailer())
+    email_sender, mailer, deliveries, _ = sender(FakeCaseStore(the_case), _BrokenMailer())
 
-    outcomes = email_sender.handle_stream([events.insert(stream_items.update(the_case))])
+    outcomes = handle_stream(email_sender, [events.insert(stream_items.update(the_case))])
 
     assert outcomes == {"sent": 1, "error": 1}
     assert [o.recipient for o in mailer.sent] == ["fine@example.com"]
@@ -219,10 +221,10 @@ def test_an_unexpected_error_in_one_email_neither_fails_the_batch_nor_stops_the_
 
 def test_an_email_that_errs_every_round_is_given_up_after_the_bound():
     the_case = case(contacts=(registered("c1", "broken@example.com"),))
-    clock = Clock()
-    email_sender, _, deliveries, _ = sender(FakeCases(the_case), _BrokenMailer(), clock=clock)
+    clock = Clock(NOW)
+    email_sender, _, deliveries, _ = sender(FakeCaseStore(the_case), _BrokenMailer(), clock=clock)
 
-    email_sender.handle_stream([events.insert(stream_items.update(the_case))])
+    handle_stream(email_sender, [events.insert(stream_items.update(the_case))])
     for _ in range(MAX_ROUNDS + 1):
         clock.now += timedelta(hours=1)
         email_sender.retry_due()

@@ -5,27 +5,10 @@ record (or the corrected one), and nothing else about the contact changes."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import pytest
-
 from tests.alerts import events
 from tests.alerts.items import invitation_item
-from tests.support import STRONG_PASSWORD, audit_records, body, contact, invitation_token, post_json
-
-
-@pytest.fixture
-def officer_days_ahead(aws, monkeypatch):
-    """The officers' service on a clock moved forward by hand (in days)."""
-    from chalicelib import services
-    from chalicelib.domain import utcnow
-    from chalicelib.officers import OfficerService
-
-    ahead = {"days": 0.0}
-    officers = OfficerService(services.settings(), services.case_store(), services.audit(),
-                              clock=lambda: utcnow() + timedelta(days=ahead["days"]))
-    monkeypatch.setattr(services, "officers", lambda: officers)
-    return ahead
+from tests.factories import contact
+from tests.support import STRONG_PASSWORD, audit_records, body, invitation_token, post_json
 
 
 def _reissue(journey, number: str, contact_id: str, payload=None, headers=None):
@@ -43,12 +26,12 @@ def _send_invitation(invoke, number: str, contact_id: str) -> None:
 
 
 def test_an_expired_invitation_is_replaced_and_only_the_new_link_works(
-        journey, aws, ses, invoke, officer_days_ahead):
+        journey, aws, ses, invoke, clock):
     person = contact()
     number, _, created = journey.create_case(contacts=[person])
     contact_id = created["contacts"][0]["id"]
     old_token = invitation_token(aws, number, contact_id)
-    officer_days_ahead["days"] = 15  # past the 14-day invitation
+    clock.advance(days=15)  # past the 14-day invitation
 
     response = _reissue(journey, number, contact_id)
     assert response.status_code == 201, response.body
@@ -71,11 +54,11 @@ def test_an_expired_invitation_is_replaced_and_only_the_new_link_works(
     assert _register(journey, new_token, person) == 201
 
 
-def test_a_corrected_address_gets_the_invitation(journey, aws, ses, invoke, officer_days_ahead):
+def test_a_corrected_address_gets_the_invitation(journey, aws, ses, invoke, clock):
     person = contact(email="jo.bloggs@exmaple.com")  # the typo that means it never arrived
     number, _, created = journey.create_case(contacts=[person])
     contact_id = created["contacts"][0]["id"]
-    officer_days_ahead["days"] = 1
+    clock.advance(days=1)
     response = _reissue(journey, number, contact_id, {"email": "jo.bloggs@example.com"})
     assert response.status_code == 201, response.body
     _send_invitation(invoke, number, contact_id)
@@ -83,8 +66,8 @@ def test_a_corrected_address_gets_the_invitation(journey, aws, ses, invoke, offi
     assert ses.sent_to("jo.bloggs@exmaple.com") == []
 
 
-def test_what_cannot_be_reissued_is_refused_and_changes_nothing(journey, aws, issuer, officer_days_ahead):
-    from chalicelib.domain import case_key
+def test_what_cannot_be_reissued_is_refused_and_changes_nothing(journey, aws, issuer, clock):
+    from chalicelib.core.domain import case_key
 
     registered, waiting = contact(), contact()
     number, _, created = journey.create_case(contacts=[registered, waiting])
@@ -96,7 +79,7 @@ def test_what_cannot_be_reissued_is_refused_and_changes_nothing(journey, aws, is
     # Invited a minute ago: too soon, so a double click cannot send two emails.
     too_soon = _reissue(journey, number, waiting_id)
     assert too_soon.status_code == 409 and "15 minutes" in body(too_soon)["message"]
-    officer_days_ahead["days"] = 1
+    clock.advance(days=1)
     has_registered = _reissue(journey, number, registered_id)
     assert has_registered.status_code == 409
     assert body(has_registered)["fields"] == {"contactId": "Has registered already"}

@@ -13,8 +13,10 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
-import requests
 from playwright.sync_api import Page
+
+from tests.api import Api
+from tests.factories import case_body, contact
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "site" / "node_modules" / "axe-core" / "axe.min.js"
@@ -49,28 +51,24 @@ class Officer:
     """The officer's (or RMS's) side, through the real API."""
 
     def __init__(self, stack: Any):
-        self.stack = stack
-        self.headers = {"Authorization": f"Bearer {stack.officer_token()}",
-                        "Content-Type": "application/json"}
+        self.api = Api(stack.api_url)
+        self.headers = {"Authorization": f"Bearer {stack.officer_token()}"}
 
     def create_case(self, surname: str = "Okafor", date_of_birth: str = "1984-07-09") -> Victim:
         crime_number = f"LC-2026-{secrets.randbelow(900000) + 100000}"
         email = f"victim.{secrets.token_hex(4)}@example.com"
-        response = requests.post(f"{self.stack.api_url}/officer/cases", headers=self.headers, timeout=30,
-                                 json={"crimeNumber": crime_number,
-                                       "officer": {"name": "PC 2417 Jordan Reid",
-                                                   "email": "jordan.reid@lincs.police.example"},
-                                       "contacts": [{"role": "victim", "forename": "Ada", "surname": surname,
-                                                     "dateOfBirth": date_of_birth, "email": email}]})
-        assert response.status_code == 201, response.text
-        contact = response.json()["contacts"][0]
+        response = self.api.post("/officer/cases", case_body(crime_number, [contact(
+            forename="Ada", surname=surname, dateOfBirth=date_of_birth, email=email)],
+            officer={"name": "PC 2417 Jordan Reid", "email": "jordan.reid@lincs.police.example"}), self.headers)
+        assert response.status_code == 201, response.body
+        contact_id = response.json()["contacts"][0]["id"]
         return Victim(crime_number=response.json()["crimeNumber"], forename="Ada", surname=surname,
-                      date_of_birth=date_of_birth, email=email, contact_id=contact["id"])
+                      date_of_birth=date_of_birth, email=email, contact_id=contact_id)
 
     def post_update(self, crime_number: str, type_: str, text: str) -> str:
-        response = requests.post(f"{self.stack.api_url}/officer/cases/{crime_number}/updates",
-                                 headers=self.headers, json={"type": type_, "text": text}, timeout=30)
-        assert response.status_code == 201, response.text
+        response = self.api.post(f"/officer/cases/{crime_number}/updates", {"type": type_, "text": text},
+                                 self.headers)
+        assert response.status_code == 201, response.body
         return response.json()["id"]
 
 
@@ -109,10 +107,9 @@ def reset_link(stack: Any, victim: Victim) -> str:
 
 def register_by_api(stack: Any, victim: Victim) -> None:
     token = invitation_link(stack, victim).split("#invitation=")[1]
-    response = requests.post(f"{stack.api_url}/victim/register", timeout=30,
-                             json={"invitation": token, "dateOfBirth": victim.date_of_birth,
-                                   "password": victim.password})
-    assert response.status_code == 201, response.text
+    response = Api(stack.api_url).post("/victim/register", {
+        "invitation": token, "dateOfBirth": victim.date_of_birth, "password": victim.password})
+    assert response.status_code == 201, response.body
 
 
 # -- checks made on every page and state -------------------------------------------------

@@ -7,7 +7,8 @@ import botocore.session
 import pytest
 
 from bench.support import CallCounter  # shared with bench/bench_round_trips.py
-from tests.support import JSON, STRONG_PASSWORD, Journey, body, crime_number, invitation_token, post_json
+from tests.factories import crime_number
+from tests.support import JSON, STRONG_PASSWORD, Journey, body, invitation_token, post_json
 
 # Endpoint -> expected DynamoDB operations (see the closing note of issue 2).
 BUDGET = {
@@ -29,7 +30,7 @@ BUDGET = {
 @pytest.fixture
 def counter(monkeypatch, aws):
     """Every botocore session pynamodb makes from now on reports each call."""
-    from chalicelib import services
+    from chalicelib import bootstrap
 
     counter = CallCounter()
     real_get_session = botocore.session.get_session
@@ -40,8 +41,7 @@ def counter(monkeypatch, aws):
         return session
 
     monkeypatch.setattr("pynamodb.connection.base.get_session", counting_session)
-    services.reset()
-    services.settings()
+    bootstrap.reset()
     return counter
 
 

@@ -8,12 +8,8 @@ import time
 import jwt
 import pytest
 
-from tests.support import JSON, Journey, body, case_body, contact, crime_number, post_json
-
-
-@pytest.fixture
-def journey(client, issuer, aws):
-    return Journey(client, issuer, aws)
+from tests.factories import case_body, contact, crime_number
+from tests.support import JSON, body, post_json
 
 
 def test_create_case_answers_201_with_contact_ids(client, issuer):

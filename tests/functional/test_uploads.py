@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import Journey, body, case_body, contact, crime_number, post_json
+from tests.factories import case_body, contact, crime_number
+from tests.support import Journey, body, post_json
 
 
 @pytest.fixture

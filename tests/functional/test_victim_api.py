@@ -7,12 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.support import JSON, STRONG_PASSWORD, Journey, body, invitation_token, post_json
-
-
-@pytest.fixture
-def journey(client, issuer, aws):
-    return Journey(client, issuer, aws)
+from tests.support import JSON, STRONG_PASSWORD, body, invitation_token, post_json
 
 
 def test_register_answers_201_with_the_crime_number(journey):
@@ -202,13 +197,12 @@ def test_password_reset_request_always_answers_202(journey, client):
 
 def _reset_token(aws, number, contact_id):
     """The reset link's token, as the reset email would carry it."""
-    from chalicelib import tokens
-    from chalicelib.models import ResetItem
-    from chalicelib.victims import RESET
+    from chalicelib.core import tokens
+    from chalicelib.storage.models import ResetItem
 
     resets = [r for r in ResetItem.scan() if r.contact_id == contact_id]
     assert len(resets) == 1
-    return tokens.link_token(aws.token_secret, RESET, resets[0].pk.split("#", 1)[1])
+    return tokens.link_token(aws.token_secret, tokens.RESET, resets[0].pk.split("#", 1)[1])
 
 
 def test_password_reset_sets_a_new_password_and_ends_sessions(journey, client, aws):

@@ -37,7 +37,7 @@ def _function_names() -> list[str]:
 
 
 def test_alarms_watch_metrics_the_app_or_its_log_filters_publish():
-    source = "\n".join(p.read_text() for p in (ROOT / "chalicelib").glob("*.py"))
+    source = "\n".join(p.read_text() for p in (ROOT / "chalicelib").rglob("*.py"))
     filtered = {t["MetricName"] for f in resources("data.yaml", "AWS::Logs::MetricFilter").values()
                 for t in f["Properties"]["MetricTransformations"]}
     for namespace, name in _alarm_metrics():
@@ -49,7 +49,7 @@ def test_alarms_watch_metrics_the_app_or_its_log_filters_publish():
 def test_throttled_sign_ins_filter_matches_what_the_app_logs():
     (metric_filter,) = resources("data.yaml", "AWS::Logs::MetricFilter").values()
     pattern = metric_filter["Properties"]["FilterPattern"]
-    victims = (ROOT / "chalicelib" / "victims.py").read_text()
+    victims = (ROOT / "chalicelib" / "victims" / "service.py").read_text()
     assert '$.message = "sign-in failed"' in pattern and 'logger.info("sign-in failed"' in victims
     assert '$.reason = "throttled"' in pattern and '"throttled")' in victims
 

@@ -10,7 +10,7 @@ import re
 import boto3
 import pytest
 
-from chalicelib.http import SECURITY_HEADERS
+from chalicelib.web.http import SECURITY_HEADERS
 from infra import deploy
 from infra.deploy import gateway_responses, localise_policy, policy_files, stage_settings
 from local.site_server import CONTENT_SECURITY_POLICY

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from botocore.client import BaseClient
 
-from chalicelib.domain import case_key
-from chalicelib.models import (
+from chalicelib.core.domain import case_key
+from chalicelib.storage.models import (
     CasesTableItem,
     ContactItem,
     DeliveryItem,
@@ -185,7 +185,7 @@ def test_the_email_policies_allow_every_call_of_sending_retrying_and_bounces(cli
 
 
 def test_the_email_policies_allow_the_retention_erasure_after_ttl(client, issuer, aws, calls):
-    from chalicelib.models import CASE_SK, CaseItem
+    from chalicelib.storage.models import CASE_SK, CaseItem
     from tests.alerts import events
 
     journey = Journey(client, issuer, aws)

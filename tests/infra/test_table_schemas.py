@@ -1,4 +1,4 @@
-"""The tables in infra/data.yaml are the pynamodb models of chalicelib/models.py:
+"""The tables in infra/data.yaml are the pynamodb models of chalicelib/storage/models.py:
 same keys, indexes, stream and TTL attribute, so neither can drift."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
-from chalicelib import models
+from chalicelib.storage import models
 from tests.infra.support import STAGES, resources, stage_env
 
 

@@ -46,23 +46,12 @@ def figures():
 
 
 @pytest.fixture
-def clock(aws, monkeypatch) -> Clock:
-    """The service's clock, moved by hand: victims and officers are rebuilt on it.
-    It starts one second into a 5-minute throttling window."""
-    from chalicelib import services
-    from chalicelib.officers import OfficerService
-    from chalicelib.throttle import Throttle
-    from chalicelib.victims import VictimService
-
+def clock(clock) -> Clock:
+    """The service's clock, standing still and moved by hand, from one second
+    into a 5-minute throttling window."""
     now = datetime.now(UTC).replace(microsecond=0)
-    start = now - timedelta(minutes=now.minute % 5, seconds=now.second - 1)
-    clock = Clock(start)
-    settings = services.settings()
-    victims = VictimService(settings, services.case_store(), services.session_store(),
-                            Throttle(services.session_store()), services.audit(), clock)
-    officers = OfficerService(settings, services.case_store(), services.audit(), clock)
-    monkeypatch.setattr(services, "victims", lambda: victims)
-    monkeypatch.setattr(services, "officers", lambda: officers)
+    clock.ticking = False
+    clock.now = now - timedelta(minutes=now.minute % 5, seconds=now.second - 1)
     return clock
 
 
@@ -70,7 +59,7 @@ def clock(aws, monkeypatch) -> Clock:
 def sources(monkeypatch):
     """Each request may say where it comes from (the `x-test-source` header);
     without it, the test client's own address."""
-    from chalicelib import http
+    from chalicelib.web import http
 
     real = http.source_ip
     monkeypatch.setattr(http, "source_ip",
@@ -100,7 +89,7 @@ class PasswordSpy:
 def password_spy(monkeypatch) -> PasswordSpy:
     """Counts the argon2 verifications passlib really runs (not calls to our
     wrapper), telling the dummy hash from a contact's."""
-    from chalicelib import passwords
+    from chalicelib.core import passwords
 
     spy = PasswordSpy()
     context = passwords._context()
@@ -113,11 +102,6 @@ def password_spy(monkeypatch) -> PasswordSpy:
 
     monkeypatch.setattr(context, "verify", counting)
     return spy
-
-
-@pytest.fixture
-def journey(client, issuer, aws) -> Journey:
-    return Journey(client, issuer, aws)
 
 
 class Victim:

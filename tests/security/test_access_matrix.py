@@ -11,8 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.factories import case_body, contact
 from tests.security.conftest import JSON, body, post_json
-from tests.support import STRONG_PASSWORD, case_body, contact, invitation_token
+from tests.support import STRONG_PASSWORD, invitation_token
 
 FORCES = ("lincs", "avon")
 ROLES = ("officer", "supervisor")  # the supervisor may also batch-upload

@@ -12,15 +12,16 @@ import pytest
 
 from tests.alerts import events
 from tests.alerts.items import invitation_item
+from tests.factories import case_body, contact
 from tests.security.conftest import body, post_json
-from tests.support import STRONG_PASSWORD, case_body, contact, invitation_token
+from tests.support import STRONG_PASSWORD, emf_metrics, invitation_token
 from tests.support import audit_records as _audit_records
 
 UPDATE_TEXT = "The suspect was interviewed under caution at Lincoln custody suite."
 
 
 def _case_key(number: str, force: str = "lincs") -> str:
-    from chalicelib.domain import case_key
+    from chalicelib.core.domain import case_key
 
     return case_key(force, number)
 
@@ -82,8 +83,8 @@ def test_a_change_whose_audit_record_cannot_be_written_is_not_made(journey, clie
     """The other half: if the record cannot be written, neither is the change."""
     import dataclasses
 
-    from chalicelib.audit import Audit
-    from chalicelib.store import AuditLog
+    from chalicelib.core.audit import Audit
+    from chalicelib.storage.audit_log import AuditLog
 
     number, _, _ = journey.create_case()
     real_entry = Audit.entry
@@ -115,9 +116,9 @@ def test_audit_records_hold_no_content(journey, client, aws):
 
 
 def test_audit_records_can_be_added_but_not_overwritten(aws):
-    from chalicelib.domain import utcnow
-    from chalicelib.errors import ServiceUnavailable
-    from chalicelib.store import AuditLog, AuditRecord
+    from chalicelib.core.domain import AuditRecord, utcnow
+    from chalicelib.core.errors import ServiceUnavailable
+    from chalicelib.storage.audit_log import AuditLog
 
     log, at = AuditLog(), utcnow()
     log.record(AuditRecord(at=at, action="consultation", event="original", actor="officer:a",
@@ -130,7 +131,7 @@ def test_audit_records_can_be_added_but_not_overwritten(aws):
 
 
 def test_an_unknown_audit_action_is_refused():
-    from chalicelib.audit import Audit
+    from chalicelib.core.audit import Audit
     from tests.fakes import FakeAuditLog
 
     with pytest.raises(ValueError, match="unknown audit action"):
@@ -143,15 +144,15 @@ def test_an_unknown_audit_action_is_refused():
 @pytest.fixture
 def per_force_retention(aws, monkeypatch):
     """Lincolnshire keeps closed cases 365 days (the default); Avon 30."""
-    from chalicelib import services
+    from chalicelib import bootstrap
 
     monkeypatch.setenv("RETENTION_DAYS_BY_FORCE", "avon=30")
-    services.reset()  # the next test's `aws` fixture resets again, without it
-    return services.settings()
+    bootstrap.reset()  # the next test's `aws` fixture resets again, without it
+    return bootstrap.services().settings
 
 
 def test_each_force_sets_its_own_retention_period(per_force_retention, clock, client, issuer):
-    from chalicelib import services
+    from chalicelib import bootstrap
 
     assert per_force_retention.retention_days_for("lincs") == 365
     assert per_force_retention.retention_days_for("avon") == 30
@@ -161,7 +162,7 @@ def test_each_force_sets_its_own_retention_period(per_force_retention, clock, cl
         assert post_json(client, "/officer/cases", payload, headers).status_code == 201
         post_json(client, f"/officer/cases/{payload['crimeNumber']}/updates",
                   {"type": "case_closed", "text": "Closed."}, headers)
-        case = services.case_store().case(_case_key(payload["crimeNumber"], force))
+        case = bootstrap.services().cases.case(_case_key(payload["crimeNumber"], force))
         assert case.expires_at - case.closed_at == timedelta(days=days)
 
 
@@ -179,11 +180,11 @@ def _closed_case_with_contacts(journey, client, issuer, aws):
 
 
 def test_an_expired_case_is_never_served_even_before_ttl_deletes_it(journey, client, issuer, aws, clock, figures):
-    from chalicelib import services
-    from chalicelib.models import ResetItem
+    from chalicelib import bootstrap
+    from chalicelib.storage.models import ResetItem
 
     number, victim, witness, witness_invitation, cookie = _closed_case_with_contacts(journey, client, issuer, aws)
-    expires = services.case_store().case(_case_key(number)).expires_at
+    expires = bootstrap.services().cases.case(_case_key(number)).expires_at
     clock.now = expires - timedelta(seconds=1)
     assert client.http.get("/victim/case", headers={"Cookie": journey.sign_in(number, victim).headers[
         "Set-Cookie"].split(";")[0]}).status_code == 200  # the last second: still there
@@ -209,7 +210,7 @@ def test_an_expired_case_is_never_served_even_before_ttl_deletes_it(journey, cli
     assert refused == {"officer reads": 404, "officer posts an update": 404, "officer reopens it": 404,
                        "victim reads (old session)": 401, "victim signs in": 401, "witness registers": 400,
                        "upload row": "rejected", "reset link made": 0}
-    assert services.case_store().case(_case_key(number)) is not None  # ...though TTL has not deleted it yet
+    assert bootstrap.services().cases.case(_case_key(number)) is not None  # ...though TTL has not deleted it yet
     figures["expired_case_paths_refused"] = len(refused)
 
 
@@ -218,11 +219,11 @@ def test_no_alert_is_sent_for_an_expired_case(journey, client, issuer, aws, invo
     closure (0 days) makes the case expire as it closes."""
     from moto.ses.models import ses_backends
 
-    from chalicelib import services
+    from chalicelib import bootstrap
     from tests.alerts.items import update_items
 
     monkeypatch.setenv("RETENTION_DAYS_AFTER_CLOSURE", "0")
-    services.reset()
+    bootstrap.reset()
     number, *_ = _closed_case_with_contacts(journey, client, issuer, aws)
     (closing,) = [u for u in update_items(number) if u.type == "case_closed"]
     sent = ses_backends["123456789012"]["eu-west-2"].sent_messages
@@ -232,7 +233,7 @@ def test_no_alert_is_sent_for_an_expired_case(journey, client, issuer, aws, invo
 
 
 def test_ttl_removing_the_case_erases_the_rest_and_audits_it_without_content(journey, client, issuer, aws, invoke):
-    from chalicelib.models import CASE_SK, CaseItem, CasesTableItem, case_pk
+    from chalicelib.storage.models import CASE_SK, CaseItem, CasesTableItem, case_pk
 
     number, victim, *_ = _closed_case_with_contacts(journey, client, issuer, aws)
     pk = case_pk(_case_key(number))
@@ -251,7 +252,7 @@ def test_ttl_removing_the_case_erases_the_rest_and_audits_it_without_content(jou
 
 
 def test_a_remove_that_is_not_ttl_erases_nothing(journey, client, issuer, aws, invoke):
-    from chalicelib.models import CASE_SK, CaseItem, CasesTableItem, case_pk
+    from chalicelib.storage.models import CASE_SK, CaseItem, CasesTableItem, case_pk
 
     number, *_ = _closed_case_with_contacts(journey, client, issuer, aws)
     pk = case_pk(_case_key(number))
@@ -261,10 +262,10 @@ def test_a_remove_that_is_not_ttl_erases_nothing(journey, client, issuer, aws, i
     assert not [r for r in _audit_records(_case_key(number)) if r.action == "erasure"]
 
 
-def test_a_failing_erasure_never_fails_the_stream_batch(journey, client, issuer, aws, invoke, monkeypatch):
-    from chalicelib.errors import ServiceUnavailable
-    from chalicelib.models import CASE_SK, CaseItem, case_pk
-    from chalicelib.store import CaseStore
+def test_a_failing_erasure_never_fails_the_stream_batch(journey, client, issuer, aws, invoke, monkeypatch, capsys):
+    from chalicelib.core.errors import ServiceUnavailable
+    from chalicelib.storage.cases import CaseStore
+    from chalicelib.storage.models import CASE_SK, CaseItem, case_pk
 
     number, *_ = _closed_case_with_contacts(journey, client, issuer, aws)
     case_item = CaseItem.get(case_pk(_case_key(number)), CASE_SK)
@@ -273,5 +274,7 @@ def test_a_failing_erasure_never_fails_the_stream_batch(journey, client, issuer,
         raise ServiceUnavailable()
 
     monkeypatch.setattr(CaseStore, "erase_case", denied)
+    capsys.readouterr()
     invoke("send_emails", events.batch(events.remove(case_item, ttl=True)))  # does not raise
+    assert emf_metrics(capsys.readouterr().out) == {"ErasureFailures": 1}  # counted, never silent
 

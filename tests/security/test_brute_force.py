@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.throttle import Limits, delay_after
+from chalicelib.core.throttle import Limits, delay_after
 from tests.security.conftest import body, post_json
 
 WRONG = "not the right password"
@@ -17,9 +17,9 @@ ATTACKER, VICTIM_HOME = "203.0.113.66", "198.51.100.7"
 
 
 def _counters(prefix: str) -> dict[str, int]:
-    from chalicelib.models import CounterItem
+    from chalicelib.storage.models import CounterItem
 
-    return {item.pk: int(item.count) for item in CounterItem.scan() if item.pk.startswith(prefix)}
+    return {item.pk: int(item.failures) for item in CounterItem.scan() if item.pk.startswith(prefix)}
 
 
 def _guess_paced(victim, clock, failures_so_far: int, password: str = WRONG):
@@ -132,10 +132,10 @@ def test_50_concurrent_wrong_guesses_count_50_and_at_most_10_are_checked(
 
 
 def test_concurrent_increments_of_one_counter_are_never_lost(aws):
-    from chalicelib import services
-    from chalicelib.domain import utcnow
+    from chalicelib import bootstrap
+    from chalicelib.core.domain import utcnow
 
-    store = services.session_store()
+    store = bootstrap.services().sessions
     expires = utcnow() + timedelta(minutes=10)
     with ThreadPoolExecutor(max_workers=10) as pool:
         list(pool.map(lambda _: store.add("THROTTLE#test#race", 1, expires), range(50)))
@@ -156,7 +156,7 @@ def test_one_source_is_stopped_after_100_failures_across_accounts(victim, clock,
 
 
 def test_password_reset_requests_are_limited_per_account(victim, clock, sources, figures):
-    from chalicelib.models import ResetItem
+    from chalicelib.storage.models import ResetItem
 
     for _ in range(15):
         response = post_json(victim.journey.client, "/victim/password-reset", victim.identity())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.throttle import Limits, delay_after
+from chalicelib.core.throttle import Limits, delay_after
 from tests.security.conftest import post_json
 
 WRONG = "not the right password"
@@ -91,13 +91,12 @@ def test_every_reset_request_gets_the_same_answer(journey, victim, clock, figure
 
 
 def test_every_bad_reset_link_gets_the_same_answer(journey, victim, aws):
-    from chalicelib import tokens
-    from chalicelib.victims import INVITATION, RESET
+    from chalicelib.core import tokens
 
     client = journey.client
-    never_issued = tokens.link_token(aws.token_secret, RESET, tokens.new_id())
-    wrong_purpose = tokens.link_token(aws.token_secret, INVITATION, tokens.new_id())
-    forged = tokens.link_token(b"x" * 40, RESET, tokens.new_id())
+    never_issued = tokens.link_token(aws.token_secret, tokens.RESET, tokens.new_id())
+    wrong_purpose = tokens.link_token(aws.token_secret, tokens.INVITATION, tokens.new_id())
+    forged = tokens.link_token(b"x" * 40, tokens.RESET, tokens.new_id())
     answers = [post_json(client, "/victim/password-reset/complete", {"token": token, "password": "a long new password"})
                for token in (never_issued, wrong_purpose, forged, "garbage", "a.b")]
     assert len({_fingerprint(a) for a in answers}) == 1

@@ -69,12 +69,13 @@ def _every_outcome(client, issuer, cookie, number):
 
 
 def test_every_outcome_carries_the_security_headers(client, issuer, journey, monkeypatch, figures):
-    from chalicelib import services
+    from chalicelib import bootstrap
 
     number, _, cookie = journey.registered_victim()
     outcomes = _every_outcome(client, issuer, cookie, number)
     # An unexpected failure inside a view: a generic 500, headers still on.
-    monkeypatch.setattr(services, "victims", lambda: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(bootstrap.services().victims, "read_case",
+                        lambda *_: (_ for _ in ()).throw(RuntimeError("boom")))
     outcomes[-1] = ("500", client.http.get("/victim/case", headers={"Cookie": cookie}))
     statuses = set()
     for name, response in outcomes:
@@ -88,7 +89,7 @@ def test_every_outcome_carries_the_security_headers(client, issuer, journey, mon
 def test_answers_api_gateway_makes_itself_carry_the_headers_too():
     """With no Authorization header at all, or an unknown path, API Gateway
     answers before the app: infra/deploy.py installs these gateway responses."""
-    from chalicelib.http import SECURITY_HEADERS
+    from chalicelib.web.http import SECURITY_HEADERS
     from infra.deploy import gateway_responses
 
     responses = {r["responseType"]: r for r in gateway_responses(SECURITY_HEADERS)}

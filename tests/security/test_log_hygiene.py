@@ -14,8 +14,8 @@ import pytest
 
 from tests.alerts import events
 from tests.alerts.items import invitation_item
+from tests.factories import contact
 from tests.security.conftest import JSON, post_json, sign_out
-from tests.support import contact
 
 PASSWORD = "violet marmalade umbrella 1987"
 NEW_PASSWORD = "a second secret passphrase"
@@ -55,9 +55,8 @@ def captured():
 
 def _journeys(client, issuer, aws, journey) -> dict[str, str]:
     """Every journey, with its failure paths; returns the secrets it used."""
-    from chalicelib import tokens
-    from chalicelib.models import ResetItem
-    from chalicelib.victims import RESET
+    from chalicelib.core import tokens
+    from chalicelib.storage.models import ResetItem
     from tests.support import invitation_token
 
     person = contact(dateOfBirth=DOB, email="kim.hollis@example.com")
@@ -82,7 +81,7 @@ def _journeys(client, issuer, aws, journey) -> dict[str, str]:
               issuer.headers(role="supervisor"))
     post_json(client, "/victim/password-reset", identity)
     (reset,) = [r for r in ResetItem.scan() if r.contact_id == contact_id]
-    reset_token = tokens.link_token(aws.token_secret, RESET, reset.pk.split("#", 1)[1])
+    reset_token = tokens.link_token(aws.token_secret, tokens.RESET, reset.pk.split("#", 1)[1])
     client.lambda_.invoke("send_emails", events.batch(events.insert(reset)))
     post_json(client, "/victim/password-reset/complete", {"token": reset_token, "password": "short"})
     post_json(client, "/victim/password-reset/complete", {"token": reset_token, "password": NEW_PASSWORD})

@@ -15,8 +15,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from tests.factories import case_body
 from tests.security.conftest import JSON, body, post_json
-from tests.support import case_body
 
 
 def _b64(data: bytes) -> str:

@@ -8,7 +8,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib import passwords
+from chalicelib.core import passwords
 from tests.security.conftest import body, post_json
 
 # Any Unicode but surrogates (which JSON cannot carry as text) and controls.
@@ -120,13 +120,12 @@ def test_context_words_are_refused_at_registration(journey):
 
 
 def test_the_policy_applies_to_a_reset_too(journey, victim, aws):
-    from chalicelib import tokens
-    from chalicelib.models import ResetItem
-    from chalicelib.victims import RESET
+    from chalicelib.core import tokens
+    from chalicelib.storage.models import ResetItem
 
     post_json(journey.client, "/victim/password-reset", victim.identity())
     (reset,) = [r for r in ResetItem.scan() if r.contact_id == victim.id]
-    token = tokens.link_token(aws.token_secret, RESET, reset.pk.split("#", 1)[1])
+    token = tokens.link_token(aws.token_secret, tokens.RESET, reset.pk.split("#", 1)[1])
     for weak in ("short", "password123", victim.contact["surname"] + "12345"):
         response = post_json(journey.client, "/victim/password-reset/complete", {"token": token, "password": weak})
         assert response.status_code == 400 and set(body(response)["fields"]) == {"password"}

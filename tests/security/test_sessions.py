@@ -56,15 +56,14 @@ def test_sign_out_ends_every_session_of_that_contact_only(journey, victim, clock
 
 
 def test_password_reset_ends_every_session(journey, victim, clock, aws):
-    from chalicelib import tokens
-    from chalicelib.models import ResetItem
-    from chalicelib.victims import RESET
+    from chalicelib.core import tokens
+    from chalicelib.storage.models import ResetItem
 
     phone, laptop = victim.cookie(), victim.cookie()
     clock.advance(seconds=1)
     post_json(journey.client, "/victim/password-reset", victim.identity())
     (reset,) = [r for r in ResetItem.scan() if r.contact_id == victim.id]
-    token = tokens.link_token(aws.token_secret, RESET, reset.pk.split("#", 1)[1])
+    token = tokens.link_token(aws.token_secret, tokens.RESET, reset.pk.split("#", 1)[1])
     response = post_json(journey.client, "/victim/password-reset/complete",
                          {"token": token, "password": "a completely new passphrase"})
     assert response.status_code == 204
@@ -105,7 +104,7 @@ def test_a_password_change_needs_the_current_password_and_a_session(victim, cloc
 
 
 def test_guessing_the_current_password_with_a_stolen_session_is_throttled(victim, clock, password_spy):
-    from chalicelib.throttle import Limits, delay_after
+    from chalicelib.core.throttle import Limits, delay_after
     from tests.support import STRONG_PASSWORD
 
     cookie = victim.cookie()
@@ -119,13 +118,12 @@ def test_guessing_the_current_password_with_a_stolen_session_is_throttled(victim
 
 
 def test_a_reset_link_expires_after_an_hour_and_works_once(journey, victim, clock, aws):
-    from chalicelib import tokens
-    from chalicelib.models import ResetItem
-    from chalicelib.victims import RESET
+    from chalicelib.core import tokens
+    from chalicelib.storage.models import ResetItem
 
     post_json(journey.client, "/victim/password-reset", victim.identity())
     (reset,) = [r for r in ResetItem.scan() if r.contact_id == victim.id]
-    token = tokens.link_token(aws.token_secret, RESET, reset.pk.split("#", 1)[1])
+    token = tokens.link_token(aws.token_secret, tokens.RESET, reset.pk.split("#", 1)[1])
     clock.advance(minutes=60)
     late = post_json(journey.client, "/victim/password-reset/complete",
                      {"token": token, "password": "a completely new passphrase"})
@@ -153,7 +151,7 @@ def test_sign_out_clears_the_cookie_with_the_same_flags(journey, victim):
 
 
 def test_each_sign_in_makes_a_new_token_stored_only_as_its_hash(journey, victim):
-    from chalicelib.models import SessionItem
+    from chalicelib.storage.models import SessionItem
 
     tokens = {victim.cookie().split("=", 1)[1] for _ in range(3)}
     assert len(tokens) == 3
@@ -193,7 +191,7 @@ def test_every_state_changing_route_is_covered():
 
 @pytest.mark.parametrize("content_type", FORM_TYPES)
 def test_a_cross_site_form_cannot_change_anything(journey, victim, content_type, figures):
-    from chalicelib.models import CasesTableItem, ResetItem
+    from chalicelib.storage.models import CasesTableItem, ResetItem
 
     cookie = victim.cookie()
     before = sorted(repr(i.attribute_values) for i in CasesTableItem.scan())

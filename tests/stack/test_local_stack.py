@@ -3,11 +3,9 @@ issuer and `chalice local`, over HTTP, as a newcomer would with curl."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
-
 import pytest
+
+from tests.api import Api
 
 pytestmark = pytest.mark.stack
 
@@ -21,16 +19,8 @@ def stack(tmp_path_factory):
 
 
 def call(method, url, payload=None, headers=None):
-    data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={
-        "Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            raw = response.read()
-            return response.status, dict(response.headers), json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        raw = error.read()
-        return error.code, dict(error.headers), json.loads(raw) if raw else None
+    answer = Api("").request(method, url, payload if payload is not None else None, headers)
+    return answer.status_code, answer.headers, answer.json()
 
 
 def test_health_answers_200(stack):

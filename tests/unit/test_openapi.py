@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from chalicelib.openapi import document
+from chalicelib.web.openapi import document
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-from chalicelib import passwords
+from chalicelib.core import passwords
 
 
 def test_common_password_list_ships_at_least_3000_entries():

@@ -1,4 +1,4 @@
-from chalicelib import tokens
+from chalicelib.core import tokens
 
 SECRET = b"k" * 32
 

@@ -1,7 +1,7 @@
 import pytest
 
-from chalicelib.errors import InvalidInput
-from chalicelib.validation import Spec, email, list_of, obj, one_of, past_date, text, validate
+from chalicelib.core.errors import InvalidInput
+from chalicelib.core.validation import Spec, email, list_of, obj, one_of, past_date, text, validate
 
 SCHEMA = {
     "name": Spec(text(10)),

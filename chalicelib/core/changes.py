@@ -1,0 +1,49 @@
+"""What the cases table's stream says happened, in the domain's words.
+
+`storage.stream` decodes each stream record into one of these (or nothing,
+for a change no one acts on); the email sender and retention act on them
+without knowing how items are laid out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class LinkStored:
+    """A new invitation or password reset: its email must go, once."""
+
+    kind: str  # MessageKind.INVITATION or MessageKind.RESET
+    id: str
+    case_key: str
+    contact_id: str
+    force: str
+    email: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class UpdatePosted:
+    """A new update: every registered contact of the case gets an alert, once each."""
+
+    case_key: str
+    update_id: str
+
+
+@dataclass(frozen=True)
+class CaseRemovedByTtl:
+    """DynamoDB's TTL deleted a closed case's own item: erase the rest of it."""
+
+    case_key: str
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A record that could not be decoded: logged and skipped, never blocking the rest."""
+
+    event_id: str | None
+
+
+Change = LinkStored | UpdatePosted | CaseRemovedByTtl | Unreadable

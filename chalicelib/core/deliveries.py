@@ -1,0 +1,69 @@
+"""Deliveries: the emails (and, later, texts) the service must send exactly once.
+
+A delivery is named by what it is for (`DeliveryRef`): an invitation, a
+password reset, or the alert of one update to one contact. Its record moves
+through the statuses below; the email sender claims it before sending, so a
+stream record delivered twice sends one email.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class MessageKind(StrEnum):
+    INVITATION = "invitation"
+    RESET = "reset"
+    ALERT = "alert"
+
+
+class DeliveryStatus(StrEnum):
+    SENDING = "sending"  # claimed; the claim runs out into a retry
+    RETRYING = "retrying"  # waiting for its next attempt
+    SENT = "sent"
+    FAILED = "failed"  # given up: the contact is marked as failing
+    CANCELLED = "cancelled"  # no longer wanted: link expired or used, contact gone
+
+    @property
+    def is_finished(self) -> bool:
+        return self in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class DeliveryRef:
+    """Which email: an invitation, a reset, or the alert of one update to one contact."""
+
+    kind: str  # a MessageKind
+    source_id: str  # the invitation, reset or update id
+    case_key: str
+    contact_id: str
+    force: str
+
+    @property
+    def key(self) -> str:
+        """Unique per email: `invitation#<id>`, `reset#<id>`, `alert#<update>#<contact>`."""
+        own = f"{self.kind}#{self.source_id}"
+        return f"{own}#{self.contact_id}" if self.kind == MessageKind.ALERT else own
+
+
+@dataclass(frozen=True)
+class Claimed:
+    ref: DeliveryRef
+    attempts: int  # rounds so far, this one included
+
+
+@dataclass(frozen=True)
+class Due:
+    key: str  # a DeliveryRef's key
+    status: str  # as the (eventually consistent) index last saw it
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A sent email, found again by its provider's message id (bounces, complaints)."""
+
+    key: str
+    case_key: str
+    contact_id: str
+    kind: str

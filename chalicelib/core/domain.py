@@ -1,0 +1,295 @@
+"""Domain objects and rules: cases, contacts, updates, invitations, sessions,
+and the words for them.
+
+Plain dataclasses with no storage or HTTP knowledge. The storage adapters
+return these; the use-cases (`victims`, `officers`, `notify`, `retention`)
+work on them. Rules that read one object ("is this link usable now?") are
+methods of that object; status words are the constants below, never literals.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+
+class CaseStatus(StrEnum):
+    INVESTIGATING = "investigating"
+    NOT_INVESTIGATED = "not_investigated"
+    CHARGED = "charged"
+    AT_COURT = "at_court"
+    CLOSED = "closed"
+
+
+class ContactStatus(StrEnum):
+    """Stored on the contact."""
+
+    INVITED = "invited"
+    REGISTERED = "registered"
+
+
+class ContactDisplayStatus(StrEnum):
+    """What the officer is shown: the stored status, or a problem that overrides it."""
+
+    INVITED = "invited"
+    REGISTERED = "registered"
+    INVITATION_EXPIRED = "invitation_expired"
+    ALERTS_FAILING = "alerts_failing"
+
+
+class ContactRole(StrEnum):
+    VICTIM = "victim"
+    WITNESS = "witness"
+
+# Update types from the Code of Practice for Victims of Crime (2020): code -> plain English.
+UPDATE_TYPES: dict[str, str] = {
+    "crime_recorded": "Crime recorded",
+    "not_investigated": "Decision not to investigate",
+    "suspect_arrested": "Suspect arrested",
+    "interviewed_under_caution": "Suspect interviewed under caution",
+    "released_without_charge": "Suspect released without charge",
+    "bail": "Suspect bailed, or bail conditions changed",
+    "released_under_investigation": "Suspect released under investigation",
+    "charged": "Suspect charged",
+    "out_of_court_resolution": "Out-of-court resolution",
+    "not_charged": "Decision not to charge",
+    "court_hearing": "Court hearing date",
+    "evidence_required": "You may need to give evidence",
+    "verdict": "Verdict",
+    "sentence": "Sentence",
+    "property_returned": "Property returned",
+    "case_closed": "Case closed",
+    "case_reopened": "Case reopened",
+    "progress_update": "Progress update",
+}
+
+# Case status: code -> plain English. An update of some types moves the status.
+CASE_STATUSES: dict[str, str] = {
+    CaseStatus.INVESTIGATING: "Being investigated",
+    CaseStatus.NOT_INVESTIGATED: "Not being investigated",
+    CaseStatus.CHARGED: "Suspect charged",
+    CaseStatus.AT_COURT: "Going through the courts",
+    CaseStatus.CLOSED: "Closed",
+}
+STATUS_AFTER_UPDATE: dict[str, CaseStatus] = {
+    "not_investigated": CaseStatus.NOT_INVESTIGATED,
+    "charged": CaseStatus.CHARGED,
+    "court_hearing": CaseStatus.AT_COURT,
+    "verdict": CaseStatus.AT_COURT,
+    "sentence": CaseStatus.AT_COURT,
+    "case_closed": CaseStatus.CLOSED,
+    "case_reopened": CaseStatus.INVESTIGATING,
+}
+CLOSED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.NOT_INVESTIGATED})
+
+CONTACT_ROLES = tuple(ContactRole)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 UTC with a Z and millisecond precision: sorts as text."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + \
+        f"{moment.microsecond // 1000:03d}Z"
+
+
+def crime_number_key(crime_number: str) -> str:
+    """Crime numbers compare case-insensitively, ignoring surrounding spaces."""
+    return crime_number.strip().upper()
+
+
+def name_key(name: str) -> str:
+    """Surnames compare without regard to case, accents' composition or spacing."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+@dataclass(frozen=True)
+class Officer:
+    """The caller of an officer endpoint, from the access token's claims only."""
+
+    id: str
+    name: str
+    force: str
+    roles: frozenset[str]
+
+    def may(self, permission: Permission) -> bool:
+        return any(permission in ROLE_PERMISSIONS.get(role, ()) for role in self.roles)
+
+
+class Permission(StrEnum):
+    READ = "read"
+    WRITE = "write"
+    UPLOAD = "upload"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "officer": frozenset({Permission.READ, Permission.WRITE}),
+    "supervisor": frozenset({Permission.READ, Permission.WRITE, Permission.UPLOAD}),
+    "integration": frozenset({Permission.READ, Permission.WRITE, Permission.UPLOAD}),
+    "auditor": frozenset({Permission.READ}),
+}
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    role: str
+    forename: str
+    surname: str
+    date_of_birth: date
+    email: str
+    status: str  # a ContactStatus
+    invitation_id: str | None = None
+    invitation_expires_at: datetime | None = None
+    password_hash: str | None = None
+    registered_at: datetime | None = None
+    sessions_revoked_at: datetime | None = None
+    alerts_failing: bool = False
+    alerts_failing_reason: str | None = None
+
+    @property
+    def is_registered(self) -> bool:
+        return self.status == ContactStatus.REGISTERED
+
+    def matches(self, surname_key: str, date_of_birth: date) -> bool:
+        """Whether a registered contact is the person these identity details name."""
+        return self.is_registered and name_key(self.surname) == surname_key \
+            and self.date_of_birth == date_of_birth
+
+    def sessions_revoked_since(self, created_at: datetime) -> bool:
+        """Whether a session made at `created_at` has been ended since."""
+        return self.sessions_revoked_at is not None and self.sessions_revoked_at >= created_at
+
+    def display_status(self, now: datetime) -> ContactDisplayStatus:
+        if self.alerts_failing:
+            return ContactDisplayStatus.ALERTS_FAILING
+        if self.is_registered:
+            return ContactDisplayStatus.REGISTERED
+        if self.invitation_expires_at and self.invitation_expires_at <= now:
+            return ContactDisplayStatus.INVITATION_EXPIRED
+        return ContactDisplayStatus.INVITED
+
+
+@dataclass(frozen=True)
+class Update:
+    id: str
+    type: str
+    text: str
+    officer_name: str
+    posted_at: datetime
+    client_reference: str | None = None
+
+    @property
+    def type_label(self) -> str:
+        return UPDATE_TYPES.get(self.type, self.type)
+
+
+@dataclass(frozen=True)
+class Case:
+    force: str
+    crime_number: str
+    status: str
+    officer_name: str
+    officer_email: str
+    created_at: datetime
+    closed_at: datetime | None = None
+    expires_at: datetime | None = None
+    contacts: tuple[Contact, ...] = field(default_factory=tuple)
+    updates: tuple[Update, ...] = field(default_factory=tuple)  # newest first
+
+    @property
+    def key(self) -> str:
+        return case_key(self.force, self.crime_number)
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def contact(self, contact_id: str) -> Contact | None:
+        return next((c for c in self.contacts if c.id == contact_id), None)
+
+    def registered_contacts(self) -> tuple[Contact, ...]:
+        return tuple(c for c in self.contacts if c.is_registered)
+
+    @property
+    def status_label(self) -> str:
+        return CASE_STATUSES.get(self.status, self.status)
+
+
+def case_key(force: str, crime_number: str) -> str:
+    return f"{force.lower()}#{crime_number_key(crime_number)}"
+
+
+def force_of(case_key: str) -> str:
+    return case_key.split("#", 1)[0]
+
+
+@dataclass(frozen=True)
+class NewContact:
+    """A contact being recorded with a new case, and the id of their invitation."""
+
+    contact: Contact
+    invitation_id: str
+
+    @property
+    def invitation_expires_at(self) -> datetime:
+        if self.contact.invitation_expires_at is None:
+            raise ValueError("a new contact's invitation must have an expiry")
+        return self.contact.invitation_expires_at
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A one-time link: an invitation to register, or a password reset."""
+
+    id: str
+    case_key: str
+    contact_id: str
+    force: str
+    email: str
+    expires_at: datetime
+    used_at: datetime | None
+    failed_attempts: int
+
+    def is_usable(self, now: datetime) -> bool:
+        """Not used yet and not expired: the one test of a link, wherever it is read."""
+        return self.used_at is None and self.expires_at > now
+
+
+@dataclass(frozen=True)
+class Session:
+    key: str
+    case_key: str
+    contact_id: str
+    created_at: datetime
+    idle_expires_at: datetime
+    absolute_expires_at: datetime
+
+
+class AuditAction(StrEnum):
+    """DPA 2018 s.62's kinds of processing."""
+
+    COLLECTION = "collection"
+    ALTERATION = "alteration"
+    CONSULTATION = "consultation"
+    DISCLOSURE = "disclosure"
+    ERASURE = "erasure"
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One audit record: who, what, when and which case, never content. A
+    change's record is written in the change's own transaction, so the record
+    exists if and only if the change happened."""
+
+    at: datetime
+    action: str  # an AuditAction
+    event: str
+    actor: str
+    record_id: str
+    force: str | None = None
+    case_key: str | None = None
+    subject: str | None = None

@@ -1,0 +1,140 @@
+"""Ports: what the use-cases need from the world, as Protocols.
+
+The storage adapters (`chalicelib.storage`) implement them over DynamoDB; the
+tests' fakes (`tests/fakes.py`) implement them in memory; one contract suite
+(`tests/contract/`) runs against both, so a condition the real store enforces
+cannot be missing from the fake. Every write that must not race states its
+condition here, in its docstring: that is the contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from chalicelib.core.deliveries import Claimed, DeliveryRef, Due, SentMessage
+from chalicelib.core.domain import AuditRecord, Case, Contact, Invitation, NewContact, Session, Update
+from chalicelib.core.throttle import CounterStore, Reservation
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], None]
+
+
+class CaseRepository(Protocol):
+    """Cases, contacts, updates, invitations and password resets."""
+
+    def case(self, case_key: str) -> Case | None:
+        """The case with its contacts and updates (newest first), or None."""
+
+    def case_with_contacts(self, case_key: str) -> Case | None:
+        """The case and its contacts, without updates, or None."""
+
+    def invitation(self, invitation_id: str) -> Invitation | None: ...
+
+    def reset(self, reset_id: str) -> Invitation | None: ...
+
+    def update_by_reference(self, case_key: str, client_reference: str) -> Update | None: ...
+
+    def create_case(self, case: Case, created_by: str, contacts: list[NewContact], audit: AuditRecord) -> None:
+        """The case, its contacts, one invitation each and the audit record, all or
+        nothing. Conflict if the force already has a case with that crime number."""
+
+    def post_update(self, case_key: str, update: Update, officer_id: str, force: str,
+                    new_status: str | None, closed_at: datetime | None,
+                    expires_at: datetime | None, audit: AuditRecord) -> tuple[Update, bool]:
+        """Adds the update (moving the case's status) with its audit record, all or
+        nothing: (update, True). With a client reference used before on the case:
+        the existing update and False, recording nothing. ConditionFailed if the
+        case does not exist or has expired by the update's time."""
+
+    def register(self, invitation: Invitation, password_hash: str, now: datetime, audit: AuditRecord) -> None:
+        """Uses the invitation and sets the contact's password and status, with the
+        audit record, together. ConditionFailed, changing nothing, if the
+        invitation is used, expired or gone, or is no longer the contact's
+        current one (replaced by a new invitation)."""
+
+    def reissue_invitation(self, case_key: str, contact_id: str, invitation_id: str, force: str,
+                           email: str, expires_at: datetime, audit: AuditRecord) -> None:
+        """A new invitation replacing the contact's current one, with the address
+        it goes to and the audit record, together. ConditionFailed if the
+        contact is gone or has registered."""
+
+    def count_failed_invitation_attempt(self, invitation_id: str, limit: int) -> int:
+        """Counts a wrong date of birth against an invitation and returns the count
+        (0 if the invitation is gone); at `limit` the invitation stops being usable."""
+
+    def create_reset(self, reset_id: str, case_key: str, contact: Contact, force: str,
+                     expires_at: datetime) -> None: ...
+
+    def complete_reset(self, reset: Invitation, password_hash: str, now: datetime, audit: AuditRecord) -> None:
+        """Uses the reset, sets the password and ends every session, with the audit
+        record, together. ConditionFailed, changing nothing, if the reset is
+        used, expired or gone, or the contact is not registered."""
+
+    def erase_case(self, case_key: str) -> int:
+        """Deletes everything left in the case; returns how many items it deleted."""
+
+    def set_password_hash(self, case_key: str, contact_id: str, password_hash: str) -> None: ...
+
+    def change_password(self, case_key: str, contact_id: str, password_hash: str, now: datetime) -> None:
+        """Sets a registered contact's password and ends every session made before
+        `now`, together. ConditionFailed if the contact is not registered."""
+
+    def revoke_sessions(self, case_key: str, contact_id: str, now: datetime) -> None:
+        """Every session of the contact made before `now` stops working."""
+
+
+class SessionRepository(CounterStore, Protocol):
+    """Victims' sessions, and the throttling counters kept beside them."""
+
+    def create(self, session: Session, give_back: Reservation | None = None) -> None:
+        """Stores the session; with `give_back`, returns that throttling
+        reservation in the same write."""
+
+    def touch(self, key: str, now: datetime, idle: timedelta) -> Session | None:
+        """Extends a live session's idle expiry and returns it; None if it does not
+        exist or has expired, idle or absolute."""
+
+    def delete(self, key: str) -> None: ...
+
+
+class AuditLog(Protocol):
+    def record(self, record: AuditRecord) -> None:
+        """Appends the record, never over another: a record with the same time and
+        id (a collision of 128-bit ids is never legitimate) is refused with
+        ServiceUnavailable."""
+
+
+class DeliveryRepository(Protocol):
+    """Delivery records: each email claimed before it is sent, exactly once."""
+
+    def claim_new(self, ref: DeliveryRef, now: datetime, lease: timedelta) -> bool:
+        """True if this caller now owns the first attempt; False if any record of
+        this email exists. The claim runs out into a retry after `lease`."""
+
+    def defer_new(self, ref: DeliveryRef, now: datetime) -> bool:
+        """Leaves a new email to the scheduled retry, due now. False if any record
+        of it exists."""
+
+    def due(self, now: datetime, limit: int) -> list[Due]:
+        """Unfinished deliveries whose next attempt is due, oldest first."""
+
+    def claim_due(self, key: str, now: datetime, lease: timedelta) -> Claimed | None:
+        """Takes over a due delivery, counting a round; None if it is finished,
+        not due, or another worker took it first."""
+
+    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime) -> None: ...
+
+    def mark_retry(self, ref: DeliveryRef, next_attempt: datetime, reason: str, now: datetime) -> None: ...
+
+    def mark_finished(self, ref: DeliveryRef, status: str, reason: str, now: datetime) -> None:
+        """`failed` or `cancelled`: never due again."""
+
+    def status(self, ref: DeliveryRef) -> str | None: ...
+
+    def message(self, message_id: str) -> SentMessage | None:
+        """The sent email with this provider message id, or None."""
+
+    def mark_contact_failing(self, case_key: str, contact_id: str, reason: str) -> bool:
+        """Shown to the officer as the contact's status; False if the contact is gone."""

@@ -1,0 +1,220 @@
+"""Allow-list validation of request bodies.
+
+A schema maps each allowed field to (validator, required). Unknown fields are
+refused; every problem is reported at once, keyed by the field's path
+(`contacts[0].email`), in words a person can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from chalicelib.core.errors import InvalidInput
+
+Validator = Callable[[Any], Any]
+
+
+class FieldError(ValueError):
+    pass
+
+
+def described(schema: dict[str, Any]) -> Callable[[Validator], Validator]:
+    """Attaches the JSON Schema of what a validator accepts (for the OpenAPI document)."""
+    def attach(validator: Validator) -> Validator:
+        validator.json_schema = schema  # type: ignore[attr-defined]
+        return validator
+    return attach
+
+
+def json_schema(schema: Schema) -> dict[str, Any]:
+    """The JSON Schema of a whole body schema: what the OpenAPI document publishes."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [name for name, spec in schema.items() if spec.required],
+        "properties": {name: _spec_schema(spec.validator) for name, spec in schema.items()},
+    }
+
+
+def _spec_schema(validator: Any) -> dict[str, Any]:
+    if isinstance(validator, obj):
+        return json_schema(validator.schema)
+    if isinstance(validator, list_of):
+        return {"type": "array", "minItems": validator.min_items, "maxItems": validator.max_items,
+                "items": json_schema(validator.schema)}
+    return dict(validator.json_schema)
+
+
+@dataclass(frozen=True)
+class Spec:
+    validator: Validator | _Nested
+    required: bool = True
+    missing: str = "Enter a value"  # what a person is told when a required field is empty
+
+
+Schema = dict[str, Spec]
+
+
+def validate(body: Any, schema: Schema, path: str = "") -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    cleaned = _validate_into(body, schema, path, errors)
+    if errors:
+        raise InvalidInput(fields=errors)
+    return cleaned
+
+
+def _validate_into(body: Any, schema: Schema, path: str, errors: dict[str, str]) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        errors[path or "body"] = "Must be a JSON object"
+        return {}
+    cleaned: dict[str, Any] = {}
+    for name in body:
+        if name not in schema:
+            errors[f"{path}{name}"] = "Is not an allowed field"
+    for name, spec in schema.items():
+        where = f"{path}{name}"
+        if name not in body and not spec.required:
+            continue
+        value = body.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            # An optional field is left out, never sent empty: what the schema says.
+            errors[where] = spec.missing if spec.required else "Enter a value, or leave this field out"
+            continue
+        try:
+            if isinstance(spec.validator, _Nested):
+                cleaned[name] = spec.validator.run(value, f"{where}", errors)
+            else:
+                cleaned[name] = spec.validator(value)
+        except FieldError as exc:
+            errors[where] = str(exc)
+    return cleaned
+
+
+class _Nested:
+    def run(self, value: Any, where: str, errors: dict[str, str]) -> Any:
+        raise NotImplementedError
+
+
+class obj(_Nested):  # noqa: N801 - reads as a type in schemas
+    def __init__(self, schema: Schema):
+        self.schema = schema
+
+    def run(self, value: Any, where: str, errors: dict[str, str]) -> Any:
+        if not isinstance(value, dict):
+            errors[where] = "Must be an object"
+            return None
+        return _validate_into(value, self.schema, f"{where}.", errors)
+
+
+class list_of(_Nested):  # noqa: N801
+    def __init__(self, schema: Schema, min_items: int = 1, max_items: int = 20):
+        self.schema, self.min_items, self.max_items = schema, min_items, max_items
+
+    def run(self, value: Any, where: str, errors: dict[str, str]) -> Any:
+        if not isinstance(value, list):
+            errors[where] = "Must be a list"
+            return None
+        if not self.min_items <= len(value) <= self.max_items:
+            errors[where] = f"Must have between {self.min_items} and {self.max_items} entries"
+            return None
+        return [_validate_into(v, self.schema, f"{where}[{i}].", errors) for i, v in enumerate(value)]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text(max_length: int, *, multiline: bool = False) -> Validator:
+    @described({"type": "string", "minLength": 1, "maxLength": max_length})
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError("Must be text")
+        if len(value) > max_length:  # as sent: the cap bounds what anyone may send
+            raise FieldError(f"Must be {max_length} characters or fewer")
+        value = value.strip()
+        if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
+            raise FieldError("Contains characters that are not allowed")
+        if len(value) > max_length:
+            raise FieldError(f"Must be {max_length} characters or fewer")
+        return value
+    return check
+
+
+def raw_string(max_length: int) -> Validator:
+    """A string kept exactly as sent (passwords, tokens): never trimmed."""
+    @described({"type": "string", "minLength": 1, "maxLength": max_length})
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError("Must be text")
+        if len(value) > max_length:
+            raise FieldError(f"Must be {max_length} characters or fewer")
+        return value
+    return check
+
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+@described({"type": "string", "format": "email", "maxLength": 254})
+def email(value: Any) -> str:
+    value = text(254)(value)
+    if not _EMAIL.match(value):
+        raise FieldError("Enter an email address in the correct format, like name@example.com")
+    return value
+
+
+@described({"type": "string", "format": "date", "example": "1980-03-31"})
+def past_date(value: Any) -> date:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise FieldError("Must be a date in the format YYYY-MM-DD")
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError as exc:
+        raise FieldError("Must be a real date") from exc
+    if parsed > date.today():
+        raise FieldError("Must be in the past")
+    if parsed.year < 1900:
+        raise FieldError("Must be after 1900")
+    return parsed
+
+
+def one_of(choices: dict[str, str] | tuple[str, ...]) -> Validator:
+    @described({"type": "string", "enum": list(choices)})
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or value not in choices:
+            raise FieldError("Must be one of: " + ", ".join(choices))
+        return value
+    return check
+
+
+_CRIME_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-]{2,39}$")
+
+
+@described({"type": "string", "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9/\-]{2,39}\s*$", "maxLength": 40,
+            "example": "LC-2026-10042"})
+def crime_number(value: Any) -> str:
+    value = text(40)(value)
+    if not _CRIME_NUMBER.match(value):
+        raise FieldError("Must be 3 to 40 letters, digits, / or -")
+    return value
+
+
+_REFERENCE = re.compile(r"^[A-Za-z0-9._:/\-]{1,100}$")
+
+
+@described({"type": "string", "pattern": _REFERENCE.pattern})
+def client_reference(value: Any) -> str:
+    if not isinstance(value, str) or not _REFERENCE.match(value):
+        raise FieldError("Must be 1 to 100 letters, digits, or . _ : / -")
+    return value
+
+
+@described({"type": "string", "pattern": r"^\s*[A-Za-z0-9-]{2,20}\s*$", "maxLength": 20, "example": "lincs"})
+def force_code(value: Any) -> str:
+    value = text(20)(value).lower()  # force codes are case-insensitive
+    if not re.fullmatch(r"[a-z0-9-]{2,20}", value):
+        raise FieldError("Must be a force code such as lincs")
+    return value

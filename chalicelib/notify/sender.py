@@ -1,0 +1,396 @@
+"""The email sender: the cases stream's changes in, emails out, exactly once.
+
+* A new invitation or reset sends that email; a new update sends an alert to
+  every *registered* contact of the case. Nothing else sends anything.
+* Each email is claimed with a conditional write before it is sent
+  (`DeliveryStore.claim_new`), so a stream record delivered twice, or handled by
+  two invocations at once, sends one email.
+* Never blocks the stream: Chalice cannot set ReportBatchItemFailures, so a
+  raised error would retry the whole batch for 24 hours. SES throttling is
+  retried here with backoff; what still fails is recorded with a next-attempt
+  time for the scheduled retry, up to `MAX_ROUNDS`; a permanent rejection, or
+  running out of rounds, marks the contact's alerts as failing for the officer.
+  Only a DynamoDB failure raises (and the retried batch then skips what was sent).
+* Sends run concurrently, paced to the configured SES maximum send rate.
+
+The one gap exactly-once cannot close: if the process dies after SES accepted
+an email and before the record says so, the claim expires and the scheduled
+retry sends it again (counted as `EmailsReclaimed`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.config import Settings
+from chalicelib.core import tokens
+from chalicelib.core.audit import Audit
+from chalicelib.core.changes import Change, LinkStored, Unreadable, UpdatePosted
+from chalicelib.core.deliveries import DeliveryRef, DeliveryStatus, Due, MessageKind
+from chalicelib.core.domain import AuditAction, Case, utcnow
+from chalicelib.core.errors import ServiceUnavailable
+from chalicelib.core.ports import CaseRepository, Clock, DeliveryRepository, Sleep
+from chalicelib.notify import emails
+from chalicelib.notify.mailer import Mailer, Outgoing, Rejected, Throttled, Unavailable
+from chalicelib.observability import logger, metrics
+
+# A claim lasts this long; then the scheduled retry may take the email over.
+LEASE = timedelta(minutes=2)
+# Throttled sends are tried this many times within one invocation...
+THROTTLE_TRIES = 5
+THROTTLE_BACKOFF_BASE = 0.1  # seconds, doubled each time, with jitter, capped:
+THROTTLE_BACKOFF_CAP = 2.0
+# ...then the email waits for the scheduled retry (every minute): the delay
+# after round n is RETRY_DELAYS[n - 1]. After MAX_ROUNDS rounds (about four
+# hours) it is given up as failed and the officer is told.
+RETRY_DELAYS = tuple(timedelta(minutes=m) for m in (1, 2, 5, 15, 30, 60, 120))
+MAX_ROUNDS = len(RETRY_DELAYS) + 1
+RETRIES_PER_RUN = 500
+MAX_WORKERS = 64
+
+# What the officer reads next to the contact (alertsFailingReason).
+REASON_REJECTED = ("Emails to this address are refused. Check the email address with the contact, "
+                   "or phone them instead.")
+REASON_BOUNCED = ("Emails to this address bounce back. Check the email address with the contact, "
+                  "or phone them instead.")
+REASON_COMPLAINED = ("The contact marked our email as unwanted, so we no longer know they read it. "
+                     "Phone them instead.")
+REASON_GAVE_UP = ("Emails to this address could not be sent for several hours. Check the email "
+                  "address with the contact, or phone them instead.")
+
+@dataclass(frozen=True)
+class Target:
+    """An email to send: which one, to whom, and until when its link works."""
+
+    ref: DeliveryRef
+    recipient: str
+    valid_until: datetime | None = None
+
+
+class Pacer:
+    """Keeps a run within the SES maximum send rate: never more than `rate` sends
+    start in any one second (SES counts emails a second and allows short bursts).
+    A send that starts late, because its thread waited for the CPU or for SES,
+    does not lose its place: the window lets the run catch up."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):
+        self._limit = max(1, int(rate))
+        self._window = self._limit / rate  # 1 s, or longer for a rate below 1 a second
+        self._clock = clock
+        self._sleep = sleep
+        self._starts: deque[float] = deque()  # granted start times, in order
+        self._lock = threading.Lock()
+
+    def wait(self, not_after: float = math.inf) -> bool:
+        """Waits for this caller's turn; False (without waiting) if that turn
+        would come after `not_after`."""
+        with self._lock:
+            now = self._clock()
+            starts = self._starts
+            while starts and starts[0] <= now - self._window:
+                starts.popleft()
+            slot = max(now, starts[-1]) if starts else now
+            if len(starts) >= self._limit:
+                slot = max(slot, starts[-self._limit] + self._window)
+            if slot > not_after:
+                return False
+            starts.append(slot)
+        if slot > now:
+            self._sleep(slot - now)
+        return True
+
+
+class EmailSender:
+    def __init__(self, settings: Settings, cases: CaseRepository, deliveries: DeliveryRepository, mailer: Mailer,
+                 audit: Audit, clock: Clock = utcnow, sleep: Sleep = time.sleep):
+        self._settings = settings
+        self._cases = cases
+        self._deliveries = deliveries
+        self._mailer = mailer
+        self._audit = audit
+        self._clock = clock
+        self._sleep = sleep
+
+    @property
+    def mailer(self) -> Mailer:
+        return self._mailer
+
+    # -- entry points ---------------------------------------------------------------
+
+    def handle_changes(self, changes: Iterable[Change], context: Any = None) -> Counter[str]:
+        """Sends what a stream batch's changes call for. Returns what happened, by
+        outcome. `context` is the Lambda context (its remaining time bounds the run)."""
+        run = self._start_run(context)
+        targets = self.targets(changes, run)
+        return self._run(run, [(self._send_new, t) for t in targets])
+
+    def retry_due(self, context: Any = None) -> Counter[str]:
+        """The scheduled retry: every delivery whose next attempt is due."""
+        run = self._start_run(context)
+        due = self._deliveries.due(self._clock(), RETRIES_PER_RUN)
+        return self._run(run, [(self._send_due, pk) for pk in due])
+
+    def handle_notification(self, message: str | dict[str, Any]) -> str:
+        """An SES bounce or complaint (through SNS): marks the contact's alerts as
+        failing. Soft bounces and other notifications change nothing."""
+        try:
+            data = json.loads(message) if isinstance(message, str) else message
+            kind = data.get("notificationType") or data.get("eventType")
+            message_id = data["mail"]["messageId"]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            logger.warning("unreadable email notification")
+            return "ignored"
+        if kind == "Bounce":
+            if (data.get("bounce") or {}).get("bounceType") != "Permanent":
+                logger.info("email bounced softly", extra={"ses_message_id": message_id})
+                return "ignored"
+            reason, outcome = REASON_BOUNCED, "bounced"
+        elif kind == "Complaint":
+            reason, outcome = REASON_COMPLAINED, "complained"
+        else:
+            return "ignored"
+        sent = self._deliveries.message(message_id)
+        if sent is None:
+            logger.warning("notification for an unknown email", extra={"ses_message_id": message_id})
+            return "unknown"
+        self._deliveries.mark_contact_failing(sent.case_key, sent.contact_id, reason)
+        logger.warning("email " + outcome, extra={"contact": sent.contact_id, "email_kind": sent.kind})
+        metrics.add_metric(name="EmailsBounced" if outcome == "bounced" else "EmailsComplained",
+                           unit="Count", value=1)
+        return outcome
+
+    # -- changes -> targets -------------------------------------------------------------------
+
+    def targets(self, changes: Iterable[Change], run: _Run | None = None) -> list[Target]:
+        """The emails a batch of changes calls for. A record that could not be
+        read is logged and skipped: it must not block the ones behind it."""
+        out: list[Target] = []
+        cases: dict[str, Case | None] = {}
+        now = self._clock()
+        for change in changes:
+            if isinstance(change, LinkStored):
+                ref = DeliveryRef(kind=change.kind, source_id=change.id, case_key=change.case_key,
+                                  contact_id=change.contact_id, force=change.force)
+                out.append(Target(ref, change.email, change.expires_at))
+            elif isinstance(change, UpdatePosted):
+                out += self._alerts(change, cases, now)
+            elif isinstance(change, Unreadable):
+                logger.warning("unreadable stream record", extra={"event_id": change.event_id})
+                if run is not None:
+                    run.count("unreadable")
+        return out
+
+    def _alerts(self, change: UpdatePosted, cases: dict[str, Case | None], now: datetime) -> list[Target]:
+        if change.case_key not in cases:
+            cases[change.case_key] = self._cases.case_with_contacts(change.case_key)
+        case = cases[change.case_key]
+        if case is None or case.is_expired(now):
+            return []
+        return [Target(DeliveryRef(kind=MessageKind.ALERT, source_id=change.update_id, case_key=change.case_key,
+                                   contact_id=c.id, force=case.force), c.email)
+                for c in case.registered_contacts()]
+
+    def _resolve(self, ref: DeliveryRef, now: datetime) -> Target | None:
+        """For a retry, read the email's subject again: it may have been used,
+        expired or gone since. None if the email is no longer wanted."""
+        if ref.kind in (MessageKind.INVITATION, MessageKind.RESET):
+            found = (self._cases.invitation if ref.kind == MessageKind.INVITATION else self._cases.reset)(
+                ref.source_id)
+            if found is None or not found.is_usable(now):
+                return None
+            return Target(ref, found.email, found.expires_at)
+        case = self._cases.case_with_contacts(ref.case_key)
+        contact = case.contact(ref.contact_id) if case else None
+        if case is None or contact is None or case.is_expired(now) or not contact.is_registered:
+            return None
+        return Target(ref, contact.email)
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def _start_run(self, context: Any) -> _Run:
+        """Stops starting sends 10 s (or a fifth of the time, if less) before the
+        invocation's timeout. What is left is deferred, not lost."""
+        deadline = math.inf
+        remaining_ms = getattr(context, "get_remaining_time_in_millis", None)
+        if callable(remaining_ms):
+            left = remaining_ms() / 1000.0
+            deadline = time.monotonic() + left - min(10.0, left / 5)
+        return _Run(deadline, Pacer(self._settings.ses_max_send_rate, sleep=self._sleep))
+
+    def _run(self, run: _Run, jobs: list[tuple[Callable[[Any, _Run], str], Any]]) -> Counter[str]:
+        failures: list[ServiceUnavailable] = []
+        if jobs:
+            # The first email goes alone: it builds the AWS clients once, instead of
+            # every worker thread building its own at the same moment.
+            first, *rest = jobs
+            try:
+                run.count(_guarded(first[0], first[1], run))
+            except ServiceUnavailable as exc:
+                failures.append(exc)
+            workers = max(1, min(len(rest), MAX_WORKERS, math.ceil(self._settings.ses_max_send_rate)))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="email") as pool:
+                for future in [pool.submit(_guarded, job, arg, run) for job, arg in rest]:
+                    try:
+                        run.count(future.result())
+                    except ServiceUnavailable as exc:
+                        failures.append(exc)
+        _add_metrics(run.counts)
+        if run.counts:
+            logger.info("emails handled", extra={"outcomes": dict(run.counts)})
+        if failures:
+            # DynamoDB itself is failing: fail the batch so the stream retries it;
+            # every email already sent is then skipped, by its record.
+            logger.error("email delivery records unavailable", extra={"failures": len(failures)})
+            raise failures[0]
+        return Counter(run.counts)
+
+    def _send_new(self, target: Target, run: _Run) -> str:
+        now = self._clock()
+        if time.monotonic() > run.deadline:
+            return "deferred" if self._deliveries.defer_new(target.ref, now) else "duplicate"
+        # Claim, then wait for a turn: a duplicate costs no turn. The wait is short
+        # (at most one turn per worker is pending), far within the claim's lease.
+        if not self._deliveries.claim_new(target.ref, now, LEASE):
+            return "duplicate"
+        if not run.pacer.wait(run.deadline):
+            self._deliveries.mark_retry(target.ref, now, "out of time", now)
+            return "deferred"
+        return self._attempt(target, 1, run)
+
+    def _send_due(self, due: Due, run: _Run) -> str:
+        if not run.pacer.wait(run.deadline):
+            return "left_for_next_run"
+        now = self._clock()
+        claimed = self._deliveries.claim_due(due.key, now, LEASE)
+        if claimed is None:
+            return "skipped"
+        if claimed.attempts > MAX_ROUNDS:
+            # Only an email whose every round ended in an unexpected error gets here.
+            self._give_up(claimed.ref, "unexpected errors", REASON_GAVE_UP)
+            return "failed"
+        if due.status == DeliveryStatus.SENDING:
+            # Its claim ran out: the invocation that held it died, perhaps after
+            # SES accepted the email. The one place a duplicate can come from.
+            logger.warning("email claim expired", extra={"email_kind": claimed.ref.kind,
+                                                         "contact": claimed.ref.contact_id})
+            run.count("reclaimed")
+        target = self._resolve(claimed.ref, now)
+        if target is None:
+            self._deliveries.mark_finished(claimed.ref, DeliveryStatus.CANCELLED, "no longer wanted", now)
+            return "cancelled"
+        return self._attempt(target, claimed.attempts, run)
+
+    def _attempt(self, target: Target, rounds: int, run: _Run) -> str:
+        """One round: the send, with throttling retried a few times."""
+        ref = target.ref
+        outgoing = self._compose(target, self._clock())
+        problem = "SES Throttling"
+        for tried in range(1, THROTTLE_TRIES + 1):
+            try:
+                message_id = self._mailer.send(outgoing)
+            except Throttled as exc:
+                problem = exc.reason
+                run.count("throttled")
+                if tried == THROTTLE_TRIES:
+                    break
+                self._sleep(min(THROTTLE_BACKOFF_CAP, THROTTLE_BACKOFF_BASE * 2 ** (tried - 1))
+                            * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not a secret
+                if not run.pacer.wait(run.deadline):
+                    break
+            except Rejected as exc:
+                self._give_up(ref, exc.reason, REASON_REJECTED)
+                return "rejected"
+            except Unavailable as exc:
+                problem = exc.reason
+                break
+            else:
+                now = self._clock()
+                self._deliveries.mark_sent(ref, message_id, now)
+                self._audit.record(AuditAction.DISCLOSURE, f"{ref.kind}_email_sent", actor="system:email-sender",
+                                   force=ref.force, case_key=ref.case_key, subject=ref.contact_id)
+                return "sent"
+        now = self._clock()
+        if rounds >= MAX_ROUNDS:
+            self._give_up(ref, problem, REASON_GAVE_UP)
+            return "failed"
+        self._deliveries.mark_retry(ref, now + RETRY_DELAYS[rounds - 1], problem, now)
+        logger.info("email will be retried", extra={"email_kind": ref.kind, "contact": ref.contact_id,
+                                                    "round": rounds, "problem": problem})
+        return "retry_scheduled"
+
+    def _give_up(self, ref: DeliveryRef, problem: str, officer_reason: str) -> None:
+        now = self._clock()
+        self._deliveries.mark_finished(ref, DeliveryStatus.FAILED, problem, now)
+        self._deliveries.mark_contact_failing(ref.case_key, ref.contact_id, officer_reason)
+        logger.warning("email failed", extra={"email_kind": ref.kind, "contact": ref.contact_id,
+                                              "problem": problem})
+
+    def _compose(self, target: Target, now: datetime) -> Outgoing:
+        settings = self._settings
+        ref = target.ref
+        force_name = settings.forces.get(ref.force) or settings.forces[settings.default_force]
+        left = (target.valid_until - now) if target.valid_until else timedelta(0)
+        if ref.kind == MessageKind.INVITATION:
+            token = tokens.link_token(settings.token_secret, tokens.INVITATION, ref.source_id)
+            email = emails.invitation(force_name, settings.site_origin,
+                                      f"{settings.site_url}/register.html#invitation={token}", left)
+        elif ref.kind == MessageKind.RESET:
+            token = tokens.link_token(settings.token_secret, tokens.RESET, ref.source_id)
+            email = emails.reset(force_name, settings.site_origin,
+                                 f"{settings.site_url}/reset-password.html#token={token}", left)
+        else:
+            email = emails.alert(force_name, settings.site_origin, f"{settings.site_url}/sign-in.html")
+        raw = emails.render(email, sender_name=force_name, sender_address=settings.mail_from,
+                            recipient=target.recipient, now=now)
+        return Outgoing(kind=ref.kind, recipient=target.recipient, subject=email.subject, raw=raw,
+                        links=email.links)
+
+
+def _guarded(job: Callable[[Any, _Run], str], arg: Any, run: _Run) -> str:
+    """One email's job. A DynamoDB failure propagates (it fails the batch); any
+    other error is that email's alone: it is logged (by type: an error's text may
+    hold an address), and its claim runs out into the scheduled retry."""
+    try:
+        return job(arg, run)
+    except ServiceUnavailable:
+        raise
+    except Exception as exc:
+        logger.error("email job failed", extra={"error": type(exc).__name__})
+        return "error"
+
+
+class _Run:
+    """One invocation's sends: their deadline, their pace, what happened."""
+
+    def __init__(self, deadline: float, pacer: Pacer):
+        self.deadline = deadline
+        self.pacer = pacer
+        self.counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def count(self, outcome: str) -> None:
+        with self._lock:
+            self.counts[outcome] += 1
+
+
+def _add_metrics(counts: Counter[str]) -> None:
+    for name, outcomes in (("EmailsSent", ("sent",)),
+                           ("EmailsRetried", ("retry_scheduled", "deferred")),
+                           ("EmailsThrottled", ("throttled",)),
+                           ("EmailsFailed", ("rejected", "failed", "error")),
+                           ("EmailsDuplicate", ("duplicate",)),
+                           ("EmailsReclaimed", ("reclaimed",))):
+        value = sum(counts[o] for o in outcomes)
+        if value:
+            metrics.add_metric(name=name, unit="Count", value=value)

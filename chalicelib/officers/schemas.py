@@ -1,0 +1,44 @@
+"""What an officer's requests may hold: the allow-list schemas (also the OpenAPI document's)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.core.domain import CONTACT_ROLES, UPDATE_TYPES
+from chalicelib.core.validation import (
+    Spec,
+    client_reference,
+    crime_number,
+    email,
+    list_of,
+    obj,
+    one_of,
+    past_date,
+    text,
+)
+
+MAX_UPDATE_TEXT = 5000
+MAX_CONTACTS = 20
+
+CONTACT_SCHEMA = {
+    "role": Spec(one_of(CONTACT_ROLES)),
+    "forename": Spec(text(100)),
+    "surname": Spec(text(100)),
+    "dateOfBirth": Spec(past_date),
+    "email": Spec(email),
+}
+CASE_SCHEMA = {
+    "crimeNumber": Spec(crime_number),
+    "officer": Spec(obj({"name": Spec(text(100)), "email": Spec(email)})),
+    "contacts": Spec(list_of(CONTACT_SCHEMA, max_items=MAX_CONTACTS)),
+}
+UPDATE_SCHEMA = {
+    "type": Spec(one_of(UPDATE_TYPES)),
+    "text": Spec(text(MAX_UPDATE_TEXT, multiline=True)),
+    "clientReference": Spec(client_reference, required=False),
+}
+REISSUE_SCHEMA = {"email": Spec(email, required=False)}
+REISSUE_INTERVAL = timedelta(minutes=15)
+UPLOAD_CASE_SCHEMA = {"kind": Spec(one_of(("case",))), **CASE_SCHEMA}
+UPLOAD_UPDATE_SCHEMA = {"kind": Spec(one_of(("update",))), "crimeNumber": Spec(crime_number),
+                        **{**UPDATE_SCHEMA, "clientReference": Spec(client_reference)}}

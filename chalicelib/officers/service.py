@@ -1,0 +1,222 @@
+"""Officer use-cases: record a case with its contacts, read it, post updates,
+and upload a batch. The officer (force, roles) comes from the access token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.config import Settings
+from chalicelib.core import tokens
+from chalicelib.core.audit import Audit
+from chalicelib.core.domain import (
+    CLOSED_STATUSES,
+    STATUS_AFTER_UPDATE,
+    AuditAction,
+    Case,
+    CaseStatus,
+    Contact,
+    ContactStatus,
+    NewContact,
+    Officer,
+    Permission,
+    Update,
+    case_key,
+    utcnow,
+)
+from chalicelib.core.errors import ConditionFailed, Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from chalicelib.core.ports import CaseRepository, Clock
+from chalicelib.core.validation import validate
+from chalicelib.observability import logger, metrics
+from chalicelib.officers.schemas import (
+    CASE_SCHEMA,
+    REISSUE_INTERVAL,
+    REISSUE_SCHEMA,
+    UPDATE_SCHEMA,
+    UPLOAD_CASE_SCHEMA,
+    UPLOAD_UPDATE_SCHEMA,
+)
+
+
+@dataclass(frozen=True)
+class CreatedCase:
+    case: Case
+    invitation_ids: dict[str, str]  # contact id -> invitation id
+
+
+class RowStatus(StrEnum):
+    CREATED = "created"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class RowResult:
+    row: int
+    kind: str | None
+    status: RowStatus
+    crime_number: str | None = None
+    id: str | None = None
+    fields: dict[str, str] | None = None
+    message: str | None = None
+
+
+class OfficerService:
+    def __init__(self, settings: Settings, cases: CaseRepository, audit: Audit, clock: Clock = utcnow):
+        self._settings = settings
+        self._cases = cases
+        self._audit = audit
+        self._clock = clock
+
+    @staticmethod
+    def _require(officer: Officer, permission: Permission) -> None:
+        if not officer.may(permission):
+            raise Forbidden()
+
+    def create_case(self, officer: Officer, body: Any) -> CreatedCase:
+        self._require(officer, Permission.WRITE)
+        return self._create_case(officer, validate(body, CASE_SCHEMA))
+
+    def _create_case(self, officer: Officer, data: dict[str, Any]) -> CreatedCase:
+        now = self._clock()
+        expires = now + timedelta(days=self._settings.invitation_ttl_days)
+        new_contacts = [
+            NewContact(
+                contact=Contact(id=tokens.new_id(), role=c["role"], forename=c["forename"],
+                                surname=c["surname"], date_of_birth=c["dateOfBirth"],
+                                email=c["email"], status=ContactStatus.INVITED, invitation_expires_at=expires),
+                invitation_id=tokens.new_id(),
+            )
+            for c in data["contacts"]
+        ]
+        case = Case(force=officer.force, crime_number=data["crimeNumber"], status=CaseStatus.INVESTIGATING,
+                    officer_name=data["officer"]["name"], officer_email=data["officer"]["email"],
+                    created_at=now, contacts=tuple(n.contact for n in new_contacts))
+        self._cases.create_case(case, created_by=officer.id, contacts=new_contacts,
+                                audit=self._audit.entry(AuditAction.COLLECTION, "case_created",
+                                                        actor=f"officer:{officer.id}",
+                                                        force=case.force, case_key=case.key))
+        logger.info("case created", extra={"force": case.force, "contacts": len(new_contacts)})
+        metrics.add_metric(name="CasesCreated", unit="Count", value=1)
+        return CreatedCase(case=case, invitation_ids={n.contact.id: n.invitation_id for n in new_contacts})
+
+    def get_case(self, officer: Officer, crime_number_text: str) -> Case:
+        self._require(officer, Permission.READ)
+        case = self._cases.case(case_key(officer.force, crime_number_text))
+        if case is None or case.is_expired(self._clock()):
+            raise NotFound("No case with that crime number.")
+        self._audit.record(AuditAction.CONSULTATION, "case_read_by_officer", actor=f"officer:{officer.id}",
+                           force=case.force, case_key=case.key)
+        return case
+
+    def post_update(self, officer: Officer, crime_number_text: str, body: Any) -> tuple[Update, bool]:
+        self._require(officer, Permission.WRITE)
+        return self._post_update(officer, crime_number_text, validate(body, UPDATE_SCHEMA))
+
+    def _post_update(self, officer: Officer, crime_number_text: str,
+                     data: dict[str, Any]) -> tuple[Update, bool]:
+        key = case_key(officer.force, crime_number_text)
+        now = self._clock()
+        new_status = STATUS_AFTER_UPDATE.get(data["type"])
+        closing = new_status in CLOSED_STATUSES
+        expires = now + timedelta(days=self._settings.retention_days_for(officer.force)) if closing else None
+        update = Update(id=tokens.new_id(), type=data["type"], text=data["text"],
+                        officer_name=officer.name, posted_at=now,
+                        client_reference=data.get("clientReference"))
+        audit = self._audit.entry(AuditAction.ALTERATION, "update_posted", actor=f"officer:{officer.id}",
+                                  force=officer.force, case_key=key, subject=update.id)
+        try:
+            update, created = self._cases.post_update(
+                key, update, officer_id=officer.id, force=officer.force, new_status=new_status,
+                closed_at=now if closing else None, expires_at=expires, audit=audit)
+        except ConditionFailed as exc:
+            raise NotFound("No case with that crime number.") from exc
+        if created:
+            logger.info("update posted", extra={"update": update.id, "type": update.type})
+            metrics.add_metric(name="UpdatesPosted", unit="Count", value=1)
+        return update, created
+
+    def reissue_invitation(self, officer: Officer, crime_number_text: str, contact_id: str,
+                           body: Any) -> Contact:
+        """A new invitation for a victim or witness who has not registered (the
+        last one expired, or never arrived), optionally to a corrected address.
+        The last invitation's link stops working; the email goes as for a new
+        case. At most one every few minutes a contact, so a slip cannot flood
+        a victim's inbox."""
+        self._require(officer, Permission.WRITE)
+        data = validate(body, REISSUE_SCHEMA)
+        now = self._clock()
+        key = case_key(officer.force, crime_number_text)
+        case = self._cases.case_with_contacts(key)
+        if case is None or case.is_expired(now):
+            raise NotFound("No case with that crime number.")
+        contact = case.contact(contact_id)
+        if contact is None:
+            raise NotFound("No contact with that id in this case.")
+        if contact.is_registered:
+            raise _already_registered()
+        ttl = timedelta(days=self._settings.invitation_ttl_days)
+        if contact.invitation_expires_at and now < contact.invitation_expires_at - ttl + REISSUE_INTERVAL:
+            minutes = int(REISSUE_INTERVAL.total_seconds() // 60)
+            raise Conflict(f"An invitation was sent to this person less than {minutes} minutes ago.",
+                           {"contactId": f"Wait {minutes} minutes between invitations"})
+        email_address = data.get("email") or contact.email
+        expires = now + ttl
+        invitation_id = tokens.new_id()
+        try:
+            self._cases.reissue_invitation(
+                key, contact.id, invitation_id, force=case.force, email=email_address, expires_at=expires,
+                audit=self._audit.entry(AuditAction.ALTERATION, "invitation_reissued", actor=f"officer:{officer.id}",
+                                        force=case.force, case_key=key, subject=contact.id))
+        except ConditionFailed as exc:
+            raise _already_registered() from exc
+        logger.info("invitation reissued", extra={"contact": contact.id, "address_changed":
+                                                  email_address != contact.email})
+        metrics.add_metric(name="InvitationsReissued", unit="Count", value=1)
+        return replace(contact, email=email_address, invitation_id=invitation_id, invitation_expires_at=expires,
+                       alerts_failing=False, alerts_failing_reason=None)
+
+    # -- batch upload --------------------------------------------------------------
+
+    def upload(self, officer: Officer, items: list[Any]) -> list[RowResult]:
+        """Each row on its own: created, duplicate (already there: re-sending an
+        export creates nothing new) or rejected with reasons."""
+        self._require(officer, Permission.UPLOAD)
+        if len(items) > self._settings.upload_max_rows:
+            raise InvalidInput(fields={"items": f"At most {self._settings.upload_max_rows} rows a request"})
+        if not items:
+            raise InvalidInput(fields={"items": "Send at least one row"})
+        return [self._upload_row(officer, i, item) for i, item in enumerate(items)]
+
+    def _upload_row(self, officer: Officer, row: int, item: Any) -> RowResult:
+        kind = item.get("kind") if isinstance(item, dict) else None
+        number = item.get("crimeNumber") if isinstance(item, dict) else None
+        number = number if isinstance(number, str) else None
+        try:
+            if kind == "case":
+                created = self._create_case(officer, validate(item, UPLOAD_CASE_SCHEMA))
+                return RowResult(row, kind, RowStatus.CREATED, created.case.crime_number)
+            if kind == "update":
+                data = validate(item, UPLOAD_UPDATE_SCHEMA)
+                update, was_created = self._post_update(officer, data["crimeNumber"], data)
+                return RowResult(row, kind, RowStatus.CREATED if was_created else RowStatus.DUPLICATE, number,
+                                 update.id)
+            return RowResult(row, None, RowStatus.REJECTED, number, fields={"kind": "Must be case or update"})
+        except Conflict:
+            return RowResult(row, kind, RowStatus.DUPLICATE, number)
+        except InvalidInput as exc:
+            return RowResult(row, kind, RowStatus.REJECTED, number, fields=exc.fields)
+        except NotFound:
+            return RowResult(row, kind, RowStatus.REJECTED, number,
+                             fields={"crimeNumber": "No case with this crime number"})
+        except DomainError as exc:
+            if isinstance(exc, Forbidden):
+                raise
+            return RowResult(row, kind, RowStatus.REJECTED, number, message=exc.message)
+
+
+def _already_registered() -> Conflict:
+    return Conflict("This person has registered: they can reset their password from the sign-in page.",
+                    {"contactId": "Has registered already"})

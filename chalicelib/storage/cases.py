@@ -1,0 +1,423 @@
+"""Cases, contacts, updates, invitations and password resets in DynamoDB: the
+`CaseRepository` port. Returns domain objects; turns pynamodb and botocore
+failures into domain errors (`raise ... from exc`).
+
+Every request path reads by key or by query on a key; there is no Scan.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime, timedelta
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.config import Settings
+from chalicelib.core.domain import (
+    AuditRecord,
+    Case,
+    Contact,
+    ContactStatus,
+    Invitation,
+    NewContact,
+    Update,
+    iso,
+    name_key,
+)
+from chalicelib.core.errors import ConditionFailed, Conflict
+from chalicelib.storage.audit_log import AUDIT_PUT_CONDITION, audit_item
+from chalicelib.storage.dynamodb import conditional_check_failed, connection, dynamodb_errors
+from chalicelib.storage.models import (
+    CASE_SK,
+    CONTACT_PREFIX,
+    INVITATION_SK,
+    RESET_SK,
+    UPDATE_PREFIX,
+    UPDATE_REF_PREFIX,
+    CaseItem,
+    CasesTableItem,
+    ContactItem,
+    InvitationItem,
+    ResetItem,
+    UpdateItem,
+    UpdateRefItem,
+    case_pk,
+    invitation_pk,
+    reset_pk,
+)
+
+# Invitations and resets stay a day past their expiry (for a clear "expired"
+# answer and the email sender's checks); then DynamoDB's TTL removes them.
+KEPT_AFTER_EXPIRY = timedelta(days=1)
+
+
+def _invitation_item(invitation_id: str, pk: str, contact_id: str, force: str, email: str,
+                     expires_at: datetime) -> InvitationItem:
+    return InvitationItem(invitation_pk(invitation_id), INVITATION_SK, case_pk=pk, contact_id=contact_id,
+                          force=force, email=email, expires_at=expires_at, failed_attempts=0,
+                          ttl=expires_at + KEPT_AFTER_EXPIRY)
+
+
+def _to_contact(item: ContactItem) -> Contact:
+    return Contact(
+        id=item.contact_id,
+        role=item.role,
+        forename=item.forename,
+        surname=item.surname,
+        date_of_birth=date.fromisoformat(item.date_of_birth),
+        email=item.email,
+        status=item.status,
+        invitation_id=item.invitation_id,
+        invitation_expires_at=item.invitation_expires_at,
+        password_hash=item.password_hash,
+        registered_at=item.registered_at,
+        sessions_revoked_at=item.sessions_revoked_at,
+        alerts_failing=bool(item.alerts_failing),
+        alerts_failing_reason=item.alerts_failing_reason,
+    )
+
+
+def _to_update(item: UpdateItem) -> Update:
+    return Update(
+        id=item.update_id,
+        type=item.type,
+        text=item.text,
+        officer_name=item.officer_name,
+        posted_at=item.posted_at,
+        client_reference=item.client_reference,
+    )
+
+
+def _to_invitation(item: InvitationItem | ResetItem) -> Invitation:
+    return Invitation(
+        id=item.pk.split("#", 1)[1],
+        case_key=item.case_pk.removeprefix("CASE#"),
+        contact_id=item.contact_id,
+        force=item.force,
+        email=item.email,
+        expires_at=item.expires_at,
+        used_at=item.used_at,
+        failed_attempts=int(getattr(item, "failed_attempts", 0) or 0),
+    )
+
+
+def _assemble(items: list[CasesTableItem]) -> Case | None:
+    case_item = next((i for i in items if isinstance(i, CaseItem)), None)
+    if case_item is None:
+        return None
+    contacts = tuple(_to_contact(i) for i in items if isinstance(i, ContactItem))
+    updates = tuple(sorted((_to_update(i) for i in items if isinstance(i, UpdateItem)),
+                           key=lambda u: (u.posted_at, u.id), reverse=True))
+    return Case(
+        force=case_item.force,
+        crime_number=case_item.crime_number,
+        status=case_item.status,
+        officer_name=case_item.officer_name,
+        officer_email=case_item.officer_email,
+        created_at=case_item.created_at,
+        closed_at=case_item.closed_at,
+        expires_at=case_item.expires_at,
+        contacts=contacts,
+        updates=updates,
+    )
+
+
+def _contact_sk(contact_id: str) -> str:
+    return f"{CONTACT_PREFIX}{contact_id}"
+
+
+class CaseStore:
+    """Cases, contacts, updates, invitations and password resets."""
+
+    def __init__(self, settings: Settings):
+        self._settings = settings
+
+    @functools.cached_property
+    def _connection(self) -> Connection:
+        return connection(self._settings)
+
+    # -- reads -----------------------------------------------------------------
+
+    def case(self, case_key: str) -> Case | None:
+        """The whole case partition in one query (paged past 1 MB)."""
+        with dynamodb_errors():
+            return _assemble(list(CasesTableItem.query(case_pk(case_key))))
+
+    def case_with_contacts(self, case_key: str) -> Case | None:
+        """The case and its contacts, without its updates: one query, because
+        `CASE` sorts just before `CONTACT#...`."""
+        with dynamodb_errors():
+            items = CasesTableItem.query(
+                case_pk(case_key),
+                CasesTableItem.sk.between(CASE_SK, CONTACT_PREFIX + "\uffff"),
+            )
+            return _assemble(list(items))
+
+    def invitation(self, invitation_id: str) -> Invitation | None:
+        with dynamodb_errors():
+            try:
+                return _to_invitation(InvitationItem.get(invitation_pk(invitation_id), INVITATION_SK))
+            except DoesNotExist:
+                return None
+
+    def reset(self, reset_id: str) -> Invitation | None:
+        with dynamodb_errors():
+            try:
+                return _to_invitation(ResetItem.get(reset_pk(reset_id), RESET_SK))
+            except DoesNotExist:
+                return None
+
+    def update_by_reference(self, case_key: str, client_reference: str) -> Update | None:
+        with dynamodb_errors():
+            try:
+                ref = UpdateRefItem.get(case_pk(case_key), UPDATE_REF_PREFIX + client_reference)
+                return _to_update(UpdateItem.get(case_pk(case_key), ref.update_sk))
+            except DoesNotExist:
+                return None
+
+    # -- writes ----------------------------------------------------------------
+
+    def create_case(self, case: Case, created_by: str, contacts: list[NewContact],
+                    audit: AuditRecord) -> None:
+        """The case, its contacts, one invitation each and the audit record, all
+        or nothing. Raises Conflict if a case with that crime number exists in
+        the force."""
+        pk = case_pk(case.key)
+        with dynamodb_errors():
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    tx.save(CaseItem(
+                        pk, CASE_SK,
+                        force=case.force,
+                        crime_number=case.crime_number,
+                        status=case.status,
+                        officer_name=case.officer_name,
+                        officer_email=case.officer_email,
+                        created_by=created_by,
+                        created_at=case.created_at,
+                        updated_at=case.created_at,
+                    ), condition=CaseItem.pk.does_not_exist())
+                    for new in contacts:
+                        c = new.contact
+                        tx.save(ContactItem(
+                            pk, _contact_sk(c.id),
+                            contact_id=c.id,
+                            role=c.role,
+                            forename=c.forename,
+                            surname=c.surname,
+                            surname_key=name_key(c.surname),
+                            date_of_birth=c.date_of_birth.isoformat(),
+                            email=c.email,
+                            status=ContactStatus.INVITED,
+                            invitation_id=new.invitation_id,
+                            invitation_expires_at=new.invitation_expires_at,
+                        ))
+                        tx.save(_invitation_item(new.invitation_id, pk, c.id, case.force, c.email,
+                                                 new.invitation_expires_at))
+                    tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
+            except TransactWriteError as exc:
+                # Puts only, in order: the case first.
+                reasons = exc.cancellation_reasons or []
+                if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+                    raise Conflict("A case with that crime number already exists.",
+                                   {"crimeNumber": "A case with this crime number already exists"}) from exc
+                raise
+
+    def post_update(self, case_key: str, update: Update, officer_id: str, force: str,
+                    new_status: str | None, closed_at: datetime | None,
+                    expires_at: datetime | None, audit: AuditRecord) -> tuple[Update, bool]:
+        """Adds the update (and moves the case's status) with its audit record,
+        atomically. With a client reference that was used before, returns the
+        existing update instead, and records nothing: (update, created)."""
+        pk = case_pk(case_key)
+        update_sk = f"{UPDATE_PREFIX}{iso(update.posted_at)}#{update.id}"
+        case_actions: list[Action] = [CaseItem.updated_at.set(update.posted_at)]
+        if new_status:
+            case_actions.append(CaseItem.status.set(new_status))
+            if closed_at is not None and expires_at is not None:
+                case_actions += [CaseItem.closed_at.set(closed_at),
+                                 CaseItem.expires_at.set(expires_at),
+                                 CaseItem.ttl.set(expires_at)]
+            else:
+                case_actions += [CaseItem.closed_at.remove(), CaseItem.expires_at.remove(),
+                                 CaseItem.ttl.remove()]
+        with dynamodb_errors():
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    # An expired case is gone, even before TTL deletes it: no
+                    # update, and no reopening that would serve it again.
+                    tx.update(CaseItem(pk, CASE_SK), actions=case_actions,
+                              condition=CaseItem.pk.exists() & (
+                                  CaseItem.expires_at.does_not_exist()
+                                  | (CaseItem.expires_at > update.posted_at)))
+                    tx.save(UpdateItem(
+                        pk, update_sk,
+                        update_id=update.id,
+                        force=force,
+                        type=update.type,
+                        text=update.text,
+                        officer_name=update.officer_name,
+                        officer_id=officer_id,
+                        posted_at=update.posted_at,
+                        client_reference=update.client_reference,
+                    ), condition=UpdateItem.pk.does_not_exist())
+                    if update.client_reference:
+                        tx.save(UpdateRefItem(pk, UPDATE_REF_PREFIX + update.client_reference,
+                                              update_sk=update_sk),
+                                condition=UpdateRefItem.pk.does_not_exist())
+                    tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
+            except TransactWriteError as exc:
+                # pynamodb sends puts before updates: [update, (reference), audit, case].
+                codes = [r.code if r else None for r in exc.cancellation_reasons or []]
+                if codes and codes[-1] == "ConditionalCheckFailed":
+                    raise ConditionFailed("The case does not exist.") from exc
+                if update.client_reference and len(codes) == 4 and codes[1] == "ConditionalCheckFailed":
+                    existing = self.update_by_reference(case_key, update.client_reference)
+                    if existing is not None:
+                        return existing, False
+                raise
+        return update, True
+
+    def register(self, invitation: Invitation, password_hash: str, now: datetime,
+                 audit: AuditRecord) -> None:
+        """Uses the invitation and sets the contact's password, with the audit
+        record, together. Exactly one of two racing registrations wins; the
+        other gets ConditionFailed."""
+        with dynamodb_errors():
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    tx.update(
+                        InvitationItem(invitation_pk(invitation.id), INVITATION_SK),
+                        actions=[InvitationItem.used_at.set(now)],
+                        condition=(InvitationItem.pk.exists()
+                                   & InvitationItem.used_at.does_not_exist()
+                                   & (InvitationItem.expires_at > now)),
+                    )
+                    tx.update(
+                        ContactItem(case_pk(invitation.case_key), _contact_sk(invitation.contact_id)),
+                        actions=[ContactItem.password_hash.set(password_hash),
+                                 ContactItem.status.set(ContactStatus.REGISTERED),
+                                 ContactItem.registered_at.set(now)],
+                        condition=(ContactItem.invitation_id == invitation.id),
+                    )
+                    tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
+            except TransactWriteError as exc:
+                if exc.cause_response_code == "TransactionCanceledException":
+                    raise ConditionFailed("The invitation has been used.") from exc
+                raise
+
+    def reissue_invitation(self, case_key: str, contact_id: str, invitation_id: str, force: str,
+                           email: str, expires_at: datetime, audit: AuditRecord) -> None:
+        """A new invitation for a contact who has not registered, replacing the
+        last one (registration checks the contact's current invitation id), with
+        the address it goes to (corrected or not) and the audit record, all
+        together. ConditionFailed if the contact has registered meanwhile."""
+        pk = case_pk(case_key)
+        with dynamodb_errors():
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    tx.update(ContactItem(pk, _contact_sk(contact_id)),
+                              actions=[ContactItem.invitation_id.set(invitation_id),
+                                       ContactItem.invitation_expires_at.set(expires_at),
+                                       ContactItem.email.set(email),
+                                       ContactItem.alerts_failing.remove(),
+                                       ContactItem.alerts_failing_reason.remove()],
+                              condition=ContactItem.pk.exists() & (ContactItem.status == ContactStatus.INVITED))
+                    tx.save(_invitation_item(invitation_id, pk, contact_id, force, email, expires_at),
+                            condition=InvitationItem.pk.does_not_exist())
+                    tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
+            except TransactWriteError as exc:
+                if exc.cause_response_code == "TransactionCanceledException":
+                    raise ConditionFailed("The contact has registered.") from exc
+                raise
+
+    def count_failed_invitation_attempt(self, invitation_id: str, limit: int) -> int:
+        """Counts a wrong date of birth against an invitation; at the limit the
+        invitation is spent, so a stolen link cannot be used to guess."""
+        with dynamodb_errors():
+            item = InvitationItem(invitation_pk(invitation_id), INVITATION_SK)
+            try:
+                item.update(actions=[InvitationItem.failed_attempts.add(1)],
+                            condition=InvitationItem.pk.exists())
+            except UpdateError as exc:
+                if conditional_check_failed(exc):
+                    return 0
+                raise
+            attempts = int(item.failed_attempts)
+            if attempts >= limit:
+                item.update(actions=[InvitationItem.expires_at.set(datetime.fromtimestamp(0).astimezone())])
+            return attempts
+
+    def create_reset(self, reset_id: str, case_key: str, contact: Contact, force: str,
+                     expires_at: datetime) -> None:
+        with dynamodb_errors():
+            ResetItem(reset_pk(reset_id), RESET_SK, case_pk=case_pk(case_key),
+                      contact_id=contact.id, force=force, email=contact.email,
+                      expires_at=expires_at, ttl=expires_at + KEPT_AFTER_EXPIRY).save(
+                condition=ResetItem.pk.does_not_exist())
+
+    def complete_reset(self, reset: Invitation, password_hash: str, now: datetime,
+                       audit: AuditRecord) -> None:
+        """Uses the reset, sets the password, ends every session and records it,
+        together."""
+        with dynamodb_errors():
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    tx.update(ResetItem(reset_pk(reset.id), RESET_SK),
+                              actions=[ResetItem.used_at.set(now)],
+                              condition=(ResetItem.pk.exists()
+                                         & ResetItem.used_at.does_not_exist()
+                                         & (ResetItem.expires_at > now)))
+                    tx.update(ContactItem(case_pk(reset.case_key), _contact_sk(reset.contact_id)),
+                              actions=[ContactItem.password_hash.set(password_hash),
+                                       ContactItem.sessions_revoked_at.set(now)],
+                              condition=ContactItem.status == ContactStatus.REGISTERED)
+                    tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
+            except TransactWriteError as exc:
+                if exc.cause_response_code == "TransactionCanceledException":
+                    raise ConditionFailed("The reset link has been used.") from exc
+                raise
+
+    def erase_case(self, case_key: str) -> int:
+        """Deletes every item left in a case's partition (retention); returns how many."""
+        with dynamodb_errors():
+            keys = [(item.pk, item.sk) for item in
+                    CasesTableItem.query(case_pk(case_key), attributes_to_get=["pk", "sk"])]
+            with CasesTableItem.batch_write() as batch:
+                for pk, sk in keys:
+                    batch.delete(CasesTableItem(pk, sk))
+        return len(keys)
+
+    def _update_contact(self, case_key: str, contact_id: str, actions: list[Action], condition: Condition) -> bool:
+        """One conditional write to a contact; False if the condition failed. A
+        contact's writes always name a condition: an update of a missing item
+        would otherwise create a stray one."""
+        with dynamodb_errors():
+            try:
+                ContactItem(case_pk(case_key), _contact_sk(contact_id)).update(actions=actions, condition=condition)
+            except UpdateError as exc:
+                if conditional_check_failed(exc):
+                    return False
+                raise
+        return True
+
+    def set_password_hash(self, case_key: str, contact_id: str, password_hash: str) -> None:
+        self._update_contact(case_key, contact_id, [ContactItem.password_hash.set(password_hash)],
+                             ContactItem.pk.exists())
+
+    def change_password(self, case_key: str, contact_id: str, password_hash: str, now: datetime) -> None:
+        """Sets a registered contact's password and ends every session made before `now`, together."""
+        if not self._update_contact(case_key, contact_id,
+                                    [ContactItem.password_hash.set(password_hash),
+                                     ContactItem.sessions_revoked_at.set(now)],
+                                    ContactItem.status == ContactStatus.REGISTERED):
+            raise ConditionFailed("The contact is not registered.")
+
+    def revoke_sessions(self, case_key: str, contact_id: str, now: datetime) -> None:
+        """Every session of the contact made before `now` stops working."""
+        self._update_contact(case_key, contact_id, [ContactItem.sessions_revoked_at.set(now)],
+                             ContactItem.pk.exists())

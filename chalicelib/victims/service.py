@@ -1,0 +1,246 @@
+"""Victim and witness use-cases: register, sign in, read the case, sign out,
+reset a forgotten password. No Chalice, no HTTP: primitives in, domain out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
+
+from chalicelib.config import Settings
+from chalicelib.core import passwords, tokens
+from chalicelib.core.audit import Audit
+from chalicelib.core.domain import AuditAction, Case, Contact, Session, case_key, name_key, utcnow
+from chalicelib.core.errors import ConditionFailed, InvalidInput, SignedOut, SignInFailed
+from chalicelib.core.ports import CaseRepository, Clock, SessionRepository
+from chalicelib.core.throttle import Attempt, Throttle, account_key
+from chalicelib.core.validation import validate
+from chalicelib.observability import logger, metrics
+from chalicelib.victims.schemas import (
+    CHANGE_PASSWORD_SCHEMA,
+    IDENTITY_SCHEMA,
+    REGISTER_SCHEMA,
+    RESET_COMPLETE_SCHEMA,
+    SIGN_IN_SCHEMA,
+)
+
+MAX_INVITATION_ATTEMPTS = 5
+INVITATION_PROBLEM = ("This invitation link is not valid. It may have been used already or have "
+                      "expired. Contact the officer dealing with your case for a new one")
+RESET_PROBLEM = ("This password reset link is not valid. It may have been used already or have "
+                 "expired. Ask for a new one")
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    expires_at: datetime
+    idle_timeout: timedelta
+
+
+@dataclass(frozen=True)
+class VictimView:
+    case: Case
+    contact: Contact
+    session: Session
+
+
+class VictimService:
+    def __init__(self, settings: Settings, cases: CaseRepository, sessions: SessionRepository,
+                 throttle: Throttle, audit: Audit, clock: Clock = utcnow):
+        self._settings = settings
+        self._cases = cases
+        self._sessions = sessions
+        self._throttle = throttle
+        self._audit = audit
+        self._clock = clock
+
+    @property
+    def _idle(self) -> timedelta:
+        return timedelta(minutes=self._settings.session_idle_minutes)
+
+    # -- registration ------------------------------------------------------------
+
+    def register(self, body: Any) -> str:
+        """Sets the contact's password from their invitation; returns the crime number."""
+        data = validate(body, REGISTER_SCHEMA)
+        now = self._clock()
+        invitation_id = tokens.record_id_from(self._settings.token_secret, tokens.INVITATION, data["invitation"])
+        invitation = self._cases.invitation(invitation_id) if invitation_id else None
+        if invitation is None or not invitation.is_usable(now):
+            raise InvalidInput(fields={"invitation": INVITATION_PROBLEM})
+        case = self._cases.case_with_contacts(invitation.case_key)
+        contact = case.contact(invitation.contact_id) if case else None
+        if case is None or contact is None or case.is_expired(now):
+            raise InvalidInput(fields={"invitation": INVITATION_PROBLEM})
+        if contact.date_of_birth != data["dateOfBirth"]:
+            attempts = self._cases.count_failed_invitation_attempt(invitation.id, MAX_INVITATION_ATTEMPTS)
+            logger.info("registration date of birth mismatch", extra={"attempts": attempts})
+            raise InvalidInput(fields={"dateOfBirth": "The date of birth does not match our records"})
+        problem = passwords.problem_with(data["password"], self._context_words(case, contact))
+        if problem:
+            raise InvalidInput(fields={"password": problem})
+        audit = self._audit.entry(AuditAction.ALTERATION, "contact_registered", actor=f"contact:{contact.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
+        try:
+            self._cases.register(invitation, passwords.hash_password(data["password"]), now, audit)
+        except ConditionFailed as exc:
+            raise InvalidInput(fields={"invitation": INVITATION_PROBLEM}) from exc
+        metrics.add_metric(name="ContactsRegistered", unit="Count", value=1)
+        return case.crime_number
+
+    def _context_words(self, case: Case, contact: Contact) -> tuple[str, ...]:
+        force_name = self._settings.forces.get(case.force, case.force)
+        return (contact.surname, case.crime_number, case.force, force_name,
+                *force_name.split())
+
+    # -- sign in / out -------------------------------------------------------------
+
+    def _identify(self, data: dict[str, Any]) -> tuple[str, str]:
+        force = data.get("force") or self._settings.default_force
+        if force not in self._settings.forces:
+            force = self._settings.default_force
+        key = case_key(force, data["crimeNumber"])
+        account = account_key(key, name_key(data["surname"]), data["dateOfBirth"].isoformat())
+        return key, account
+
+    def _matching_contact(self, case: Case | None, data: dict[str, Any], now: datetime) -> Contact | None:
+        if case is None or case.is_expired(now):
+            return None
+        surname = name_key(data["surname"])
+        return next((c for c in case.contacts if c.matches(surname, data["dateOfBirth"])), None)
+
+    def sign_in(self, body: Any, source: str) -> SignedIn:
+        """One generic failure for every mismatch and for a throttled account;
+        every failure path spends one password hash, so neither the answer nor
+        its timing tells which."""
+        data = validate(body, SIGN_IN_SCHEMA)
+        now = self._clock()
+        key, account = self._identify(data)
+        attempt = self._throttle.begin("sign-in", account, source, now)
+        if not attempt.allowed:
+            passwords.verify(data["password"], None)
+            self._fail_sign_in(attempt, "throttled")
+        case = self._cases.case_with_contacts(key)
+        contact = self._matching_contact(case, data, now)
+        ok, needs_rehash = passwords.verify(data["password"], contact.password_hash if contact else None)
+        if not ok or case is None or contact is None:
+            self._fail_sign_in(attempt, "mismatch")
+        if needs_rehash:
+            self._cases.set_password_hash(case.key, contact.id, passwords.hash_password(data["password"]))
+        token = tokens.new_session_token()
+        absolute = now + timedelta(hours=self._settings.session_absolute_hours)
+        # One write: the session, and the guess reserved above given back.
+        self._sessions.create(Session(key=tokens.session_key(token), case_key=case.key,
+                                      contact_id=contact.id, created_at=now,
+                                      idle_expires_at=now + self._idle,
+                                      absolute_expires_at=absolute),
+                              give_back=attempt.reservation)
+        logger.info("sign-in succeeded", extra={"contact": contact.id})
+        metrics.add_metric(name="SignIns", unit="Count", value=1)
+        return SignedIn(token=token, expires_at=absolute, idle_timeout=self._idle)
+
+    def _fail_sign_in(self, attempt: Attempt, reason: str) -> NoReturn:
+        self._throttle.failed(attempt)
+        logger.info("sign-in failed", extra={"reason": reason})
+        metrics.add_metric(name="SignInFailures", unit="Count", value=1)
+        raise SignInFailed()
+
+    def current(self, session_token: str | None) -> VictimView:
+        """The signed-in contact and their case; SignedOut if the session is
+        missing, idle too long, too old, ended, or its case has expired."""
+        if not session_token or len(session_token) > 100:
+            raise SignedOut()
+        now = self._clock()
+        session = self._sessions.touch(tokens.session_key(session_token), now, self._idle)
+        if session is None:
+            raise SignedOut()
+        case = self._cases.case(session.case_key)
+        contact = case.contact(session.contact_id) if case else None
+        if case is None or contact is None or case.is_expired(now) or \
+                contact.sessions_revoked_since(session.created_at):
+            raise SignedOut()
+        return VictimView(case=case, contact=contact, session=session)
+
+    def read_case(self, session_token: str | None) -> VictimView:
+        view = self.current(session_token)
+        self._audit.record(AuditAction.CONSULTATION, "case_read_by_contact", actor=f"contact:{view.contact.id}",
+                           force=view.case.force, case_key=view.case.key, subject=view.contact.id)
+        return view
+
+    def sign_out(self, session_token: str | None) -> None:
+        """Ends this session and every other session of the same contact."""
+        if not session_token or len(session_token) > 100:
+            return
+        now = self._clock()
+        session = self._sessions.touch(tokens.session_key(session_token), now, self._idle)
+        self._sessions.delete(tokens.session_key(session_token))
+        if session is not None:
+            self._cases.revoke_sessions(session.case_key, session.contact_id, now)
+
+    def change_password(self, session_token: str | None, body: Any, source: str) -> None:
+        """A signed-in contact sets a new password, giving the current one (a
+        session alone is not enough). Every session of the contact ends, this
+        one too. Guesses at the current password are throttled like sign-in."""
+        data = validate(body, CHANGE_PASSWORD_SCHEMA)
+        view = self.current(session_token)
+        now = self._clock()
+        attempt = self._throttle.begin("password-change", f"contact:{view.contact.id}", source, now)
+        ok, _ = passwords.verify(data["currentPassword"],
+                                 view.contact.password_hash if attempt.allowed else None)
+        if not (attempt.allowed and ok):
+            self._throttle.failed(attempt)
+            logger.info("password change refused", extra={"contact": view.contact.id})
+            raise InvalidInput(fields={"currentPassword": "This is not your current password, or you have "
+                                                          "tried too many times. Try again in a few minutes"})
+        self._throttle.succeeded(attempt)
+        problem = passwords.problem_with(data["newPassword"], self._context_words(view.case, view.contact))
+        if problem:
+            raise InvalidInput(fields={"newPassword": problem})
+        self._cases.change_password(view.case.key, view.contact.id, passwords.hash_password(data["newPassword"]),
+                                    now)
+        self._audit.record(AuditAction.ALTERATION, "password_changed", actor=f"contact:{view.contact.id}",
+                           force=view.case.force, case_key=view.case.key, subject=view.contact.id)
+
+    # -- forgotten password --------------------------------------------------------
+
+    def request_reset(self, body: Any, source: str) -> None:
+        """Always the same outcome to the caller. A matching registered contact
+        gets a reset record, which the email sender turns into an email."""
+        data = validate(body, IDENTITY_SCHEMA)
+        now = self._clock()
+        key, account = self._identify(data)
+        if self._throttle.is_throttled("reset", account, source, now):
+            logger.info("password reset throttled")
+            return
+        case = self._cases.case_with_contacts(key)
+        contact = self._matching_contact(case, data, now)
+        self._throttle.record_failure("reset", account, source, now)
+        if case is None or contact is None:
+            logger.info("password reset requested", extra={"matched": False})
+            return
+        reset_id = tokens.new_id()
+        self._cases.create_reset(reset_id, case.key, contact, case.force,
+                                 now + timedelta(minutes=self._settings.reset_ttl_minutes))
+        logger.info("password reset requested", extra={"matched": True, "contact": contact.id})
+
+    def complete_reset(self, body: Any) -> None:
+        data = validate(body, RESET_COMPLETE_SCHEMA)
+        now = self._clock()
+        reset_id = tokens.record_id_from(self._settings.token_secret, tokens.RESET, data["token"])
+        reset = self._cases.reset(reset_id) if reset_id else None
+        if reset is None or not reset.is_usable(now):
+            raise InvalidInput(fields={"token": RESET_PROBLEM})
+        case = self._cases.case_with_contacts(reset.case_key)
+        contact = case.contact(reset.contact_id) if case else None
+        if case is None or contact is None or case.is_expired(now):
+            raise InvalidInput(fields={"token": RESET_PROBLEM})
+        problem = passwords.problem_with(data["password"], self._context_words(case, contact))
+        if problem:
+            raise InvalidInput(fields={"password": problem})
+        audit = self._audit.entry(AuditAction.ALTERATION, "password_reset", actor=f"contact:{contact.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
+        try:
+            self._cases.complete_reset(reset, passwords.hash_password(data["password"]), now, audit)
+        except ConditionFailed as exc:
+            raise InvalidInput(fields={"token": RESET_PROBLEM}) from exc

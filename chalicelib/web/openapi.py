@@ -1,0 +1,228 @@
+"""The OpenAPI 3 document of the whole API, built from the same schemas that
+validate requests, so the two cannot drift. `make openapi` writes openapi.json;
+a test checks that file is current and lists exactly the app's routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core.domain import CASE_STATUSES, UPDATE_TYPES, ContactDisplayStatus, ContactRole, ContactStatus
+from chalicelib.core.validation import json_schema
+from chalicelib.officers.schemas import (
+    CASE_SCHEMA,
+    REISSUE_SCHEMA,
+    UPDATE_SCHEMA,
+    UPLOAD_CASE_SCHEMA,
+    UPLOAD_UPDATE_SCHEMA,
+)
+from chalicelib.officers.service import RowStatus
+from chalicelib.victims.schemas import (
+    CHANGE_PASSWORD_SCHEMA,
+    IDENTITY_SCHEMA,
+    REGISTER_SCHEMA,
+    RESET_COMPLETE_SCHEMA,
+    SIGN_IN_SCHEMA,
+)
+
+_STRING = {"type": "string"}
+_TIME = {"type": "string", "format": "date-time"}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "required": required if required is not None else list(properties),
+            "properties": properties}
+
+
+UPDATE = _object({"id": _STRING, "postedAt": _TIME, "type": {"type": "string", "enum": list(UPDATE_TYPES)},
+                  "typeLabel": _STRING, "text": _STRING, "officerName": _STRING})
+ERROR = _object({"code": _STRING, "message": _STRING,
+                 "fields": {"type": "object", "additionalProperties": _STRING}}, ["code", "message"])
+STATUS = {"type": "string", "enum": list(CASE_STATUSES)}
+VICTIM_CASE = _object({
+    "crimeNumber": _STRING, "status": STATUS, "statusLabel": _STRING,
+    "officer": _object({"name": _STRING, "role": _STRING}),
+    "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
+})
+CONTACT_STATUS = {"type": "string", "enum": list(ContactDisplayStatus)}
+OFFICER_CASE = _object({
+    "crimeNumber": _STRING, "force": _STRING, "status": STATUS, "statusLabel": _STRING,
+    "officer": _object({"name": _STRING, "email": _STRING}),
+    "createdAt": _TIME, "closedAt": _NULLABLE_TIME,
+    "contacts": {"type": "array", "items": _object({
+        "id": _STRING, "role": {"type": "string", "enum": list(ContactRole)}, "forename": _STRING,
+        "surname": _STRING, "status": CONTACT_STATUS, "registeredAt": _NULLABLE_TIME,
+        "invitationExpiresAt": _NULLABLE_TIME, "alertsFailing": {"type": "boolean"},
+        "alertsFailingReason": {"type": ["string", "null"]}})},
+    "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
+})
+CREATED_CASE = _object({"crimeNumber": _STRING, "contacts": {"type": "array", "items": _object({
+    "id": _STRING, "role": _STRING, "forename": _STRING, "surname": _STRING, "status": CONTACT_STATUS,
+    "invitationExpiresAt": _TIME})}})
+UPLOAD_RESULT = _object({
+    "summary": _object({"created": {"type": "integer"}, "duplicate": {"type": "integer"},
+                        "rejected": {"type": "integer"}}),
+    "results": {"type": "array", "items": _object({
+        "row": {"type": "integer"}, "kind": {"type": ["string", "null"]},
+        "status": {"type": "string", "enum": list(RowStatus)},
+        "crimeNumber": _STRING, "id": _STRING, "message": _STRING,
+        "fields": {"type": "object", "additionalProperties": _STRING}}, ["row", "kind", "status"])},
+})
+CSV_COLUMNS_DOC = ("CSV with a header row of these columns: kind, crimeNumber, officerName, officerEmail, "
+                   "contactRole, contactForename, contactSurname, contactDateOfBirth, contactEmail, type, text, "
+                   "clientReference. Rows of kind `case` that share a crime number form one case.")
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, **_json({"$ref": "#/components/schemas/Error"})}
+
+
+def _operation(summary: str, responses: dict[str, Any], body: dict[str, Any] | None = None,
+               officer: bool = False, tags: tuple[str, ...] = ()) -> dict[str, Any]:
+    operation: dict[str, Any] = {"summary": summary, "tags": list(tags), "responses": {
+        **responses,
+        "400": _error("Invalid input: `fields` says what is wrong with each field"),
+        "413": _error("Body too large"),
+        "415": _error("Body is not application/json"),
+        "503": _error("The service is unavailable; nothing was changed"),
+    }}
+    if body is not None:
+        operation["requestBody"] = {"required": True, **body}
+    if officer:
+        operation["security"] = [{"officerToken": []}]
+        # With no Authorization header at all, API Gateway (and `chalice local`)
+        # answers 401 itself, before the authorizer: {"message": "Unauthorized"}.
+        operation["responses"]["401"] = {
+            "description": "Missing or invalid officer token",
+            **_json({"anyOf": [{"$ref": "#/components/schemas/Error"},
+                               _object({"message": _STRING})]})}
+        operation["responses"]["403"] = _error("The token's role does not allow this")
+    return operation
+
+
+_CRIME_NUMBER_PARAMETER = {"name": "crime_number", "in": "path", "required": True,
+                           "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9/\\-]{2,39}$"}}
+_COOKIE = {"description": "`__Host-tmc_session`: HttpOnly, Secure, SameSite=Strict", "schema": _STRING}
+
+
+def document() -> dict[str, Any]:
+    victim, officer = ("victim",), ("officer",)
+    paths: dict[str, Any] = {
+        "/health": {"get": {"summary": "Ready to serve", "responses": {
+            "200": {"description": "Ready", **_json(_object({"status": _STRING}))}}}},
+        "/victim/register": {"post": _operation(
+            "Register from an invitation: confirm date of birth, choose a password",
+            {"201": {"description": "Registered", **_json(_object({"crimeNumber": _STRING}))}},
+            _json(json_schema(REGISTER_SCHEMA)), tags=victim)},
+        "/victim/sign-in": {"post": _operation(
+            "Sign in with crime number, surname, date of birth and password",
+            {"200": {"description": "Signed in; sets the session cookie",
+                     "headers": {"Set-Cookie": _COOKIE},
+                     **_json(_object({"expiresAt": _TIME, "idleTimeoutSeconds": {"type": "integer"}}))},
+             "401": _error("The details do not match (the same answer for every mismatch)")},
+            _json(json_schema(SIGN_IN_SCHEMA)), tags=victim)},
+        "/victim/case": {"get": {
+            "summary": "The signed-in contact's case and its updates, newest first", "tags": list(victim),
+            "security": [{"victimSession": []}],
+            "responses": {"200": {"description": "The case", **_json({"$ref": "#/components/schemas/VictimCase"})},
+                          "401": _error("Not signed in, or the session has ended")}}},
+        "/victim/sign-out": {"post": {
+            "summary": "End every session of the signed-in contact", "tags": list(victim),
+            "requestBody": {"required": False, **_json({"type": "object", "maxProperties": 0})},
+            "responses": {"204": {"description": "Signed out"},
+                          "400": _error("The body is not empty JSON"),
+                          "413": _error("Body too large"),
+                          "415": _error("Body is not application/json")}}},
+        "/victim/password": {"post": {
+            **_operation("Change the password, giving the current one; ends every session, this one too",
+                         {"204": {"description": "Password changed; sign in again", "headers": {"Set-Cookie": _COOKIE}},
+                          "401": _error("Not signed in, or the session has ended")},
+                         _json(json_schema(CHANGE_PASSWORD_SCHEMA)), tags=victim),
+            "security": [{"victimSession": []}]}},
+        "/victim/password-reset": {"post": _operation(
+            "Ask for a password reset link (always the same answer)",
+            {"202": {"description": "Accepted", **_json(_object({"message": _STRING}))}},
+            _json(json_schema(IDENTITY_SCHEMA)), tags=victim)},
+        "/victim/password-reset/complete": {"post": _operation(
+            "Set a new password from a reset link; ends every session",
+            {"204": {"description": "Password changed"}},
+            _json(json_schema(RESET_COMPLETE_SCHEMA)), tags=victim)},
+        "/officer/cases": {"post": _operation(
+            "Record a case with its victims and witnesses; each gets an invitation",
+            {"201": {"description": "Created", **_json(CREATED_CASE)},
+             "409": _error("A case with this crime number exists in the force")},
+            _json(json_schema(CASE_SCHEMA)), officer=True, tags=officer)},
+        "/officer/cases/{crime_number}": {"get": {
+            **_operation("A case of the officer's force, with contacts' status and updates",
+                         {"200": {"description": "The case", **_json(OFFICER_CASE)},
+                          "404": _error("No such case in the officer's force")}, officer=True, tags=officer),
+            "parameters": [_CRIME_NUMBER_PARAMETER]}},
+        "/officer/cases/{crime_number}/updates": {"post": {
+            **_operation("Post an update; the same clientReference again answers the existing update",
+                         {"201": {"description": "Created",
+                                  **_json(_object({"id": _STRING, "created": {"type": "boolean"}}))},
+                          "200": {"description": "Already posted with this clientReference",
+                                  **_json(_object({"id": _STRING, "created": {"type": "boolean"}}))},
+                          "404": _error("No such case in the officer's force")},
+                         _json(json_schema(UPDATE_SCHEMA)), officer=True, tags=officer),
+            "parameters": [_CRIME_NUMBER_PARAMETER]}},
+        "/officer/cases/{crime_number}/contacts/{contact_id}/invitation": {"post": {
+            **_operation("Send a new invitation to a victim or witness who has not registered (optionally to a "
+                         "corrected email address); the last invitation's link stops working",
+                         {"201": {"description": "Invitation sent", **_json(_object({
+                             "id": _STRING, "status": {"type": "string", "enum": [ContactStatus.INVITED]},
+                             "invitationExpiresAt": _TIME}))},
+                          "404": _error("No such case in the officer's force, or no such contact in it"),
+                          "409": _error("The contact has registered, or was invited in the last 15 minutes")},
+                         {"required": False, **_json(json_schema(REISSUE_SCHEMA))}, officer=True, tags=officer),
+            "parameters": [_CRIME_NUMBER_PARAMETER,
+                           {"name": "contact_id", "in": "path", "required": True,
+                            "schema": {"type": "string", "maxLength": 100}}]}},
+        "/officer/uploads": {"post": _operation(
+            "Batch upload of cases and updates (at most 500 rows); a result per row",
+            {"200": {"description": "A result per row", **_json(UPLOAD_RESULT)}},
+            {"content": {
+                "application/json": {"schema": {
+                    "type": "object", "additionalProperties": False, "required": ["items"],
+                    # Each row is validated on its own: a bad row is rejected in the
+                    # results (200), it does not fail the request. So the request
+                    # schema takes any value per row; the rows' schemas are below.
+                    "properties": {"items": {"type": "array", "maxItems": 500, "items": {
+                        "description": "A row: see UploadCaseRow and UploadUpdateRow"}}}}},
+                "text/csv": {"schema": {"type": "string", "description": CSV_COLUMNS_DOC}}}},
+            officer=True, tags=officer)},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Track My Crime API", "version": "1.0.0",
+                 "description": "Victims and witnesses follow their investigation; officers post cases "
+                                "and updates. Errors are {code, message, fields}."},
+        "servers": [{"url": "/api"}],
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": ERROR, "Update": UPDATE, "VictimCase": VICTIM_CASE,
+                        "UploadCaseRow": json_schema(UPLOAD_CASE_SCHEMA),
+                        "UploadUpdateRow": json_schema(UPLOAD_UPDATE_SCHEMA)},
+            "securitySchemes": {
+                "officerToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                                 "description": "An OIDC access token with `force` and `roles` claims"},
+                "victimSession": {"type": "apiKey", "in": "cookie", "name": "__Host-tmc_session"},
+            },
+        },
+    }
+
+
+def main() -> None:
+    import json
+    import sys
+
+    json.dump(document(), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
