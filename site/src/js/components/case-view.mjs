@@ -8,7 +8,7 @@ import { IdleWarning } from './idle-warning.mjs'
 
 const LONDON = 'Europe/London'
 const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, day: 'numeric', month: 'long', year: 'numeric' })
-const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, hour: 'numeric', minute: '2-digit', hour12: true })
+const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, hour: 'numeric', minute: '2-digit', hourCycle: 'h12' })
 
 /** "27 November 2026 at 9:05pm", in UK time whatever the device's zone. */
 export function formatPosted(iso) {

@@ -6,7 +6,8 @@ import { CaseView, checkedMessage, formatPosted, newestFirst, readable } from '.
 describe('formatPosted', () => {
   it('gives the date and time in UK time, summer or winter, whatever the device', () => {
     assert.equal(formatPosted('2026-11-27T21:05:00Z'), '27 November 2026 at 9:05pm')
-    assert.equal(formatPosted('2026-07-01T08:30:00Z'), '1 July 2026 at 9:30am')
+    assert.equal(formatPosted('2026-07-01T11:30:00Z'), '1 July 2026 at 12:30pm')
+    assert.equal(formatPosted('2026-03-29T00:59:00Z'), '29 March 2026 at 12:59am')
     assert.equal(formatPosted('2026-03-29T01:00:00Z'), '29 March 2026 at 2:00am')
   })
 
