@@ -116,10 +116,13 @@ function checkNoInlineCode(html, where) {
   if (problems.length) fail(`${where}: ${problems.join(', ')}`)
 }
 
-function copyDir(from, to) {
+function copyDir(from, to, filter = () => true) {
   fs.mkdirSync(to, { recursive: true })
-  fs.cpSync(from, to, { recursive: true })
+  fs.cpSync(from, to, { recursive: true, filter })
 }
+
+// The unit tests live beside the modules (src/js/**/*.test.mjs); the site does not serve them.
+const isNotTest = (file) => !file.endsWith('.test.mjs')
 
 function buildCss(config) {
   const textColour = headerTextColour(config.colour)
@@ -177,7 +180,7 @@ function main() {
     fs.copyFileSync(path.join(govukDist, file), path.join(outDir, 'assets', file))
   }
 
-  copyDir(path.join(here, 'src', 'js'), path.join(outDir, 'js'))
+  copyDir(path.join(here, 'src', 'js'), path.join(outDir, 'js'), isNotTest)
   fs.mkdirSync(path.join(outDir, 'images'), { recursive: true })
   fs.copyFileSync(
     path.resolve(path.dirname(configPath), config.logo),

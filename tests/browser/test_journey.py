@@ -49,7 +49,7 @@ def test_whole_journey_with_the_keyboard_alone(page, stack, officer, victim):
     page.keyboard.press("Enter")
 
     expect(page.locator("h1:visible")).to_have_text("You have registered")
-    expect(page.locator("[data-tmc-crime-number]")).to_have_text(victim.crime_number)
+    expect(page.locator('[data-tmc-answer="crimeNumber"]')).to_have_text(victim.crime_number)
     expect(page).to_have_title(re.compile(r"^You have registered – "))
     check_state(page, "register-done")
 

@@ -104,6 +104,11 @@ def test_pages_have_no_inline_script_or_style():
         assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), file.name
 
 
+def test_the_site_does_not_serve_the_unit_tests():
+    assert (SITE_DIST / "js" / "main.mjs").is_file()
+    assert sorted(SITE_DIST.rglob("*.test.mjs")) == []
+
+
 NEEDS_JAVASCRIPT = ["/sign-in.html", "/register.html#invitation=abc", "/forgotten-password.html",
                     "/reset-password.html#token=abc", "/case.html"]
 

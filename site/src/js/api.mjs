@@ -54,18 +54,25 @@ export function rememberSession({ idleTimeoutSeconds, expiresAt }) {
   }
 }
 
-export function sessionTimings() {
-  let idle = NaN
-  let expires = NaN
-  try {
-    idle = Number(sessionStorage.getItem(IDLE_KEY))
-    expires = Date.parse(sessionStorage.getItem(EXPIRES_KEY) || '')
-  } catch {
-    // as above
-  }
+/**
+ * The session's timings from what rememberSession stored (null when nothing
+ * was, or storage is refused): the idle timeout, 15 minutes unless told
+ * otherwise, and the absolute end in epoch ms, or null if unknown.
+ */
+export function parseTimings(idleTimeoutSeconds, expiresAt) {
+  const idle = Number(idleTimeoutSeconds)
+  const expires = Date.parse(expiresAt || '')
   return {
     idleTimeoutSeconds: idle > 0 ? idle : 15 * 60,
     expiresAt: Number.isFinite(expires) ? expires : null
+  }
+}
+
+export function sessionTimings() {
+  try {
+    return parseTimings(sessionStorage.getItem(IDLE_KEY), sessionStorage.getItem(EXPIRES_KEY))
+  } catch {
+    return parseTimings(null, null) // as above
   }
 }
 
@@ -100,10 +107,15 @@ export function signOut({ keepalive = false } = {}) {
  * on a shared device or copied along with the address.
  */
 export function takeFragmentToken(name) {
-  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''))
-  const value = params.get(name)
+  const value = tokenFromFragment(window.location.hash, name)
   if (window.location.hash) {
     window.history.replaceState(null, '', window.location.pathname + window.location.search)
   }
+  return value
+}
+
+/** The token called name in a fragment such as "#invitation=TOKEN", or null. */
+export function tokenFromFragment(hash, name) {
+  const value = new URLSearchParams(hash.replace(/^#/, '')).get(name)
   return value && value.trim() ? value.trim() : null
 }

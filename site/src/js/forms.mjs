@@ -1,24 +1,47 @@
 // The GOV.UK validation pattern, driven by the API's answers: the server
 // decides what is wrong; the page shows an error summary (focused), inline
 // messages next to the fields, keeps what the person typed, and puts
-// "Error: " before the page title.
+// "Error: " before the page title. FormComponent, at the end, is what the
+// site's form components share.
 import { ErrorSummary } from '/assets/govuk-frontend.min.js'
+import { forgetSession, post, rememberSession } from './api.mjs'
+import { Component, ComponentError } from './component.mjs'
 
-const originalTitle = document.title
+// -- the page title -------------------------------------------------------------------
 
-/** The part of the title after the page's own name: " – service – force". */
-function titleSuffix() {
-  const at = originalTitle.indexOf(' – ')
-  return at > -1 ? originalTitle.slice(at) : ''
+let originalTitle = null
+
+/** The title the page was served with, read before anything here changes it. */
+function served() {
+  if (originalTitle === null) originalTitle = document.title
+  return originalTitle
+}
+
+/** The part of a title after the page's own name: " – service – force". */
+export function titleSuffix(title) {
+  const at = title.indexOf(' – ')
+  return at > -1 ? title.slice(at) : ''
+}
+
+/** The title for pageName on a page served with the title served. */
+export function composeTitle(served, pageName, { error = false } = {}) {
+  return `${error ? 'Error: ' : ''}${pageName}${titleSuffix(served)}`
+}
+
+/** The page's own name in a title composed as above. */
+export function pageNameOf(title, served) {
+  return title.replace(/^Error: /, '').replace(titleSuffix(served), '')
 }
 
 export function setTitle(pageName, { error = false } = {}) {
-  document.title = `${error ? 'Error: ' : ''}${pageName}${titleSuffix()}`
+  document.title = composeTitle(served(), pageName, { error })
 }
 
 function pageName() {
-  return document.title.replace(/^Error: /, '').replace(titleSuffix(), '')
+  return pageNameOf(document.title, served())
 }
+
+// -- reading the form -----------------------------------------------------------------
 
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag)
@@ -32,22 +55,40 @@ export function el(tag, attributes = {}, ...children) {
   return node
 }
 
-/** Date of birth from the three fields, as the API expects: YYYY-MM-DD. */
-export function readDate(form, name) {
-  const part = (p) => (form.elements.namedItem(`${name}-${p}`)?.value || '').trim()
-  const [day, month, year] = [part('day'), part('month'), part('year')]
+/** A date as the API expects it, YYYY-MM-DD, from what was typed in its three fields. */
+export function dateValue(day, month, year) {
+  ;[day, month, year] = [day, month, year].map((part) => (part || '').trim())
   if (!day && !month && !year) return ''
   const pad = (v) => (/^\d$/.test(v) ? `0${v}` : v)
   // Anything not a number is passed on as typed: the API says what is wrong.
   return `${year}-${pad(month)}-${pad(day)}`
 }
 
+/** Date of birth from the three fields, as the API expects: YYYY-MM-DD. */
+export function readDate(form, name) {
+  const part = (p) => form.elements.namedItem(`${name}-${p}`)?.value
+  return dateValue(part('day'), part('month'), part('year'))
+}
+
 export function readText(form, name) {
   return form.elements.namedItem(name)?.value ?? ''
 }
 
+/**
+ * What the form's fields (its data-field groups) hold, by field name, in the
+ * order of the form: a GOV.UK date input as one YYYY-MM-DD value.
+ */
+export function readFields(form) {
+  const values = {}
+  for (const group of form.querySelectorAll('[data-field]')) {
+    const name = group.dataset.field
+    values[name] = group.querySelector('.govuk-date-input') ? readDate(form, name) : readText(form, name)
+  }
+  return values
+}
+
 function fieldGroup(form, field) {
-  return form.querySelector(`[data-field="${CSS.escape(field)}"]`)
+  return [...form.querySelectorAll('[data-field]')].find((group) => group.dataset.field === field) || null
 }
 
 /** The element an error summary link should move focus to. */
@@ -55,6 +96,8 @@ function fieldTarget(form, field) {
   const group = fieldGroup(form, field)
   return group ? group.querySelector('input, select, textarea') : null
 }
+
+// -- showing errors -------------------------------------------------------------------
 
 export function clearErrors(form, container) {
   container.replaceChildren()
@@ -98,14 +141,16 @@ function addInlineError(form, field, message) {
  * @param {HTMLFormElement | null} form
  * @param {Element} container where the summary goes
  * @param {Array<{field?: string, message: string}>} errors in the order of the form
+ * @param {{inline?: boolean}} [options] inline: false links each error to its
+ *   field but puts no message beside it
  */
-export function showErrors(form, container, errors) {
+export function showErrors(form, container, errors, { inline = true } = {}) {
   if (form) clearErrors(form, container)
   else container.replaceChildren()
   const list = el('ul', { class: 'govuk-list govuk-error-summary__list' })
   for (const { field, message } of errors) {
     const target = form && field ? fieldTarget(form, field) : null
-    if (target) addInlineError(form, field, message)
+    if (target && inline) addInlineError(form, field, message)
     list.append(el('li', {}, target ? el('a', { href: `#${target.id}` }, message) : message))
   }
   const summary = el('div', { class: 'govuk-error-summary', 'data-module': 'govuk-error-summary' },
@@ -119,29 +164,45 @@ export function showErrors(form, container, errors) {
   new ErrorSummary(summary)
 }
 
-/** Field errors from a 400 answer, in the order the fields appear on the form. */
-export function fieldErrors(form, body) {
+/**
+ * The errors to show for a 400 answer's body, ordered as the fields named in
+ * order appear on the form (fields it does not know go last), or its message
+ * when it names no field.
+ * @param {any} body
+ * @param {string[]} order
+ * @returns {Array<{field?: string, message: string}>}
+ */
+export function orderErrors(body, order) {
   const fields = (body && typeof body.fields === 'object' && body.fields) || {}
-  const order = form ? [...form.querySelectorAll('[data-field]')].map((g) => g.dataset.field) : []
-  const names = Object.keys(fields).sort((a, b) => {
-    const ia = order.indexOf(a)
-    const ib = order.indexOf(b)
-    return (ia < 0 ? order.length : ia) - (ib < 0 ? order.length : ib)
-  })
+  const at = (name) => (order.includes(name) ? order.indexOf(name) : order.length)
+  const names = Object.keys(fields).sort((a, b) => at(a) - at(b))
   const errors = names.map((field) => ({ field, message: String(fields[field]) }))
   if (!errors.length) errors.push({ message: (body && body.message) || 'Check your answers and try again' })
   return errors
 }
 
-export function serviceProblem() {
-  const phone = document.body.dataset.phone || '101'
-  return [{ message: `Sorry, there is a problem with the service. Try again later, or call ${phone}.` }]
+/** Field errors from a 400 answer, in the order the fields appear on the form. */
+export function fieldErrors(form, body) {
+  const order = form ? [...form.querySelectorAll('[data-field]')].map((g) => g.dataset.field) : []
+  return orderErrors(body, order)
 }
 
-/** Shows one named part of the page (data-tmc-state) and hides the others. */
-export function showState(name) {
+export function serviceProblemMessage(phone) {
+  return `Sorry, there is a problem with the service. Try again later, or call ${phone || '101'}.`
+}
+
+export function serviceProblem() {
+  return [{ message: serviceProblemMessage(document.body.dataset.phone) }]
+}
+
+/**
+ * Shows one named part (data-tmc-state) of the parts within scope and hides
+ * the others; the page takes the part's title (its data-title) and, unless it
+ * is the form, focus moves to its heading.
+ */
+export function showState(scope, name) {
   let shown = null
-  for (const part of document.querySelectorAll('[data-tmc-state]')) {
+  for (const part of scope.querySelectorAll('[data-tmc-state]')) {
     const match = part.dataset.tmcState === name
     part.hidden = !match
     if (match) shown = part
@@ -172,4 +233,90 @@ export function handleSubmit(form, { body, send, onAnswer }) {
       button.removeAttribute('aria-disabled')
     }
   })
+}
+
+// -- what the form components share ---------------------------------------------------
+
+/**
+ * A form sent as JSON to the API, whose answer the page shows in the
+ * validation pattern. Its root holds the error summary's place
+ * ([data-tmc-errors]), the form, and the parts it may show instead
+ * ([data-tmc-state]). Settings on the root:
+ *
+ * - data-endpoint: the API path the form's fields are posted to
+ * - data-success-status: the status of the answer that means it worked
+ * - data-success-page: the page to go to then, or
+ * - data-success-state: the part of this page to show then; its
+ *   [data-tmc-answer="NAME"] elements show NAME from the answer's body
+ * - data-session (optional): "begins" if that answer starts a session (its
+ *   timings are kept for the idle warning), "ends" if it ends every session
+ *
+ * A 400 answer's field errors are shown against the fields; any other answer
+ * that a subclass does not take (answer()) is a problem with the service.
+ */
+export class FormComponent extends Component {
+  constructor(root) {
+    super(root)
+    this.form = this.required('form', 'the form (`form`)')
+    this.required('button[type="submit"]', 'the form\'s submit button (`button[type="submit"]`)')
+    this.errors = this.required('[data-tmc-errors]', 'the place for the error summary (`[data-tmc-errors]`)')
+    this.endpoint = this.setting('endpoint')
+    this.successStatus = Number(this.setting('successStatus'))
+    this.successPage = root.dataset.successPage || null
+    this.successState = root.dataset.successState || null
+    if (!this.successPage && !this.successState) {
+      throw new ComponentError(this.constructor, 'the root element has neither data-success-page nor data-success-state')
+    }
+    if (this.successState) this.requiredState(this.successState)
+    this.session = root.dataset.session || null
+    if (this.session && !['begins', 'ends'].includes(this.session)) {
+      throw new ComponentError(this.constructor, `data-session is "${this.session}", not "begins" or "ends"`)
+    }
+  }
+
+  /** The part of the page called name (data-tmc-state); throws if there is none. */
+  requiredState(name) {
+    return this.required(`[data-tmc-state="${name}"]`, `the "${name}" part (\`[data-tmc-state="${name}"]\`)`)
+  }
+
+  /** Shows the part of the page called name (see showState). */
+  showState(name) {
+    return showState(this.root, name)
+  }
+
+  /** Sends the form's fields, with extra, when it is submitted. */
+  listen(extra = {}) {
+    handleSubmit(this.form, {
+      body: (form) => ({ ...extra, ...readFields(form) }),
+      send: (body) => post(this.endpoint, body),
+      onAnswer: (answer) => this.onAnswer(answer)
+    })
+  }
+
+  onAnswer({ status, body }) {
+    if (status === this.successStatus) {
+      this.succeed(body)
+    } else if (!this.answer(status, body)) {
+      showErrors(this.form, this.errors, status === 400 ? fieldErrors(this.form, body) : serviceProblem())
+    }
+  }
+
+  /** A subclass's own handling of an answer that is not success; true if it took it. */
+  answer(_status, _body) {
+    return false
+  }
+
+  succeed(body) {
+    if (this.session === 'begins') rememberSession(body || {})
+    if (this.session === 'ends') forgetSession()
+    if (this.successPage) {
+      window.location.assign(this.successPage)
+      return
+    }
+    this.form.reset()
+    const shown = this.showState(this.successState)
+    for (const answer of shown.querySelectorAll('[data-tmc-answer]')) {
+      answer.textContent = String((body && body[answer.dataset.tmcAnswer]) ?? '')
+    }
+  }
 }

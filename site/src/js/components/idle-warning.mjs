@@ -1,0 +1,115 @@
+// Warns before the session ends and ends it on time, mirroring the server's
+// rules: idle timeout (reset by every authenticated request) and an absolute
+// limit. The server enforces both anyway; this only makes them humane.
+//
+// Its root is the warning <dialog> ([data-tmc-idle-warning] on the case page).
+// It is not started by data-module: the case page (CaseView) constructs it,
+// because only that page has a session to keep, and starts watching once the
+// case has been read.
+import { Component } from '../component.mjs'
+
+export const WARN_BEFORE_MS = 2 * 60 * 1000
+const CHECK_EVERY_MS = 1000
+
+/** How long is left, in the warning's words. */
+export function describeTimeLeft(ms) {
+  const seconds = Math.max(0, Math.ceil(ms / 1000))
+  if (seconds > 60) return `${Math.ceil(seconds / 60)} minutes`
+  if (seconds === 60) return '1 minute'
+  return 'less than a minute'
+}
+
+/**
+ * Where the session stands at now.
+ * @param {{now: number, lastRequest: number, idleTimeoutSeconds: number, expiresAt: number | null}} session
+ * @returns {{left: number, absolute: boolean, warn: boolean}} ms left; whether
+ *   the absolute limit comes first (staying signed in cannot move it); whether
+ *   to show the warning
+ */
+export function sessionState({ now, lastRequest, idleTimeoutSeconds, expiresAt }) {
+  const idleEnd = lastRequest + idleTimeoutSeconds * 1000
+  const absolute = expiresAt !== null && expiresAt <= idleEnd
+  const left = (absolute ? expiresAt : idleEnd) - now
+  return { left, absolute, warn: left > 0 && left <= WARN_BEFORE_MS }
+}
+
+export class IdleWarning extends Component {
+  static moduleName = 'tmc-idle-warning'
+
+  /**
+   * @param {HTMLDialogElement} root the warning
+   * @param {object} options
+   * @param {number} options.idleTimeoutSeconds
+   * @param {number | null} options.expiresAt absolute end, epoch ms
+   * @param {() => Promise<boolean>} options.staySignedIn makes an authenticated request; false if the session had already ended
+   * @param {() => void} options.onTimeout
+   */
+  constructor(root, { idleTimeoutSeconds, expiresAt, staySignedIn, onTimeout }) {
+    super(root)
+    this.countdown = this.required('[data-tmc-countdown]', 'the countdown (`[data-tmc-countdown]`)')
+    this.stay = this.required('[data-tmc-stay]', 'the "Stay signed in" button (`[data-tmc-stay]`)')
+    this.text = this.required('#idle-warning-text', 'the warning\'s text (`#idle-warning-text`)')
+    Object.assign(this, { idleTimeoutSeconds, expiresAt, staySignedIn, onTimeout })
+    this.lastRequest = null
+    this.timer = null
+    this.ended = false
+  }
+
+  /** Starts watching; the session was last used now. */
+  watch() {
+    this.lastRequest = Date.now()
+    this.stay.addEventListener('click', async () => {
+      if (await this.staySignedIn()) {
+        this.root.close()
+      } else {
+        this.end()
+      }
+    })
+    // Escape would close the dialog without choosing: treat it as staying.
+    this.root.addEventListener('cancel', (event) => {
+      event.preventDefault()
+      this.stay.click()
+    })
+    // Timers sleep with a backgrounded tab or a closed laptop: look again on return.
+    document.addEventListener('visibilitychange', () => this.check())
+    this.timer = setInterval(() => this.check(), CHECK_EVERY_MS)
+  }
+
+  /** Call after each successful authenticated request. */
+  touch() {
+    this.lastRequest = Date.now()
+    this.check()
+  }
+
+  end() {
+    if (this.ended) return
+    this.ended = true
+    clearInterval(this.timer)
+    if (this.root.open) this.root.close()
+    this.onTimeout()
+  }
+
+  check() {
+    if (this.ended || this.lastRequest === null) return
+    const { left, absolute, warn } = sessionState({
+      now: Date.now(),
+      lastRequest: this.lastRequest,
+      idleTimeoutSeconds: this.idleTimeoutSeconds,
+      expiresAt: this.expiresAt
+    })
+    if (left <= 0) {
+      this.end()
+    } else if (warn) {
+      // Staying signed in cannot move the absolute limit, so do not offer it.
+      this.stay.hidden = absolute
+      if (absolute) {
+        this.text.replaceChildren('You have been signed in for the longest time allowed. To protect your information, we will sign you out in ', this.countdown, '. You can then sign in again.')
+      }
+      const words = describeTimeLeft(left)
+      if (this.countdown.textContent !== words) this.countdown.textContent = words
+      if (!this.root.open) this.root.showModal()
+    } else if (this.root.open) {
+      this.root.close()
+    }
+  }
+}

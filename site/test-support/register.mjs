@@ -1,0 +1,7 @@
+// `node --import ./test-support/register.mjs --test src/js/`: lets the unit
+// tests import the site's modules, which import GOV.UK Frontend from the
+// site's root (/assets/govuk-frontend.min.js), by resolving that address to
+// the stand-in beside this file.
+import { register } from 'node:module'
+
+register('./resolve.mjs', import.meta.url)
