@@ -7,8 +7,9 @@ import botocore.session
 import pytest
 
 from bench.support import CallCounter  # shared with bench/bench_round_trips.py
+from tests.api import JSON
 from tests.factories import crime_number
-from tests.support import JSON, STRONG_PASSWORD, Journey, body, invitation_token, post_json
+from tests.support import STRONG_PASSWORD, Journey, body, invitation_token, post_json
 
 # Endpoint -> expected DynamoDB operations (see the closing note of issue 2).
 BUDGET = {

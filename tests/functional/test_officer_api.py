@@ -8,8 +8,9 @@ import time
 import jwt
 import pytest
 
+from tests.api import JSON
 from tests.factories import case_body, contact, crime_number
-from tests.support import JSON, body, post_json
+from tests.support import body, post_json
 
 
 def test_create_case_answers_201_with_contact_ids(client, issuer):

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.support import JSON, STRONG_PASSWORD, body, invitation_token, post_json
+from tests.api import JSON
+from tests.support import STRONG_PASSWORD, body, invitation_token, post_json
 
 
 def test_register_answers_201_with_the_crime_number(journey):

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from tests.api import JSON
 from tests.fakes import Clock
-from tests.support import JSON, Journey, body, post_json
+from tests.support import Journey, body, post_json
 
 ROOT = Path(__file__).resolve().parents[2]
 # chalice.test.Client swaps os.environ for a copy holding the stage's variables
