@@ -25,31 +25,22 @@ from aws_lambda_powertools import Logger, Metrics
 logger = Logger(service="track-my-crime")
 metrics = Metrics(namespace="TrackMyCrime", service="track-my-crime")
 
-_cold_start = True
-
-
 def per_invocation(event: Any, get_response: Callable[[Any], Any]) -> Any:
     """Chalice middleware ("all" events): the Lambda context into every log line
     of this invocation, and this invocation's metrics published at its end."""
-    global _cold_start
     context = getattr(event, "lambda_context", None) or getattr(event, "context", None)
-    logger.clear_state()
-    logger.append_keys(cold_start=_cold_start, **_context_keys(context))
-    _cold_start = False
     try:
-        return get_response(event)
+        return get_response(event) if context is None else _in_context(event, context, get_response)
     finally:
         publish_metrics()
+
+
+# log_event=False whatever the environment says: an event may hold a password.
+@logger.inject_lambda_context(clear_state=True, log_event=False)
+def _in_context(event: Any, context: Any, get_response: Callable[[Any], Any]) -> Any:
+    return get_response(event)
 
 
 def publish_metrics() -> None:
     if metrics.metric_set:
         metrics.flush_metrics()
-
-
-def _context_keys(context: Any) -> dict[str, Any]:
-    if context is None:
-        return {}
-    return {"function_name": getattr(context, "function_name", None),
-            "function_request_id": getattr(context, "aws_request_id", None),
-            "function_memory_size": getattr(context, "memory_limit_in_mb", None)}

@@ -25,10 +25,6 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"  # given up: the contact is marked as failing
     CANCELLED = "cancelled"  # no longer wanted: link expired or used, contact gone
 
-    @property
-    def is_finished(self) -> bool:
-        return self in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED)
-
 
 @dataclass(frozen=True)
 class DeliveryRef:

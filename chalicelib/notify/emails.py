@@ -21,8 +21,6 @@ from email.utils import format_datetime, make_msgid
 
 from chalicelib.core.deliveries import MessageKind
 
-INVITATION, RESET, ALERT = MessageKind.INVITATION, MessageKind.RESET, MessageKind.ALERT
-
 SERVICE = "Track My Crime"
 
 
@@ -84,7 +82,7 @@ def invitation(force_name: str, site: str, link: str, valid_for: timedelta) -> E
         "If you were not expecting this email, you can ignore it.",
         *_footer(force_name, site),
     ]
-    return _email(INVITATION, f"Set up your {SERVICE} account", blocks, link)
+    return _email(MessageKind.INVITATION, f"Set up your {SERVICE} account", blocks, link)
 
 
 def reset(force_name: str, site: str, link: str, valid_for: timedelta) -> Email:
@@ -97,7 +95,7 @@ def reset(force_name: str, site: str, link: str, valid_for: timedelta) -> Email:
         "If you did not ask for this, you can ignore this email. Your password has not changed.",
         *_footer(force_name, site),
     ]
-    return _email(RESET, f"Reset your {SERVICE} password", blocks, link)
+    return _email(MessageKind.RESET, f"Reset your {SERVICE} password", blocks, link)
 
 
 def alert(force_name: str, site: str, sign_in_link: str) -> Email:
@@ -108,7 +106,7 @@ def alert(force_name: str, site: str, sign_in_link: str) -> Email:
         "To keep your information safe, we never put details of your report in an email.",
         *_footer(force_name, site),
     ]
-    return _email(ALERT, f"You have a new update on {SERVICE}", blocks, sign_in_link)
+    return _email(MessageKind.ALERT, f"You have a new update on {SERVICE}", blocks, sign_in_link)
 
 
 def _email(kind: str, subject: str, blocks: list[str | _Link], link: str) -> Email:
