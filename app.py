@@ -207,6 +207,12 @@ def retry_emails(event):
     services().email_sender.retry_due(event.context)
 
 
+@app.schedule("rate(5 minutes)")
+def retry_erasures(event):
+    # A closed case whose erasure after retention failed part-way: again until done.
+    services().retention.retry_pending()
+
+
 @app.on_sns_message(topic=_EMAIL_EVENTS.email_events_topic)
 def email_events(event):
     services().email_sender.handle_notification(event.message)

@@ -25,7 +25,15 @@ from chalicelib.core.domain import utcnow
 if TYPE_CHECKING:
     from chalicelib.core.audit import Audit
     from chalicelib.core.changes import Change
-    from chalicelib.core.ports import AuditLog, CaseRepository, Clock, DeliveryRepository, SessionRepository, Sleep
+    from chalicelib.core.ports import (
+        AuditLog,
+        CaseRepository,
+        Clock,
+        DeliveryRepository,
+        PendingErasures,
+        SessionRepository,
+        Sleep,
+    )
     from chalicelib.core.throttle import Limits, Throttle
     from chalicelib.notify.mailer import Mailer
     from chalicelib.notify.sender import EmailSender
@@ -61,14 +69,15 @@ class Services:
                  sleep: Sleep | None = None, cases: CaseRepository | None = None,
                  sessions: SessionRepository | None = None, audit_log: AuditLog | None = None,
                  deliveries: DeliveryRepository | None = None, mailer: Mailer | None = None,
-                 jwks: JwksFetcher | None = None, throttle_limits: Limits | None = None):
+                 jwks: JwksFetcher | None = None, throttle_limits: Limits | None = None,
+                 pending_erasures: PendingErasures | None = None):
         self._lock = threading.RLock()
         self.clock: Clock = clock or utcnow
         self.sleep: Sleep = sleep or time.sleep
         self._jwks = jwks
         self._throttle_limits = throttle_limits
         given = {"settings": settings, "cases": cases, "sessions": sessions, "audit_log": audit_log,
-                 "deliveries": deliveries, "mailer": mailer}
+                 "deliveries": deliveries, "mailer": mailer, "pending_erasures": pending_erasures}
         self.__dict__.update({name: value for name, value in given.items() if value is not None})
 
     # -- configuration and adapters -----------------------------------------------------
@@ -165,7 +174,14 @@ class Services:
     def retention(self) -> Retention:
         from chalicelib.retention.service import Retention
 
-        return Retention(self.cases, self.audit)
+        return Retention(self.cases, self.pending_erasures, self.audit, self.clock)
+
+    @_once
+    def pending_erasures(self) -> PendingErasures:
+        from chalicelib.storage.erasures import ErasureStore
+
+        self._storage  # noqa: B018 - binds the tables
+        return ErasureStore()
 
     @_once
     def officer_tokens(self) -> OfficerTokenVerifier:

@@ -18,6 +18,7 @@ from chalicelib.core.domain import (
     ContactStatus,
     Invitation,
     NewContact,
+    PendingErasure,
     Session,
     Update,
 )
@@ -39,6 +40,7 @@ class FakeCaseStore:
         self.invitations: dict[str, Invitation] = {}
         self.resets: dict[str, Invitation] = {}
         self.refs: dict[tuple[str, str], Update] = {}
+        self.leftovers: set[str] = set()  # cases whose erasure stopped part-way (tests set this)
         self._lock = threading.RLock()
 
     # -- reads -------------------------------------------------------------------------
@@ -76,7 +78,7 @@ class FakeCaseStore:
 
     def create_case(self, case: Case, created_by: str, contacts: list[NewContact], audit: AuditRecord) -> None:
         with self._lock:
-            if case.key in self.cases:
+            if case.key in self.cases or case.key in self.leftovers:
                 raise Conflict("A case with that crime number already exists.",
                                {"crimeNumber": "A case with this crime number already exists"})
             self._audited(audit)
@@ -116,32 +118,47 @@ class FakeCaseStore:
                     or contact.invitation_id != invitation.id:
                 raise ConditionFailed("The invitation has been used.")
             self._audited(audit)
-            self.invitations[invitation.id] = replace(stored, used_at=now)
+            self.invitations[invitation.id] = replace(stored, used_at=now, failed_attempts=stored.failed_attempts - 1)
             self._set_contact(invitation.case_key, invitation.contact_id, password_hash=password_hash,
-                              status=ContactStatus.REGISTERED, registered_at=now)
+                              status=ContactStatus.REGISTERED, registered_at=now,
+                              credential_version=contact.credential_version + 1)
 
-    def reissue_invitation(self, key: str, contact_id: str, invitation_id: str, force: str, email: str,
-                           expires_at: datetime, audit: AuditRecord) -> None:
+    def reissue_invitation(self, key: str, contact: Contact, invitation_id: str, force: str, email: str,
+                           expires_at: datetime, now: datetime, audit: AuditRecord) -> None:
         with self._lock:
-            contact = self._contact(key, contact_id)
-            if contact is None or contact.status != ContactStatus.INVITED or invitation_id in self.invitations:
+            stored = self._contact(key, contact.id)
+            if stored is None or stored.status != ContactStatus.INVITED or invitation_id in self.invitations \
+                    or stored.invitation_id != contact.invitation_id:
                 raise ConditionFailed("The contact has registered.")
             self._audited(audit)
-            self._set_contact(key, contact_id, invitation_id=invitation_id, invitation_expires_at=expires_at,
+            replaced = self.invitations.get(contact.invitation_id or "")
+            if replaced is not None and replaced.expires_at > now:
+                self.invitations[replaced.id] = replace(replaced, expires_at=now)
+            self._set_contact(key, contact.id, invitation_id=invitation_id, invitation_expires_at=expires_at,
                               email=email, alerts_failing=False, alerts_failing_reason=None)
             self.invitations[invitation_id] = Invitation(
-                id=invitation_id, case_key=key, contact_id=contact_id, force=force, email=email,
+                id=invitation_id, case_key=key, contact_id=contact.id, force=force, email=email,
                 expires_at=expires_at, used_at=None, failed_attempts=0)
 
-    def count_failed_invitation_attempt(self, invitation_id: str, limit: int) -> int:
+    def reserve_invitation_attempt(self, invitation_id: str, limit: int, now: datetime) -> int | None:
         with self._lock:
             stored = self.invitations.get(invitation_id)
-            if stored is None:
-                return 0
-            attempts = stored.failed_attempts + 1
-            self.invitations[invitation_id] = replace(
-                stored, failed_attempts=attempts, expires_at=_SPENT if attempts >= limit else stored.expires_at)
-            return attempts
+            if stored is None or not stored.is_usable(now) or stored.failed_attempts >= limit:
+                return None
+            self.invitations[invitation_id] = replace(stored, failed_attempts=stored.failed_attempts + 1)
+            return stored.failed_attempts + 1
+
+    def release_invitation_attempt(self, invitation_id: str) -> None:
+        with self._lock:
+            stored = self.invitations.get(invitation_id)
+            if stored is not None and stored.failed_attempts > 0:
+                self.invitations[invitation_id] = replace(stored, failed_attempts=stored.failed_attempts - 1)
+
+    def spend_invitation(self, invitation_id: str) -> None:
+        with self._lock:
+            stored = self.invitations.get(invitation_id)
+            if stored is not None:
+                self.invitations[invitation_id] = replace(stored, expires_at=_SPENT)
 
     def create_reset(self, reset_id: str, key: str, contact: Contact, force: str, expires_at: datetime) -> None:
         with self._lock:
@@ -149,22 +166,24 @@ class FakeCaseStore:
                 raise ServiceUnavailable()
             self.resets[reset_id] = Invitation(id=reset_id, case_key=key, contact_id=contact.id, force=force,
                                                email=contact.email, expires_at=expires_at, used_at=None,
-                                               failed_attempts=0)
+                                               failed_attempts=0, credential_version=contact.credential_version)
 
     def complete_reset(self, reset: Invitation, password_hash: str, now: datetime, audit: AuditRecord) -> None:
         with self._lock:
             stored = self.resets.get(reset.id)
             contact = self._contact(reset.case_key, reset.contact_id)
-            if stored is None or not stored.is_usable(now) or contact is None or not contact.is_registered:
+            if stored is None or not stored.is_usable(now) or contact is None or not contact.is_registered \
+                    or contact.credential_version != (reset.credential_version or 0):
                 raise ConditionFailed("The reset link has been used.")
             self._audited(audit)
             self.resets[reset.id] = replace(stored, used_at=now)
             self._set_contact(reset.case_key, reset.contact_id, password_hash=password_hash,
-                              sessions_revoked_at=now)
+                              credential_version=contact.credential_version + 1)
 
     def erase_case(self, key: str) -> int:
         with self._lock:
             case = self.cases.pop(key, None)
+            self.leftovers.discard(key)
             refs = [r for r in self.refs if r[0] == key]
             for ref in refs:
                 del self.refs[ref]
@@ -175,17 +194,18 @@ class FakeCaseStore:
             if self._contact(key, contact_id) is not None:
                 self._set_contact(key, contact_id, password_hash=password_hash)
 
-    def change_password(self, key: str, contact_id: str, password_hash: str, now: datetime) -> None:
+    def change_password(self, key: str, contact_id: str, password_hash: str, version: int) -> None:
         with self._lock:
             contact = self._contact(key, contact_id)
-            if contact is None or not contact.is_registered:
+            if contact is None or not contact.is_registered or contact.credential_version != version:
                 raise ConditionFailed("The contact is not registered.")
-            self._set_contact(key, contact_id, password_hash=password_hash, sessions_revoked_at=now)
+            self._set_contact(key, contact_id, password_hash=password_hash, credential_version=version + 1)
 
-    def revoke_sessions(self, key: str, contact_id: str, now: datetime) -> None:
+    def revoke_sessions(self, key: str, contact_id: str) -> None:
         with self._lock:
-            if self._contact(key, contact_id) is not None:
-                self._set_contact(key, contact_id, sessions_revoked_at=now)
+            contact = self._contact(key, contact_id)
+            if contact is not None:
+                self._set_contact(key, contact_id, credential_version=contact.credential_version + 1)
 
     def mark_contact_failing(self, key: str, contact_id: str, reason: str) -> bool:
         """The DeliveryRepository's write to a contact (a FakeDeliveries given
@@ -200,16 +220,26 @@ class FakeCaseStore:
 class FakeSessionStore:
     """The SessionRepository (sessions, and the throttle's counters) in memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, cases: FakeCaseStore | None = None) -> None:
+        self.cases = cases  # the contacts whose credential version a new session must carry
         self.sessions: dict[str, Session] = {}
         self.counts_by_key: dict[str, int] = {}
         self.last_at: dict[str, datetime] = {}
+        self.decoys: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     def create(self, session: Session, give_back: Reservation | None = None) -> None:
-        self.sessions[session.key] = session
-        if give_back is not None:
-            self.add(give_back.counter, -1, give_back.expires_at)
+        with self._lock:
+            if self.cases is not None:
+                contact = self.cases._contact(session.case_key, session.contact_id)
+                if contact is None or not contact.is_registered \
+                        or contact.credential_version != session.credential_version:
+                    raise ConditionFailed("The contact's credentials changed.")
+            if session.key in self.sessions:
+                raise ConditionFailed("A session with this key exists.")
+            self.sessions[session.key] = session
+            if give_back is not None:
+                self._add(give_back.counter, -1)
 
     def touch(self, key: str, now: datetime, idle: timedelta) -> Session | None:
         with self._lock:
@@ -221,6 +251,12 @@ class FakeSessionStore:
 
     def delete(self, key: str) -> None:
         self.sessions.pop(key, None)
+
+    def put_decoy(self, decoy_id: str, expires_at: datetime) -> None:
+        with self._lock:
+            if decoy_id in self.decoys:
+                raise ServiceUnavailable()
+            self.decoys[decoy_id] = expires_at
 
     def counters(self, keys: list[str]) -> dict[str, Counter]:
         return {k: Counter(self.counts_by_key.get(k, 0), self.last_at.get(k)) for k in keys}
@@ -237,6 +273,28 @@ class FakeSessionStore:
     def _add(self, key: str, delta: int) -> int:
         self.counts_by_key[key] = self.counts_by_key.get(key, 0) + delta
         return self.counts_by_key[key]
+
+
+class FakePendingErasures:
+    """The PendingErasures in memory."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[str, tuple[int, datetime, str | None]] = {}
+
+    def add(self, case_key: str, now: datetime) -> None:
+        attempts, _, reason = self.waiting.get(case_key, (0, now, None))
+        self.waiting[case_key] = (attempts, now, reason)
+
+    def due(self, now: datetime, limit: int) -> list[PendingErasure]:
+        ready = sorted((at, key, attempts) for key, (attempts, at, _) in self.waiting.items() if at <= now)
+        return [PendingErasure(key, attempts) for _, key, attempts in ready[:limit]]
+
+    def retry_later(self, case_key: str, attempts: int, next_attempt: datetime, reason: str) -> None:
+        if case_key in self.waiting:
+            self.waiting[case_key] = (attempts, next_attempt, reason)
+
+    def done(self, case_key: str) -> None:
+        self.waiting.pop(case_key, None)
 
 
 class FakeAuditLog:

@@ -147,7 +147,11 @@ class Contact:
     invitation_expires_at: datetime | None = None
     password_hash: str | None = None
     registered_at: datetime | None = None
-    sessions_revoked_at: datetime | None = None
+    # Bumped with every new password (registration, change, reset) and every
+    # sign-out, in the same write. A session, and a reset link, carries the
+    # version it was made under and works only while that is still current:
+    # no clock decides what a password change ends.
+    credential_version: int = 0
     alerts_failing: bool = False
     alerts_failing_reason: str | None = None
 
@@ -160,9 +164,10 @@ class Contact:
         return self.is_registered and name_key(self.surname) == surname_key \
             and self.date_of_birth == date_of_birth
 
-    def sessions_revoked_since(self, created_at: datetime) -> bool:
-        """Whether a session made at `created_at` has been ended since."""
-        return self.sessions_revoked_at is not None and self.sessions_revoked_at >= created_at
+    def accepts(self, session: Session) -> bool:
+        """Whether this contact's session is still current (no new password,
+        no sign-out, since it was made)."""
+        return session.contact_id == self.id and session.credential_version == self.credential_version
 
     def display_status(self, now: datetime) -> ContactDisplayStatus:
         if self.alerts_failing:
@@ -253,6 +258,9 @@ class Invitation:
     expires_at: datetime
     used_at: datetime | None
     failed_attempts: int
+    # A reset link: the contact's credential version when it was asked for. A
+    # new password or a sign-out since then ends it.
+    credential_version: int | None = None
 
     def is_usable(self, now: datetime) -> bool:
         """Not used yet and not expired: the one test of a link, wherever it is read."""
@@ -267,6 +275,15 @@ class Session:
     created_at: datetime
     idle_expires_at: datetime
     absolute_expires_at: datetime
+    credential_version: int = 0  # the contact's, when the session was made
+
+
+@dataclass(frozen=True)
+class PendingErasure:
+    """A case whose erasure after retention failed part-way, waiting to be tried again."""
+
+    case_key: str
+    attempts: int
 
 
 class AuditAction(StrEnum):

@@ -78,11 +78,18 @@ def hash_password(password: str) -> str:
 def verify(password: str, password_hash: str | None) -> tuple[bool, bool]:
     """(matches, needs_rehash). With no hash, spend the same work and fail,
     so that an unknown account cannot be told apart by timing."""
-    if password_hash is None:
-        _context().verify(normalise(password), _dummy_hash())
-        return False, False
+    candidate = normalise(password)
     try:
-        ok = _context().verify(normalise(password), password_hash)
+        candidate.encode("utf-8")
+    except UnicodeEncodeError:
+        # Validation refuses such text first; should one get here, both paths
+        # still spend the same work and fail the same way.
+        candidate = "\ufffd" * len(candidate)
+        password_hash = None
+    try:
+        ok = _context().verify(candidate, password_hash or _dummy_hash())
     except (ValueError, TypeError):
+        ok = False
+    if password_hash is None:
         return False, False
     return ok, ok and _context().needs_update(password_hash)

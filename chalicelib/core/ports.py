@@ -14,7 +14,16 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from chalicelib.core.deliveries import Claimed, DeliveryRef, Due, SentMessage
-from chalicelib.core.domain import AuditRecord, Case, Contact, Invitation, NewContact, Session, Update
+from chalicelib.core.domain import (
+    AuditRecord,
+    Case,
+    Contact,
+    Invitation,
+    NewContact,
+    PendingErasure,
+    Session,
+    Update,
+)
 from chalicelib.core.throttle import CounterStore, Reservation
 
 Clock = Callable[[], datetime]
@@ -38,7 +47,9 @@ class CaseRepository(Protocol):
 
     def create_case(self, case: Case, created_by: str, contacts: list[NewContact], audit: AuditRecord) -> None:
         """The case, its contacts, one invitation each and the audit record, all or
-        nothing. Conflict if the force already has a case with that crime number."""
+        nothing. Conflict if the force already has a case with that crime number,
+        or if anything of an earlier case with it is still there (an erasure
+        after retention not yet complete: it must never join the new case)."""
 
     def post_update(self, case_key: str, update: Update, officer_id: str, force: str,
                     new_status: str | None, closed_at: datetime | None,
@@ -49,54 +60,90 @@ class CaseRepository(Protocol):
         case does not exist or has expired by the update's time."""
 
     def register(self, invitation: Invitation, password_hash: str, now: datetime, audit: AuditRecord) -> None:
-        """Uses the invitation and sets the contact's password and status, with the
-        audit record, together. ConditionFailed, changing nothing, if the
-        invitation is used, expired or gone, or is no longer the contact's
-        current one (replaced by a new invitation)."""
+        """Uses the invitation (giving back the guess reserved for this attempt),
+        sets the contact's password and status and moves its credential version
+        on, with the audit record, together. ConditionFailed, changing nothing,
+        if the invitation is used, expired or gone, or is no longer the
+        contact's current one (replaced by a new invitation)."""
 
-    def reissue_invitation(self, case_key: str, contact_id: str, invitation_id: str, force: str,
-                           email: str, expires_at: datetime, audit: AuditRecord) -> None:
-        """A new invitation replacing the contact's current one, with the address
-        it goes to and the audit record, together. ConditionFailed if the
-        contact is gone or has registered."""
+    def reissue_invitation(self, case_key: str, contact: Contact, invitation_id: str, force: str,
+                           email: str, expires_at: datetime, now: datetime, audit: AuditRecord) -> None:
+        """A new invitation replacing the one `contact` holds as read (which, if
+        still live, expires `now`), with the address it goes to and the audit
+        record, together. ConditionFailed, changing nothing, if the contact is
+        gone or has registered, or its invitation is no longer the one read
+        (a concurrent reissue won)."""
 
-    def count_failed_invitation_attempt(self, invitation_id: str, limit: int) -> int:
-        """Counts a wrong date of birth against an invitation and returns the count
-        (0 if the invitation is gone); at `limit` the invitation stops being usable."""
+    def reserve_invitation_attempt(self, invitation_id: str, limit: int, now: datetime) -> int | None:
+        """Atomically counts one date-of-birth guess against a usable invitation
+        while fewer than `limit` are counted, and returns the new count; None,
+        counting nothing, if no guess is left or the invitation is used,
+        expired or gone. However many race, at most `limit` succeed."""
+
+    def release_invitation_attempt(self, invitation_id: str) -> None:
+        """Gives one reserved guess back (it named the right date)."""
+
+    def spend_invitation(self, invitation_id: str) -> None:
+        """The invitation stops being usable (its last guess was wrong)."""
 
     def create_reset(self, reset_id: str, case_key: str, contact: Contact, force: str,
-                     expires_at: datetime) -> None: ...
+                     expires_at: datetime) -> None:
+        """A reset link for `contact`, carrying its credential version as read."""
 
     def complete_reset(self, reset: Invitation, password_hash: str, now: datetime, audit: AuditRecord) -> None:
-        """Uses the reset, sets the password and ends every session, with the audit
+        """Uses the reset, sets the password and moves the credential version on
+        (ending every session and every other reset link), with the audit
         record, together. ConditionFailed, changing nothing, if the reset is
-        used, expired or gone, or the contact is not registered."""
+        used, expired or gone, the contact is not registered, or its
+        credential version is no longer the reset's."""
 
     def erase_case(self, case_key: str) -> int:
         """Deletes everything left in the case; returns how many items it deleted."""
 
     def set_password_hash(self, case_key: str, contact_id: str, password_hash: str) -> None: ...
 
-    def change_password(self, case_key: str, contact_id: str, password_hash: str, now: datetime) -> None:
-        """Sets a registered contact's password and ends every session made before
-        `now`, together. ConditionFailed if the contact is not registered."""
+    def change_password(self, case_key: str, contact_id: str, password_hash: str, version: int) -> None:
+        """Sets a registered contact's password and moves the credential version
+        on (every session and reset link ends), together, if it is still
+        `version`. ConditionFailed, changing nothing, otherwise."""
 
-    def revoke_sessions(self, case_key: str, contact_id: str, now: datetime) -> None:
-        """Every session of the contact made before `now` stops working."""
+    def revoke_sessions(self, case_key: str, contact_id: str) -> None:
+        """Moves the contact's credential version on: every session and reset link ends."""
 
 
 class SessionRepository(CounterStore, Protocol):
     """Victims' sessions, and the throttling counters kept beside them."""
 
     def create(self, session: Session, give_back: Reservation | None = None) -> None:
-        """Stores the session; with `give_back`, returns that throttling
-        reservation in the same write."""
+        """Stores the session if its contact is registered and the contact's
+        credential version is still the session's; with `give_back`, returns
+        that throttling reservation in the same write. ConditionFailed,
+        changing nothing, otherwise."""
 
     def touch(self, key: str, now: datetime, idle: timedelta) -> Session | None:
         """Extends a live session's idle expiry and returns it; None if it does not
         exist or has expired, idle or absolute."""
 
     def delete(self, key: str) -> None: ...
+
+    def put_decoy(self, decoy_id: str, expires_at: datetime) -> None:
+        """Writes what `CaseRepository.create_reset` writes, with the same kind
+        of call, where nothing reads it (removed after `expires_at`): a reset
+        request for no account then costs what one for an account costs."""
+
+
+class PendingErasures(Protocol):
+    """Cases whose erasure after retention failed, to be tried again until done."""
+
+    def add(self, case_key: str, now: datetime) -> None:
+        """Records the case as waiting, due now (again: no second record)."""
+
+    def due(self, now: datetime, limit: int) -> list[PendingErasure]:
+        """Waiting erasures whose next attempt is due, oldest first."""
+
+    def retry_later(self, case_key: str, attempts: int, next_attempt: datetime, reason: str) -> None: ...
+
+    def done(self, case_key: str) -> None: ...
 
 
 class AuditLog(Protocol):

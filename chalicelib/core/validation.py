@@ -125,6 +125,13 @@ class list_of(_Nested):  # noqa: N801
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def is_text(value: str) -> bool:
+    """Whether a string is Unicode text that can be stored and sent: no lone
+    UTF-16 surrogate (which JSON's `\\ud800` escape can carry) and no NUL."""
+    return "\x00" not in value and not _SURROGATE.search(value)
 
 
 def text(max_length: int, *, multiline: bool = False) -> Validator:
@@ -134,6 +141,8 @@ def text(max_length: int, *, multiline: bool = False) -> Validator:
             raise FieldError("Must be text")
         if len(value) > max_length:  # as sent: the cap bounds what anyone may send
             raise FieldError(f"Must be {max_length} characters or fewer")
+        if not is_text(value):
+            raise FieldError("Contains characters that are not allowed")
         value = value.strip()
         if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
             raise FieldError("Contains characters that are not allowed")
@@ -151,6 +160,8 @@ def raw_string(max_length: int) -> Validator:
             raise FieldError("Must be text")
         if len(value) > max_length:
             raise FieldError(f"Must be {max_length} characters or fewer")
+        if not is_text(value):
+            raise FieldError("Contains characters that are not allowed")
         return value
     return check
 
@@ -158,12 +169,32 @@ def raw_string(max_length: int) -> Validator:
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
+_EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
 @described({"type": "string", "format": "email", "maxLength": 254})
 def email(value: Any) -> str:
+    """An address SES can deliver to. The domain may be written in any script
+    (stored in its IDNA, ASCII form, which is what mail servers use); the part
+    before the @ must be ASCII, because delivering to anything else needs
+    SMTPUTF8, which Amazon SES does not offer: refused here, with words, rather
+    than accepted and never delivered."""
     value = text(254)(value)
     if not _EMAIL.match(value):
-        raise FieldError("Enter an email address in the correct format, like name@example.com")
-    return value
+        raise FieldError(EMAIL_FORMAT)
+    local, _, domain = value.rpartition("@")
+    if not _EMAIL_LOCAL.match(local) or local.startswith(".") or local.endswith(".") or ".." in local:
+        raise FieldError("Enter an email address using only the letters a to z, numbers and "
+                         "symbols such as . _ - + before the @")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii").lower()
+    except UnicodeError as exc:
+        raise FieldError(EMAIL_FORMAT) from exc
+    if not re.fullmatch(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}[a-z0-9]", ascii_domain) \
+            or len(local) + 1 + len(ascii_domain) > 254:
+        raise FieldError(EMAIL_FORMAT)
+    return f"{local}@{ascii_domain}"
 
 
 @described({"type": "string", "format": "date", "example": "1980-03-31"})

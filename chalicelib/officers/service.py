@@ -28,7 +28,7 @@ from chalicelib.core.domain import (
 )
 from chalicelib.core.errors import ConditionFailed, Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from chalicelib.core.ports import CaseRepository, Clock
-from chalicelib.core.validation import validate
+from chalicelib.core.validation import FieldError, crime_number, is_text, validate
 from chalicelib.observability import logger, metrics
 from chalicelib.officers.schemas import (
     CASE_SCHEMA,
@@ -104,7 +104,7 @@ class OfficerService:
 
     def get_case(self, officer: Officer, crime_number_text: str) -> Case:
         self._require(officer, Permission.READ)
-        case = self._cases.case(case_key(officer.force, crime_number_text))
+        case = self._cases.case(_key_from_path(officer, crime_number_text))
         if case is None or case.is_expired(self._clock()):
             raise NotFound("No case with that crime number.")
         self._audit.record(AuditAction.CONSULTATION, "case_read_by_officer", actor=f"officer:{officer.id}",
@@ -117,7 +117,7 @@ class OfficerService:
 
     def _post_update(self, officer: Officer, crime_number_text: str,
                      data: dict[str, Any]) -> tuple[Update, bool]:
-        key = case_key(officer.force, crime_number_text)
+        key = _key_from_path(officer, crime_number_text)
         now = self._clock()
         new_status = STATUS_AFTER_UPDATE.get(data["type"])
         closing = new_status in CLOSED_STATUSES
@@ -148,30 +148,33 @@ class OfficerService:
         self._require(officer, Permission.WRITE)
         data = validate(body, REISSUE_SCHEMA)
         now = self._clock()
-        key = case_key(officer.force, crime_number_text)
+        key = _key_from_path(officer, crime_number_text)
         case = self._cases.case_with_contacts(key)
         if case is None or case.is_expired(now):
             raise NotFound("No case with that crime number.")
-        contact = case.contact(contact_id)
+        contact = case.contact(contact_id) if is_text(contact_id) else None
         if contact is None:
             raise NotFound("No contact with that id in this case.")
         if contact.is_registered:
             raise _already_registered()
         ttl = timedelta(days=self._settings.invitation_ttl_days)
         if contact.invitation_expires_at and now < contact.invitation_expires_at - ttl + REISSUE_INTERVAL:
-            minutes = int(REISSUE_INTERVAL.total_seconds() // 60)
-            raise Conflict(f"An invitation was sent to this person less than {minutes} minutes ago.",
-                           {"contactId": f"Wait {minutes} minutes between invitations"})
+            raise _too_soon()
         email_address = data.get("email") or contact.email
         expires = now + ttl
         invitation_id = tokens.new_id()
         try:
             self._cases.reissue_invitation(
-                key, contact.id, invitation_id, force=case.force, email=email_address, expires_at=expires,
+                key, contact, invitation_id, force=case.force, email=email_address, expires_at=expires, now=now,
                 audit=self._audit.entry(AuditAction.ALTERATION, "invitation_reissued", actor=f"officer:{officer.id}",
                                         force=case.force, case_key=key, subject=contact.id))
         except ConditionFailed as exc:
-            raise _already_registered() from exc
+            # Registered meanwhile, or a concurrent re-send won: read again to say which.
+            latest = self._cases.case_with_contacts(key)
+            again = latest.contact(contact.id) if latest else None
+            if again is not None and again.is_registered:
+                raise _already_registered() from exc
+            raise _too_soon() from exc
         logger.info("invitation reissued", extra={"contact": contact.id, "address_changed":
                                                   email_address != contact.email})
         metrics.add_metric(name="InvitationsReissued", unit="Count", value=1)
@@ -215,6 +218,21 @@ class OfficerService:
             if isinstance(exc, Forbidden):
                 raise
             return RowResult(row, kind, RowStatus.REJECTED, number, message=exc.message)
+
+
+def _key_from_path(officer: Officer, crime_number_text: str) -> str:
+    """The case a URL names: a crime number that could not be one is a case
+    that does not exist (never a 500 from a key DynamoDB cannot hold)."""
+    try:
+        return case_key(officer.force, crime_number(crime_number_text))
+    except FieldError as exc:
+        raise NotFound("No case with that crime number.") from exc
+
+
+def _too_soon() -> Conflict:
+    minutes = int(REISSUE_INTERVAL.total_seconds() // 60)
+    return Conflict(f"An invitation was sent to this person less than {minutes} minutes ago.",
+                    {"contactId": f"Wait {minutes} minutes between invitations"})
 
 
 def _already_registered() -> Conflict:

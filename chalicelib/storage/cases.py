@@ -75,7 +75,7 @@ def _to_contact(item: ContactItem) -> Contact:
         invitation_expires_at=item.invitation_expires_at,
         password_hash=item.password_hash,
         registered_at=item.registered_at,
-        sessions_revoked_at=item.sessions_revoked_at,
+        credential_version=int(item.credential_version or 0),
         alerts_failing=bool(item.alerts_failing),
         alerts_failing_reason=item.alerts_failing_reason,
     )
@@ -102,6 +102,7 @@ def _to_invitation(item: InvitationItem | ResetItem) -> Invitation:
         expires_at=item.expires_at,
         used_at=item.used_at,
         failed_attempts=int(getattr(item, "failed_attempts", 0) or 0),
+        credential_version=getattr(item, "credential_version", None),
     )
 
 
@@ -126,8 +127,26 @@ def _assemble(items: list[CasesTableItem]) -> Case | None:
     )
 
 
+def _existing_case_conflict() -> Conflict:
+    return Conflict("A case with that crime number already exists.",
+                    {"crimeNumber": "A case with this crime number already exists"})
+
+
+LEFTOVERS_CONFLICT = Conflict(
+    "A closed case with that crime number is still being erased. Try again in an hour; if it "
+    "still fails, tell your system administrator.",
+    {"crimeNumber": "A closed case with this crime number is still being erased"})
+
+
 def _contact_sk(contact_id: str) -> str:
     return f"{CONTACT_PREFIX}{contact_id}"
+
+
+def credential_version_is(version: int) -> Condition:
+    """The contact's credential version is still `version` (absent counts as 0)."""
+    if version == 0:
+        return ContactItem.credential_version.does_not_exist() | (ContactItem.credential_version == 0)
+    return ContactItem.credential_version == version
 
 
 class CaseStore:
@@ -185,9 +204,16 @@ class CaseStore:
                     audit: AuditRecord) -> None:
         """The case, its contacts, one invitation each and the audit record, all
         or nothing. Raises Conflict if a case with that crime number exists in
-        the force."""
+        the force, or anything of an earlier one is left (its erasure after
+        retention is not complete: leftovers must never join a new case)."""
         pk = case_pk(case.key)
         with dynamodb_errors():
+            # Nothing can be added to a partition without its case item (every
+            # write but this one is conditional on it), so what this strongly
+            # consistent read finds empty stays empty but for this transaction.
+            first = next(iter(CasesTableItem.query(pk, limit=1, consistent_read=True)), None)
+            if first is not None:
+                raise _existing_case_conflict() if isinstance(first, CaseItem) else LEFTOVERS_CONFLICT
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     tx.save(CaseItem(
@@ -223,8 +249,7 @@ class CaseStore:
                 # Puts only, in order: the case first.
                 reasons = exc.cancellation_reasons or []
                 if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
-                    raise Conflict("A case with that crime number already exists.",
-                                   {"crimeNumber": "A case with this crime number already exists"}) from exc
+                    raise _existing_case_conflict() from exc
                 raise
 
     def post_update(self, case_key: str, update: Update, officer_id: str, force: str,
@@ -292,7 +317,8 @@ class CaseStore:
                 with TransactWrite(connection=self._connection) as tx:
                     tx.update(
                         InvitationItem(invitation_pk(invitation.id), INVITATION_SK),
-                        actions=[InvitationItem.used_at.set(now)],
+                        # ...and the guess reserved for this attempt given back.
+                        actions=[InvitationItem.used_at.set(now), InvitationItem.failed_attempts.add(-1)],
                         condition=(InvitationItem.pk.exists()
                                    & InvitationItem.used_at.does_not_exist()
                                    & (InvitationItem.expires_at > now)),
@@ -301,7 +327,8 @@ class CaseStore:
                         ContactItem(case_pk(invitation.case_key), _contact_sk(invitation.contact_id)),
                         actions=[ContactItem.password_hash.set(password_hash),
                                  ContactItem.status.set(ContactStatus.REGISTERED),
-                                 ContactItem.registered_at.set(now)],
+                                 ContactItem.registered_at.set(now),
+                                 ContactItem.credential_version.add(1)],
                         condition=(ContactItem.invitation_id == invitation.id),
                     )
                     tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
@@ -310,13 +337,17 @@ class CaseStore:
                     raise ConditionFailed("The invitation has been used.") from exc
                 raise
 
-    def reissue_invitation(self, case_key: str, contact_id: str, invitation_id: str, force: str,
-                           email: str, expires_at: datetime, audit: AuditRecord) -> None:
+    def reissue_invitation(self, case_key: str, contact: Contact, invitation_id: str, force: str,
+                           email: str, expires_at: datetime, now: datetime, audit: AuditRecord) -> None:
         """A new invitation for a contact who has not registered, replacing the
-        last one (registration checks the contact's current invitation id), with
+        one `contact` (as read) holds: registration checks the contact's current
+        invitation id, and the replaced link, if still live, expires now. With
         the address it goes to (corrected or not) and the audit record, all
-        together. ConditionFailed if the contact has registered meanwhile."""
+        together. ConditionFailed, changing nothing, if the contact has
+        registered or another reissue replaced that invitation first."""
         pk = case_pk(case_key)
+        contact_id, replacing = contact.id, contact.invitation_id
+        current = ContactItem.invitation_id == replacing if replacing else ContactItem.invitation_id.does_not_exist()
         with dynamodb_errors():
             try:
                 with TransactWrite(connection=self._connection) as tx:
@@ -326,7 +357,12 @@ class CaseStore:
                                        ContactItem.email.set(email),
                                        ContactItem.alerts_failing.remove(),
                                        ContactItem.alerts_failing_reason.remove()],
-                              condition=ContactItem.pk.exists() & (ContactItem.status == ContactStatus.INVITED))
+                              condition=ContactItem.pk.exists() & (ContactItem.status == ContactStatus.INVITED)
+                              & current)
+                    if replacing and contact.invitation_expires_at and contact.invitation_expires_at > now:
+                        tx.update(InvitationItem(invitation_pk(replacing), INVITATION_SK),
+                                  actions=[InvitationItem.expires_at.set(now)],
+                                  condition=InvitationItem.pk.exists())
                     tx.save(_invitation_item(invitation_id, pk, contact_id, force, email, expires_at),
                             condition=InvitationItem.pk.does_not_exist())
                     tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
@@ -335,35 +371,59 @@ class CaseStore:
                     raise ConditionFailed("The contact has registered.") from exc
                 raise
 
-    def count_failed_invitation_attempt(self, invitation_id: str, limit: int) -> int:
-        """Counts a wrong date of birth against an invitation; at the limit the
-        invitation is spent, so a stolen link cannot be used to guess."""
+    def reserve_invitation_attempt(self, invitation_id: str, limit: int, now: datetime) -> int | None:
+        """Counts one date-of-birth guess against a usable invitation, atomically,
+        if fewer than `limit` are counted; returns the new count, or None (no
+        guess left, or the link is used, expired or gone)."""
+        item = InvitationItem(invitation_pk(invitation_id), INVITATION_SK)
         with dynamodb_errors():
-            item = InvitationItem(invitation_pk(invitation_id), INVITATION_SK)
             try:
                 item.update(actions=[InvitationItem.failed_attempts.add(1)],
-                            condition=InvitationItem.pk.exists())
+                            condition=(InvitationItem.pk.exists() & InvitationItem.used_at.does_not_exist()
+                                       & (InvitationItem.expires_at > now)
+                                       & (InvitationItem.failed_attempts.does_not_exist()
+                                          | (InvitationItem.failed_attempts < limit))))
             except UpdateError as exc:
                 if conditional_check_failed(exc):
-                    return 0
+                    return None
                 raise
-            attempts = int(item.failed_attempts)
-            if attempts >= limit:
-                item.update(actions=[InvitationItem.expires_at.set(datetime.fromtimestamp(0).astimezone())])
-            return attempts
+        return int(item.failed_attempts)
+
+    def release_invitation_attempt(self, invitation_id: str) -> None:
+        """Gives back a guess that named the right date of birth."""
+        with dynamodb_errors():
+            try:
+                InvitationItem(invitation_pk(invitation_id), INVITATION_SK).update(
+                    actions=[InvitationItem.failed_attempts.add(-1)],
+                    condition=InvitationItem.pk.exists() & (InvitationItem.failed_attempts > 0))
+            except UpdateError as exc:
+                if not conditional_check_failed(exc):
+                    raise
+
+    def spend_invitation(self, invitation_id: str) -> None:
+        """The last guess was wrong: the link stops working for good."""
+        with dynamodb_errors():
+            try:
+                InvitationItem(invitation_pk(invitation_id), INVITATION_SK).update(
+                    actions=[InvitationItem.expires_at.set(datetime.fromtimestamp(0).astimezone())],
+                    condition=InvitationItem.pk.exists())
+            except UpdateError as exc:
+                if not conditional_check_failed(exc):
+                    raise
 
     def create_reset(self, reset_id: str, case_key: str, contact: Contact, force: str,
                      expires_at: datetime) -> None:
         with dynamodb_errors():
             ResetItem(reset_pk(reset_id), RESET_SK, case_pk=case_pk(case_key),
                       contact_id=contact.id, force=force, email=contact.email,
-                      expires_at=expires_at, ttl=expires_at + KEPT_AFTER_EXPIRY).save(
+                      expires_at=expires_at, credential_version=contact.credential_version,
+                      ttl=expires_at + KEPT_AFTER_EXPIRY).save(
                 condition=ResetItem.pk.does_not_exist())
 
     def complete_reset(self, reset: Invitation, password_hash: str, now: datetime,
                        audit: AuditRecord) -> None:
-        """Uses the reset, sets the password, ends every session and records it,
-        together."""
+        """Uses the reset, sets the password, ends every session and every other
+        reset link (the credential version moves on) and records it, together."""
         with dynamodb_errors():
             try:
                 with TransactWrite(connection=self._connection) as tx:
@@ -374,8 +434,9 @@ class CaseStore:
                                          & (ResetItem.expires_at > now)))
                     tx.update(ContactItem(case_pk(reset.case_key), _contact_sk(reset.contact_id)),
                               actions=[ContactItem.password_hash.set(password_hash),
-                                       ContactItem.sessions_revoked_at.set(now)],
-                              condition=ContactItem.status == ContactStatus.REGISTERED)
+                                       ContactItem.credential_version.add(1)],
+                              condition=(ContactItem.status == ContactStatus.REGISTERED)
+                              & credential_version_is(reset.credential_version or 0))
                     tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
             except TransactWriteError as exc:
                 if exc.cause_response_code == "TransactionCanceledException":
@@ -409,15 +470,17 @@ class CaseStore:
         self._update_contact(case_key, contact_id, [ContactItem.password_hash.set(password_hash)],
                              ContactItem.pk.exists())
 
-    def change_password(self, case_key: str, contact_id: str, password_hash: str, now: datetime) -> None:
-        """Sets a registered contact's password and ends every session made before `now`, together."""
+    def change_password(self, case_key: str, contact_id: str, password_hash: str, version: int) -> None:
+        """Sets a registered contact's password and moves the credential version on
+        (every session and reset link ends), if it is still `version`."""
         if not self._update_contact(case_key, contact_id,
                                     [ContactItem.password_hash.set(password_hash),
-                                     ContactItem.sessions_revoked_at.set(now)],
-                                    ContactItem.status == ContactStatus.REGISTERED):
-            raise ConditionFailed("The contact is not registered.")
+                                     ContactItem.credential_version.add(1)],
+                                    (ContactItem.status == ContactStatus.REGISTERED)
+                                    & credential_version_is(version)):
+            raise ConditionFailed("The contact is not registered, or changed their password meanwhile.")
 
-    def revoke_sessions(self, case_key: str, contact_id: str, now: datetime) -> None:
-        """Every session of the contact made before `now` stops working."""
-        self._update_contact(case_key, contact_id, [ContactItem.sessions_revoked_at.set(now)],
+    def revoke_sessions(self, case_key: str, contact_id: str) -> None:
+        """Every session (and reset link) of the contact stops working."""
+        self._update_contact(case_key, contact_id, [ContactItem.credential_version.add(1)],
                              ContactItem.pk.exists())

@@ -94,7 +94,7 @@ class ContactItem(CasesTableItem, discriminator="contact"):
     invitation_expires_at = UTCDateTimeAttribute(null=True)
     password_hash = UnicodeAttribute(null=True)
     registered_at = UTCDateTimeAttribute(null=True)
-    sessions_revoked_at = UTCDateTimeAttribute(null=True)
+    credential_version = NumberAttribute(null=True)  # absent = 0 (see domain.Contact)
     alerts_failing = BooleanAttribute(default=False)
     alerts_failing_reason = UnicodeAttribute(null=True)
 
@@ -133,6 +133,7 @@ class ResetItem(CasesTableItem, discriminator="reset"):
     email = UnicodeAttribute()
     expires_at = UTCDateTimeAttribute()
     used_at = UTCDateTimeAttribute(null=True)
+    credential_version = NumberAttribute(null=True)
 
 
 class SessionItem(Model):
@@ -147,6 +148,7 @@ class SessionItem(Model):
     created_at = UTCDateTimeAttribute()
     idle_expires_at = UTCDateTimeAttribute()
     absolute_expires_at = UTCDateTimeAttribute()
+    credential_version = NumberAttribute(default=0)
     ttl = TTLAttribute(null=True)
 
 
@@ -162,6 +164,19 @@ class CounterItem(Model):
     failures = NumberAttribute(default=0, attr_name="count")
     last_at = UTCDateTimeAttribute(null=True)  # the last reserved attempt (paces guesses)
     ttl = TTLAttribute(null=True)
+
+
+class DecoyItem(Model):
+    """What a password reset request for no account writes instead of a reset
+    record (the same work, so that timing tells nothing): `pk = DECOY#<id>`,
+    read by nothing, removed by TTL."""
+
+    class Meta(_Meta):
+        table_name = "tmc-dev-sessions"
+
+    pk = UnicodeAttribute(hash_key=True)
+    padding = UnicodeAttribute()
+    ttl = TTLAttribute()
 
 
 class AuditItem(Model):
@@ -187,7 +202,9 @@ def bind(settings: Settings) -> None:
     for model, name in ((CasesTableItem, settings.cases_table),
                         (SessionItem, settings.sessions_table),
                         (CounterItem, settings.sessions_table),
+                        (DecoyItem, settings.sessions_table),
                         (DeliveryItem, settings.sessions_table),
+                        (PendingErasureItem, settings.sessions_table),
                         (AuditItem, settings.audit_table)):
         model.Meta.table_name = name
         model.Meta.region = settings.region
@@ -264,6 +281,24 @@ class DeliveryItem(Model):
     by_message_id = MessageIdIndex()
     reason = UnicodeAttribute(null=True)
     ttl = TTLAttribute(null=True)
+
+
+class PendingErasureItem(Model):
+    """An erasure after retention that failed part-way: `pk = ERASURE#<case key>`
+    (storage/erasures.py), due again at `next_attempt_at` on the retry-due index
+    under the shard `ERASURE`."""
+
+    class Meta(_Meta):
+        table_name = "tmc-dev-sessions"
+
+    pk = UnicodeAttribute(hash_key=True)
+    case_key = UnicodeAttribute()
+    since = UTCDateTimeAttribute()
+    attempts = NumberAttribute(default=0)
+    retry_shard = UnicodeAttribute(null=True)
+    next_attempt_at = NumberAttribute(null=True)
+    retry_due = RetryDueIndex()
+    reason = UnicodeAttribute(null=True)
 
 
 # The sessions table is created from DeliveryItem: the same key as SessionItem and

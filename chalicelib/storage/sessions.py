@@ -7,14 +7,19 @@ import functools
 from datetime import datetime, timedelta
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import Settings
-from chalicelib.core.domain import Session
+from chalicelib.core.domain import ContactStatus, Session
+from chalicelib.core.errors import ConditionFailed
 from chalicelib.core.throttle import Counter, Reservation
+from chalicelib.storage.cases import credential_version_is
 from chalicelib.storage.dynamodb import conditional_check_failed, connection, dynamodb_errors
-from chalicelib.storage.models import CounterItem, SessionItem, case_pk
+from chalicelib.storage.models import CONTACT_PREFIX, ContactItem, CounterItem, DecoyItem, SessionItem, case_pk
+
+# About the bytes of a reset record's attributes (ids, case key, address, times).
+DECOY_PADDING = 280
 
 
 class SessionStore:
@@ -28,8 +33,11 @@ class SessionStore:
         return connection(self._settings)
 
     def create(self, session: Session, give_back: Reservation | None = None) -> None:
-        """Puts the session; with `give_back`, also returns a throttling
-        reservation, in one transaction (one round trip, both or neither)."""
+        """Puts the session, on condition that the contact is registered and its
+        credential version is still the session's; with `give_back`, also
+        returns a throttling reservation. One transaction (one round trip):
+        all or nothing. ConditionFailed if the password changed, or the
+        contact signed out everywhere, since the version was read."""
         item = SessionItem(
             f"SESSION#{session.key}",
             case_pk=case_pk(session.case_key),
@@ -37,16 +45,24 @@ class SessionStore:
             created_at=session.created_at,
             idle_expires_at=session.idle_expires_at,
             absolute_expires_at=session.absolute_expires_at,
+            credential_version=session.credential_version,
             ttl=session.absolute_expires_at,
         )
         with dynamodb_errors():
-            if give_back is None:
-                item.save()
-                return
-            with TransactWrite(connection=self._connection) as tx:
-                tx.save(item)
-                tx.update(CounterItem(give_back.counter),
-                          actions=[CounterItem.failures.add(-1), CounterItem.ttl.set(give_back.expires_at)])
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    tx.condition_check(ContactItem, case_pk(session.case_key), CONTACT_PREFIX + session.contact_id,
+                                       condition=(ContactItem.status == ContactStatus.REGISTERED)
+                                       & credential_version_is(session.credential_version))
+                    tx.save(item, condition=SessionItem.pk.does_not_exist())
+                    if give_back is not None:
+                        tx.update(CounterItem(give_back.counter),
+                                  actions=[CounterItem.failures.add(-1),
+                                           CounterItem.ttl.set(give_back.expires_at)])
+            except TransactWriteError as exc:
+                if exc.cause_response_code == "TransactionCanceledException":
+                    raise ConditionFailed("The contact's credentials changed.") from exc
+                raise
 
     def touch(self, key: str, now: datetime, idle: timedelta) -> Session | None:
         """Extends a live session's idle expiry and returns it; None if it does
@@ -71,7 +87,14 @@ class SessionStore:
             created_at=item.created_at,
             idle_expires_at=min(item.idle_expires_at, item.absolute_expires_at),
             absolute_expires_at=item.absolute_expires_at,
+            credential_version=int(item.credential_version or 0),
         )
+
+    def put_decoy(self, decoy_id: str, expires_at: datetime) -> None:
+        # As large as a reset record (storage/cases.py create_reset), conditional as it is.
+        item = DecoyItem(f"DECOY#{decoy_id}", padding="x" * DECOY_PADDING, ttl=expires_at)
+        with dynamodb_errors():
+            item.save(condition=DecoyItem.pk.does_not_exist())
 
     def delete(self, key: str) -> None:
         with dynamodb_errors():

@@ -71,14 +71,27 @@ class VictimService:
             raise InvalidInput(fields={"invitation": INVITATION_PROBLEM})
         case = self._cases.case_with_contacts(invitation.case_key)
         contact = case.contact(invitation.contact_id) if case else None
-        if case is None or contact is None or case.is_expired(now):
+        # A replaced link (the officer sent a new one) is refused as an unknown
+        # one is, before it is given any guess.
+        if case is None or contact is None or case.is_expired(now) or contact.is_registered \
+                or contact.invitation_id != invitation.id:
+            raise InvalidInput(fields={"invitation": INVITATION_PROBLEM})
+        # The guess is reserved (an atomic, conditional count) before the date is
+        # compared: however many requests race, at most MAX_INVITATION_ATTEMPTS
+        # dates are ever compared with the real one.
+        attempts = self._cases.reserve_invitation_attempt(invitation.id, MAX_INVITATION_ATTEMPTS, now)
+        if attempts is None:
             raise InvalidInput(fields={"invitation": INVITATION_PROBLEM})
         if contact.date_of_birth != data["dateOfBirth"]:
-            attempts = self._cases.count_failed_invitation_attempt(invitation.id, MAX_INVITATION_ATTEMPTS)
             logger.info("registration date of birth mismatch", extra={"attempts": attempts})
+            if attempts >= MAX_INVITATION_ATTEMPTS:
+                self._cases.spend_invitation(invitation.id)
             raise InvalidInput(fields={"dateOfBirth": "The date of birth does not match our records"})
         problem = passwords.problem_with(data["password"], self._context_words(case, contact))
         if problem:
+            # The right date: its guess is given back (registration gives it back
+            # in its own write).
+            self._cases.release_invitation_attempt(invitation.id)
             raise InvalidInput(fields={"password": problem})
         audit = self._audit.entry(AuditAction.ALTERATION, "contact_registered", actor=f"contact:{contact.id}",
                                   force=case.force, case_key=case.key, subject=contact.id)
@@ -130,12 +143,18 @@ class VictimService:
             self._cases.set_password_hash(case.key, contact.id, passwords.hash_password(data["password"]))
         token = tokens.new_session_token()
         absolute = now + timedelta(hours=self._settings.session_absolute_hours)
-        # One write: the session, and the guess reserved above given back.
-        self._sessions.create(Session(key=tokens.session_key(token), case_key=case.key,
-                                      contact_id=contact.id, created_at=now,
-                                      idle_expires_at=now + self._idle,
-                                      absolute_expires_at=absolute),
-                              give_back=attempt.reservation)
+        # One write: the session, on condition that the password (its credential
+        # version) is still the one just checked, and the guess reserved above
+        # given back. A reset or change that landed during the hash wins.
+        try:
+            self._sessions.create(Session(key=tokens.session_key(token), case_key=case.key,
+                                          contact_id=contact.id, created_at=now,
+                                          idle_expires_at=now + self._idle,
+                                          absolute_expires_at=absolute,
+                                          credential_version=contact.credential_version),
+                                  give_back=attempt.reservation)
+        except ConditionFailed:
+            self._fail_sign_in(attempt, "credentials changed")
         logger.info("sign-in succeeded", extra={"contact": contact.id})
         metrics.add_metric(name="SignIns", unit="Count", value=1)
         return SignedIn(token=token, expires_at=absolute, idle_timeout=self._idle)
@@ -157,8 +176,7 @@ class VictimService:
             raise SignedOut()
         case = self._cases.case(session.case_key)
         contact = case.contact(session.contact_id) if case else None
-        if case is None or contact is None or case.is_expired(now) or \
-                contact.sessions_revoked_since(session.created_at):
+        if case is None or contact is None or case.is_expired(now) or not contact.accepts(session):
             raise SignedOut()
         return VictimView(case=case, contact=contact, session=session)
 
@@ -176,7 +194,7 @@ class VictimService:
         session = self._sessions.touch(tokens.session_key(session_token), now, self._idle)
         self._sessions.delete(tokens.session_key(session_token))
         if session is not None:
-            self._cases.revoke_sessions(session.case_key, session.contact_id, now)
+            self._cases.revoke_sessions(session.case_key, session.contact_id)
 
     def change_password(self, session_token: str | None, body: Any, source: str) -> None:
         """A signed-in contact sets a new password, giving the current one (a
@@ -197,8 +215,11 @@ class VictimService:
         problem = passwords.problem_with(data["newPassword"], self._context_words(view.case, view.contact))
         if problem:
             raise InvalidInput(fields={"newPassword": problem})
-        self._cases.change_password(view.case.key, view.contact.id, passwords.hash_password(data["newPassword"]),
-                                    now)
+        try:
+            self._cases.change_password(view.case.key, view.contact.id,
+                                        passwords.hash_password(data["newPassword"]), view.contact.credential_version)
+        except ConditionFailed as exc:  # a reset or another change won: this session has ended
+            raise SignedOut() from exc
         self._audit.record(AuditAction.ALTERATION, "password_changed", actor=f"contact:{view.contact.id}",
                            force=view.case.force, case_key=view.case.key, subject=view.contact.id)
 
@@ -216,13 +237,14 @@ class VictimService:
         case = self._cases.case_with_contacts(key)
         contact = self._matching_contact(case, data, now)
         self._throttle.record_failure("reset", account, source, now)
+        reset_id, expires_at = tokens.new_id(), now + timedelta(minutes=self._settings.reset_ttl_minutes)
         if case is None or contact is None:
-            logger.info("password reset requested", extra={"matched": False})
-            return
-        reset_id = tokens.new_id()
-        self._cases.create_reset(reset_id, case.key, contact, case.force,
-                                 now + timedelta(minutes=self._settings.reset_ttl_minutes))
-        logger.info("password reset requested", extra={"matched": True, "contact": contact.id})
+            # The same work as for an account (one conditional put of a record of
+            # the same size), so that time does not tell the two apart.
+            self._sessions.put_decoy(reset_id, expires_at)
+        else:
+            self._cases.create_reset(reset_id, case.key, contact, case.force, expires_at)
+        logger.info("password reset requested", extra={"matched": contact is not None})
 
     def complete_reset(self, body: Any) -> None:
         data = validate(body, RESET_COMPLETE_SCHEMA)
@@ -233,7 +255,9 @@ class VictimService:
             raise InvalidInput(fields={"token": RESET_PROBLEM})
         case = self._cases.case_with_contacts(reset.case_key)
         contact = case.contact(reset.contact_id) if case else None
-        if case is None or contact is None or case.is_expired(now):
+        # A link asked for before the last new password (or sign-out) has ended.
+        if case is None or contact is None or case.is_expired(now) \
+                or (reset.credential_version or 0) != contact.credential_version:
             raise InvalidInput(fields={"token": RESET_PROBLEM})
         problem = passwords.problem_with(data["password"], self._context_words(case, contact))
         if problem:

@@ -29,11 +29,15 @@ from chalicelib.core.errors import (
     TooManyRequests,
     UnsupportedMediaType,
 )
+from chalicelib.core.validation import is_text
 from chalicelib.observability import logger
 
 SESSION_COOKIE = "__Host-tmc_session"
 MAX_JSON_BYTES = 16 * 1024
 MAX_UPLOAD_BYTES = 1024 * 1024
+# No request of the contract nests more than 3 levels (an upload row's contact's
+# field); 32 leaves room and stops a body of `[[[[...` long before Python's stack.
+MAX_JSON_DEPTH = 32
 
 STATUS: dict[type[DomainError], int] = {
     InvalidInput: 400,
@@ -172,9 +176,42 @@ def json_body(request: Any, limit: int = MAX_JSON_BYTES, *, allow_empty: bool = 
             return {}
         raise InvalidInput(fields={"body": "Send a JSON object"})
     try:
-        return json.loads(body)
+        parsed = json.loads(body, parse_constant=_refuse_constant)
+    except RecursionError as exc:  # nesting deeper than the parser's stack
+        raise InvalidInput(fields={"body": f"Must not be nested more than {MAX_JSON_DEPTH} levels deep"}) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput(fields={"body": "Is not valid JSON"}) from exc
+    check_text(parsed)
+    return parsed
+
+
+def _refuse_constant(name: str) -> Any:
+    # NaN, Infinity and -Infinity: Python's json reads them, JSON does not have them.
+    raise ValueError(f"{name} is not JSON")
+
+
+def check_text(value: Any) -> None:
+    """Every string of a parsed body, keys included, must be text that can be
+    encoded: JSON's `\\ud800` escape gives Python a lone surrogate, which
+    would fail deep inside (hashing, storage) with a 500. Nesting is bounded
+    too. Walked without recursion; the first problem found is reported with
+    its field's path."""
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise InvalidInput(fields={"body": f"Must not be nested more than {MAX_JSON_DEPTH} levels deep"})
+        if isinstance(item, str):
+            if not is_text(item):
+                raise InvalidInput(fields={path or "body": "Contains characters that are not allowed"})
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                where = f"{path}.{key}" if path else str(key)
+                if not is_text(key):
+                    raise InvalidInput(fields={path or "body": "Contains a field name that is not allowed"})
+                stack.append((child, where, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{i}]", depth + 1) for i, child in enumerate(item))
 
 
 def empty_json_body(request: Any) -> None:

@@ -8,8 +8,10 @@ force and roles come from the token's claims, never from a request body.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
+import unicodedata
 import urllib.request
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.config import Settings
 from chalicelib.core.domain import ROLE_PERMISSIONS, Officer
 from chalicelib.core.errors import OfficerUnauthorized
+from chalicelib.core.validation import is_text
 from chalicelib.observability import logger
 
 # PyJWT pulls in cryptography: the largest import of the package (docs/performance.md).
@@ -114,9 +117,25 @@ def _officer_from(claims: dict[str, Any], settings: Settings) -> Officer:
     if not isinstance(force, str) or force.lower() not in settings.forces or not roles:
         logger.info("officer token refused", extra={"reason": "force or role claim"})
         raise OfficerUnauthorized()
-    name = claims.get("name") or claims.get("preferred_username") or claims["sub"]
-    return Officer(id=str(claims["sub"]), name=str(name)[:100], force=force.lower(),
-                   roles=frozenset(roles))
+    subject, name = claims["sub"], claims.get("name") or claims.get("preferred_username") or claims["sub"]
+    # Claims are input like any other: the name is shown to victims beside each
+    # update and stored with it, the id goes into audit records and keys.
+    if not (isinstance(subject, str) and _SUBJECT.fullmatch(subject)) or not _is_name(name):
+        logger.info("officer token refused", extra={"reason": "sub or name claim"})
+        raise OfficerUnauthorized()
+    return Officer(id=subject, name=" ".join(name.split()), force=force.lower(), roles=frozenset(roles))
+
+
+_SUBJECT = re.compile(r"[A-Za-z0-9._:@|+=/-]{1,128}")
+_NAME_REFUSED = re.compile(r"[<>\\{}\[\]`|^~=;$]")
+
+
+def _is_name(name: Any) -> bool:
+    """A person's name as an identity provider gives it: 1-100 characters of
+    printable text in any script, on one line, with no markup."""
+    if not isinstance(name, str) or not 0 < len(name.strip()) <= 100 or not is_text(name):
+        return False
+    return all(unicodedata.category(c)[0] != "C" for c in name) and not _NAME_REFUSED.search(name)
 
 
 def officer_to_context(officer: Officer) -> dict[str, str]:

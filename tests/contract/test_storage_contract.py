@@ -52,7 +52,7 @@ class Stores:
 def stores(request) -> Stores:
     if request.param == "fake":
         cases = FakeCaseStore()
-        return Stores(cases, FakeSessionStore(), FakeAuditLog(), FakeDeliveries(cases))
+        return Stores(cases, FakeSessionStore(cases), FakeAuditLog(), FakeDeliveries(cases))
     request.getfixturevalue("aws")
     from chalicelib import bootstrap
 
@@ -210,21 +210,27 @@ def test_an_expired_invitation_fails_its_condition(stores):
     assert stores.cases.case(case.key).contact(person.contact.id).status == ContactStatus.INVITED
 
 
-def test_a_replaced_invitation_fails_its_condition(stores):
+def _stored_contact(stores: Stores, case: Case, contact_id: str) -> Contact:
+    return stores.cases.case(case.key).contact(contact_id)
+
+
+def test_a_replaced_invitation_fails_its_condition_and_stops_being_usable(stores):
     case, (person,) = new_case(stores)
     old = stores.cases.invitation(person.invitation_id)
-    stores.cases.reissue_invitation(case.key, person.contact.id, secrets.token_hex(8), "lincs",
-                                    "new@example.com", now() + timedelta(days=14), audit())
+    stores.cases.reissue_invitation(case.key, _stored_contact(stores, case, person.contact.id), secrets.token_hex(8),
+                                    "lincs", "new@example.com", now() + timedelta(days=14), now(), audit())
     with pytest.raises(ConditionFailed):
         stores.cases.register(old, "hash", now(), audit())
     assert stores.cases.case(case.key).contact(person.contact.id).status == ContactStatus.INVITED
+    assert not stores.cases.invitation(old.id).is_usable(now() + timedelta(seconds=1))
+    assert stores.cases.reserve_invitation_attempt(old.id, 5, now() + timedelta(seconds=1)) is None
 
 
 def test_reissuing_replaces_the_invitation_and_the_address(stores):
     case, (person,) = new_case(stores)
     new_id, expires = secrets.token_hex(8), now() + timedelta(days=14)
-    stores.cases.reissue_invitation(case.key, person.contact.id, new_id, "lincs", "new@example.com", expires,
-                                    audit())
+    stores.cases.reissue_invitation(case.key, _stored_contact(stores, case, person.contact.id), new_id, "lincs",
+                                    "new@example.com", expires, now(), audit())
     contact = stores.cases.case(case.key).contact(person.contact.id)
     assert (contact.invitation_id, contact.invitation_expires_at, contact.email) == (
         new_id, expires, "new@example.com")
@@ -232,20 +238,43 @@ def test_reissuing_replaces_the_invitation_and_the_address(stores):
     stores.cases.register(stores.cases.invitation(new_id), "hash", now(), audit())
 
 
+def test_two_reissues_of_the_same_invitation_one_wins(stores):
+    case, (person,) = new_case(stores)
+    as_read = _stored_contact(stores, case, person.contact.id)
+    first, second = secrets.token_hex(8), secrets.token_hex(8)
+    expires = now() + timedelta(days=14)
+    stores.cases.reissue_invitation(case.key, as_read, first, "lincs", "a@example.com", expires, now(), audit())
+    with pytest.raises(ConditionFailed):
+        stores.cases.reissue_invitation(case.key, as_read, second, "lincs", "b@example.com", expires, now(), audit())
+    assert stores.cases.invitation(second) is None
+    assert _stored_contact(stores, case, person.contact.id).invitation_id == first
+
+
 def test_no_invitation_is_reissued_to_a_registered_contact(stores):
     case, contact = registered_case(stores)
     new_id = secrets.token_hex(8)
     with pytest.raises(ConditionFailed):
-        stores.cases.reissue_invitation(case.key, contact.id, new_id, "lincs", "x@example.com",
-                                        now() + timedelta(days=14), audit())
+        stores.cases.reissue_invitation(case.key, contact, new_id, "lincs", "x@example.com",
+                                        now() + timedelta(days=14), now(), audit())
     assert stores.cases.invitation(new_id) is None
 
 
-def test_wrong_dates_of_birth_are_counted_until_the_invitation_is_spent(stores):
+def test_date_of_birth_guesses_are_reserved_up_to_the_limit(stores):
     _, (person,) = new_case(stores)
-    assert [stores.cases.count_failed_invitation_attempt(person.invitation_id, 3) for _ in range(3)] == [1, 2, 3]
-    assert not stores.cases.invitation(person.invitation_id).is_usable(now())
-    assert stores.cases.count_failed_invitation_attempt("no-such-invitation", 3) == 0
+    at = now()
+    assert [stores.cases.reserve_invitation_attempt(person.invitation_id, 3, at) for _ in range(4)] == [1, 2, 3, None]
+    stores.cases.release_invitation_attempt(person.invitation_id)
+    assert stores.cases.reserve_invitation_attempt(person.invitation_id, 3, at) == 3
+    stores.cases.spend_invitation(person.invitation_id)
+    assert not stores.cases.invitation(person.invitation_id).is_usable(at)
+    assert stores.cases.reserve_invitation_attempt("no-such-invitation", 3, at) is None
+
+
+def test_registering_gives_its_reserved_guess_back(stores):
+    _, (person,) = new_case(stores)
+    stores.cases.reserve_invitation_attempt(person.invitation_id, 5, now())
+    stores.cases.register(stores.cases.invitation(person.invitation_id), "hash", now(), audit())
+    assert stores.cases.invitation(person.invitation_id).failed_attempts == 0
 
 
 # -- passwords, resets, sessions' end --------------------------------------------------------
@@ -259,9 +288,30 @@ def test_a_reset_sets_the_password_and_ends_sessions_once(stores):
     assert reset.is_usable(at) and reset.email == contact.email
     stores.cases.complete_reset(reset, "hash-2", at, audit())
     after = stores.cases.case(case.key).contact(contact.id)
-    assert (after.password_hash, after.sessions_revoked_at) == ("hash-2", at)
+    assert (after.password_hash, after.credential_version) == ("hash-2", contact.credential_version + 1)
     with pytest.raises(ConditionFailed):
         stores.cases.complete_reset(reset, "hash-3", at, audit())
+
+
+def test_a_new_password_or_a_sign_out_ends_every_older_reset_link(stores):
+    case, contact = registered_case(stores)
+    at = now()
+    older, newer, before_change, before_sign_out = (secrets.token_hex(8) for _ in range(4))
+    for reset_id in (older, newer):
+        stores.cases.create_reset(reset_id, case.key, contact, "lincs", at + timedelta(hours=1))
+    stores.cases.complete_reset(stores.cases.reset(newer), "hash-2", at, audit())
+    with pytest.raises(ConditionFailed):
+        stores.cases.complete_reset(stores.cases.reset(older), "hash-3", at, audit())
+    contact = _stored_contact(stores, case, contact.id)
+    stores.cases.create_reset(before_change, case.key, contact, "lincs", at + timedelta(hours=1))
+    stores.cases.change_password(case.key, contact.id, "hash-4", contact.credential_version)
+    contact = _stored_contact(stores, case, contact.id)
+    stores.cases.create_reset(before_sign_out, case.key, contact, "lincs", at + timedelta(hours=1))
+    stores.cases.revoke_sessions(case.key, contact.id)
+    for reset_id in (before_change, before_sign_out):
+        with pytest.raises(ConditionFailed):
+            stores.cases.complete_reset(stores.cases.reset(reset_id), "hash-5", at, audit())
+    assert _stored_contact(stores, case, contact.id).password_hash == "hash-4"
 
 
 def test_an_expired_reset_fails_its_condition(stores):
@@ -283,17 +333,19 @@ def test_a_reset_for_a_contact_who_never_registered_fails_its_condition(stores):
 
 def test_only_a_registered_contact_changes_password(stores):
     case, contact = registered_case(stores)
-    at = now()
-    stores.cases.change_password(case.key, contact.id, "hash-2", at)
-    assert stores.cases.case(case.key).contact(contact.id).sessions_revoked_at == at
+    stores.cases.change_password(case.key, contact.id, "hash-2", contact.credential_version)
+    assert _stored_contact(stores, case, contact.id).credential_version == contact.credential_version + 1
+    with pytest.raises(ConditionFailed):  # a change that read the old version loses
+        stores.cases.change_password(case.key, contact.id, "hash-3", contact.credential_version)
+    assert _stored_contact(stores, case, contact.id).password_hash == "hash-2"
     other, (invited,) = new_case(stores)
     with pytest.raises(ConditionFailed):
-        stores.cases.change_password(other.key, invited.contact.id, "hash", at)
+        stores.cases.change_password(other.key, invited.contact.id, "hash", 0)
 
 
 def test_writes_to_a_missing_contact_create_nothing(stores):
     case, contact = registered_case(stores)
-    stores.cases.revoke_sessions(case.key, "no-such-contact", now())
+    stores.cases.revoke_sessions(case.key, "no-such-contact")
     stores.cases.set_password_hash(case.key, "no-such-contact", "hash")
     assert [c.id for c in stores.cases.case(case.key).contacts] == [contact.id]
 
@@ -310,23 +362,49 @@ def test_erasure_removes_everything_in_the_case(stores):
 # -- sessions and counters ---------------------------------------------------------------------
 
 
-def session(at: datetime, idle: timedelta = timedelta(minutes=15), absolute: timedelta = timedelta(hours=4)):
-    return Session(key=secrets.token_hex(16), case_key="lincs#CT-1", contact_id="c1", created_at=at,
-                   idle_expires_at=at + idle, absolute_expires_at=at + absolute)
+@pytest.fixture
+def signed_up(stores: Stores) -> tuple[Contact, Case]:
+    case, contact = registered_case(stores)
+    return contact, case
 
 
-def test_a_live_session_is_extended_by_use(stores):
+def session(at: datetime, idle: timedelta = timedelta(minutes=15), absolute: timedelta = timedelta(hours=4), *,
+            of: tuple[Contact, Case]) -> Session:
+    contact, case = of
+    return Session(key=secrets.token_hex(16), case_key=case.key, contact_id=contact.id, created_at=at,
+                   idle_expires_at=at + idle, absolute_expires_at=at + absolute,
+                   credential_version=contact.credential_version)
+
+
+def test_a_live_session_is_extended_by_use(stores, signed_up):
     at = now()
-    made = session(at)
+    made = session(at, of=signed_up)
     stores.sessions.create(made)
     touched = stores.sessions.touch(made.key, at + timedelta(minutes=10), timedelta(minutes=15))
     assert touched.idle_expires_at == at + timedelta(minutes=25)
-    assert (touched.case_key, touched.contact_id, touched.created_at) == (made.case_key, "c1", at)
+    assert (touched.case_key, touched.contact_id, touched.created_at, touched.credential_version) == (
+        made.case_key, made.contact_id, at, made.credential_version)
 
 
-def test_a_session_past_its_idle_or_absolute_end_is_gone(stores):
+def test_a_session_is_made_only_under_the_current_credential_version(stores, signed_up):
+    contact, case = signed_up
+    key, at = f"THROTTLE#contract#{secrets.token_hex(6)}", now()
+    expires = at + timedelta(minutes=11)
+    stores.sessions.reserve(key, at, expires)
+    stale = session(at, of=signed_up)
+    stores.cases.revoke_sessions(case.key, contact.id)  # e.g. a reset landed while the password was checked
+    with pytest.raises(ConditionFailed):
+        stores.sessions.create(stale, give_back=Reservation(key, expires))
+    assert stores.sessions.touch(stale.key, at, timedelta(minutes=15)) is None
+    assert stores.sessions.counters([key])[key].count == 1  # nothing given back either
+    invited_case, (invited,) = new_case(stores)
+    with pytest.raises(ConditionFailed):
+        stores.sessions.create(session(at, of=(invited.contact, invited_case)))
+
+
+def test_a_session_past_its_idle_or_absolute_end_is_gone(stores, signed_up):
     at, idle = now(), timedelta(minutes=15)
-    idle_one, old_one = session(at), session(at, absolute=timedelta(minutes=20))
+    idle_one, old_one = session(at, of=signed_up), session(at, absolute=timedelta(minutes=20), of=signed_up)
     stores.sessions.create(idle_one)
     stores.sessions.create(old_one)
     assert stores.sessions.touch(idle_one.key, at + idle, idle) is None
@@ -336,20 +414,20 @@ def test_a_session_past_its_idle_or_absolute_end_is_gone(stores):
     assert stores.sessions.touch("no-such-session", at, idle) is None
 
 
-def test_a_deleted_session_is_gone(stores):
+def test_a_deleted_session_is_gone(stores, signed_up):
     at = now()
-    made = session(at)
+    made = session(at, of=signed_up)
     stores.sessions.create(made)
     stores.sessions.delete(made.key)
     assert stores.sessions.touch(made.key, at, timedelta(minutes=15)) is None
 
 
-def test_counters_count_atomically_and_give_back(stores):
+def test_counters_count_atomically_and_give_back(stores, signed_up):
     key, at = f"THROTTLE#contract#{secrets.token_hex(6)}", now()
     expires = at + timedelta(minutes=11)
     assert [stores.sessions.reserve(key, at, expires) for _ in range(3)] == [1, 2, 3]
     assert stores.sessions.add(key, -1, expires) == 2
-    stores.sessions.create(session(at), give_back=Reservation(key, expires))
+    stores.sessions.create(session(at, of=signed_up), give_back=Reservation(key, expires))
     counters = stores.sessions.counters([key, key + "-unused"])
     assert (counters[key].count, counters[key].last_at) == (1, at)
     assert (counters[key + "-unused"].count, counters[key + "-unused"].last_at) == (0, None)

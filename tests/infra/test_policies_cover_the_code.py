@@ -198,3 +198,33 @@ def test_the_email_policies_allow_the_retention_erasure_after_ttl(client, issuer
     needs = _assert_allowed(list(calls), "send_emails", aws)
     assert ("dynamodb:BatchWriteItem", "table/tmc-test-cases") in needs
     assert list(CasesTableItem.query(case_pk(case_key("lincs", number)))) == []
+
+
+def test_the_policies_allow_an_erasure_that_failed_to_be_recorded_and_retried(client, issuer, aws, calls,
+                                                                              monkeypatch):
+    from chalicelib.core.errors import ServiceUnavailable
+    from chalicelib.storage.cases import CaseStore
+    from chalicelib.storage.models import CASE_SK, CaseItem
+    from tests.alerts import events
+
+    journey = Journey(client, issuer, aws)
+    number, _contact, _created = journey.create_case()
+    assert journey.post_update(number, type="case_closed", text="Closed.").status_code == 201
+    case_item = CaseItem.get(case_pk(case_key("lincs", number)), CASE_SK)
+    case_item.delete()
+    real_erase = CaseStore.erase_case
+
+    def refused(self, key):
+        raise ServiceUnavailable()
+
+    monkeypatch.setattr(CaseStore, "erase_case", refused)
+    calls.clear()
+    client.lambda_.invoke("send_emails", events.batch(events.remove(case_item, ttl=True)))
+    recorded = list(calls)
+    monkeypatch.setattr(CaseStore, "erase_case", real_erase)
+    calls.clear()
+    client.lambda_.invoke("retry_erasures", _scheduled_event())
+    assert list(CasesTableItem.query(case_pk(case_key("lincs", number)))) == []
+    _assert_allowed(recorded, "send_emails", aws)
+    needs = _assert_allowed(list(calls), "retry_erasures", aws)
+    assert ("dynamodb:DeleteItem", "table/tmc-test-sessions") in needs

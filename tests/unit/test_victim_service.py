@@ -26,7 +26,8 @@ class World:
     def __init__(self):
         self.clock = Clock(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
         self.audit_log = FakeAuditLog()
-        self.cases, self.sessions = FakeCaseStore(audit_log=self.audit_log), FakeSessionStore()
+        self.cases = FakeCaseStore(audit_log=self.audit_log)
+        self.sessions = FakeSessionStore(self.cases)
         services = Services(SETTINGS, clock=self.clock, cases=self.cases, sessions=self.sessions,
                             audit_log=self.audit_log)
         self.victims, self.officers = services.victims, services.officers
