@@ -54,9 +54,12 @@ class CallCounter:
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
+        self.sequence: list[tuple[str, int]] = []  # (operation, request bytes), in order
 
-    def __call__(self, model: Any, **kwargs: Any) -> None:
+    def __call__(self, model: Any, params: Any = None, **kwargs: Any) -> None:
         self.calls[model.name] += 1
+        body = (params or {}).get("body") if isinstance(params, dict) else None
+        self.sequence.append((model.name, len(body or b"")))
 
     def take(self) -> dict[str, int]:
         taken, self.calls = dict(self.calls), Counter()

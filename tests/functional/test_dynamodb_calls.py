@@ -92,3 +92,27 @@ def test_no_request_path_scans(client, issuer, aws, counter):
         issuer.headers(role="integration"))
     assert body(client.http.get("/victim/case", headers={"Cookie": cookie}))["updates"]
     assert "Scan" not in counter.take()
+
+
+def test_a_reset_request_for_no_account_makes_the_same_calls_as_one_for_an_account(client, issuer, aws, counter):
+    """The reset path's timing defence (issue 11): a request that matches no
+    account writes a decoy where a matching one writes its reset record, so the
+    two make the same calls, in the same order, of the same size.
+    `bench/bench_timing_gap.py` measures the time."""
+    journey = Journey(client, issuer, aws)
+    number, contact, created = journey.create_case(number=crime_number())
+    assert journey.register(number, created, contact).status_code == 201
+    identity = {"crimeNumber": number, "surname": contact["surname"], "dateOfBirth": contact["dateOfBirth"]}
+    sequences = []
+    for payload in (identity, {**identity, "crimeNumber": crime_number()}, {**identity, "surname": "Nobody"}):
+        counter.take()
+        counter.sequence.clear()
+        assert post_json(client, "/victim/password-reset", payload).status_code == 202
+        counter.take()
+        sequences.append(list(counter.sequence))
+    operations = [[name for name, _ in sequence] for sequence in sequences]
+    assert operations[0] == operations[1] == operations[2]
+    assert operations[0][-1] == "PutItem"
+    account_put, *no_account_puts = (sequence[-1][1] for sequence in sequences)
+    assert all(abs(size - account_put) <= 0.15 * account_put for size in no_account_puts), (
+        account_put, no_account_puts)

@@ -278,3 +278,61 @@ def test_a_failing_erasure_never_fails_the_stream_batch(journey, client, issuer,
     invoke("send_emails", events.batch(events.remove(case_item, ttl=True)))  # does not raise
     assert emf_metrics(capsys.readouterr().out) == {"ErasureFailures": 1}  # counted, never silent
 
+
+
+SCHEDULED = {"version": "0", "id": "1", "detail-type": "Scheduled Event", "source": "aws.events",
+             "account": "111122223333", "time": "2026-11-29T18:00:00Z", "region": "eu-west-2",
+             "resources": [], "detail": {}}
+
+
+def test_leftovers_of_a_half_erased_case_never_join_a_new_one_and_the_erasure_is_retried(
+        journey, client, issuer, aws, invoke, monkeypatch, clock, capsys, figures):
+    """Erasure after retention stops part-way (DynamoDB refuses half-way through):
+    the same crime number cannot be created again while anything is left, the old
+    victim cannot sign in, and the scheduled retry finishes the job."""
+    from chalicelib.core.errors import ServiceUnavailable
+    from chalicelib.storage.cases import CaseStore
+    from chalicelib.storage.models import CASE_SK, CaseItem, CasesTableItem, PendingErasureItem, case_pk
+
+    number, victim, *_ = _closed_case_with_contacts(journey, client, issuer, aws)
+    pk = case_pk(_case_key(number))
+    case_item = CaseItem.get(pk, CASE_SK)
+    case_item.delete()  # what TTL does
+    real_erase = CaseStore.erase_case
+
+    def half_way(self, case_key):
+        first = next(iter(CasesTableItem.query(case_pk(case_key))))
+        first.delete()
+        raise ServiceUnavailable()
+
+    monkeypatch.setattr(CaseStore, "erase_case", half_way)
+    capsys.readouterr()
+    invoke("send_emails", events.batch(events.remove(case_item, ttl=True)))  # does not raise
+    assert emf_metrics(capsys.readouterr().out) == {"ErasureFailures": 1}
+    left = len(list(CasesTableItem.query(pk)))
+    assert left >= 2  # a contact, the update...
+    def waiting():
+        return [p for p in PendingErasureItem.scan(PendingErasureItem.pk.startswith("ERASURE#"))]
+
+    assert [p.case_key for p in waiting()] == [_case_key(number)]
+
+    again = post_json(client, "/officer/cases", case_body(number=number, contacts=[victim]), journey.officer)
+    assert again.status_code == 409 and "being erased" in body(again)["fields"]["crimeNumber"]
+    assert len(list(CasesTableItem.query(pk))) == left  # nothing joined the leftovers
+    assert journey.sign_in(number, victim).status_code == 401
+
+    invoke("retry_erasures", SCHEDULED)
+    assert list(CasesTableItem.query(pk))  # failed again, part-way: retried, and counted again
+    assert [p.attempts for p in waiting()] == [1]
+
+    monkeypatch.setattr(CaseStore, "erase_case", real_erase)
+    clock.advance(minutes=3)  # past the pause before the next attempt
+    capsys.readouterr()
+    invoke("retry_erasures", SCHEDULED)
+    assert emf_metrics(capsys.readouterr().out).get("CasesErased") == 1
+    assert list(CasesTableItem.query(pk)) == [] and waiting() == []
+    assert [r.event for r in _audit_records(_case_key(number)) if r.action == "erasure"] == ["case_erased"]
+    assert post_json(client, "/officer/cases", case_body(number=number, contacts=[victim]),
+                     journey.officer).status_code == 201
+    figures["half_erased_case"] = {"left_after_failure": left, "recreate_while_left": 409,
+                                   "retries_until_erased": 2}

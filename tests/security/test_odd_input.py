@@ -196,3 +196,63 @@ def test_odd_path_parameters_are_a_404_like_any_unknown_case(client, journey):
     response = client.http.post(f"/officer/cases/{number}/contacts/%ED%A0%80/invitation",
                                 headers={**journey.officer, "Content-Type": "application/json"}, body=b"{}")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("address, stored", [
+    ("jo@bücher.example", "jo@xn--bcher-kva.example"),  # a domain in any script: sent in its ASCII form
+    ("Jo.Bloggs+tmc@Example.Police.UK", "Jo.Bloggs+tmc@example.police.uk"),
+])
+def test_an_address_ses_can_deliver_to_is_accepted_and_the_invitation_sent(journey, client, aws, address, stored):
+    from moto.ses.models import ses_backends
+
+    from tests.alerts import events
+    from tests.alerts.items import invitation_item
+    from tests.factories import contact
+
+    person = contact(email=address)
+    number, _, created = journey.create_case(contacts=[person])
+    contact_id = created["contacts"][0]["id"]
+    from chalicelib import bootstrap
+    from chalicelib.core.domain import case_key
+
+    assert bootstrap.services().cases.case(case_key("lincs", number)).contact(contact_id).email == stored
+    sent = ses_backends["123456789012"]["eu-west-2"].sent_messages
+    before = len(sent)
+    client.lambda_.invoke("send_emails", events.batch(events.insert(invitation_item(number, contact_id))))
+    assert len(sent) == before + 1 and stored in str(sent[-1].destinations)
+
+
+@pytest.mark.parametrize("address", ["jö@example.com", "名前@example.jp", "jo@exa mple.com", "jo@-bad-.example",
+                                     "jo..bloggs@example.com", "jo@example"])
+def test_an_address_that_could_never_be_delivered_is_refused_with_words(journey, address):
+    from tests.factories import case_body, contact
+
+    response = post_json(journey.client, "/officer/cases", case_body(contacts=[contact(email=address)]),
+                         journey.officer)
+    assert response.status_code == 400
+    message = body(response)["fields"]["contacts[0].email"]
+    assert message.startswith("Enter an email address")
+
+
+@pytest.mark.parametrize("name", ["PC 1 Alex\r\nBcc: x@example.com", "<script>alert(1)</script>", "PC \u0000 Null",
+                                  "Sgt \ud800", " ", "x" * 101, 42, ["PC"], "PC \u202e Morgan"])
+def test_an_officer_name_claim_is_validated_like_any_input(client, issuer, name):
+    response = client.http.get("/officer/cases/LC-1", headers=issuer.headers(name=name))
+    assert response.status_code == 401, (name, response.body)
+
+
+@pytest.mark.parametrize("claims", [{"sub": "a\r\nb"}, {"sub": "x" * 300}, {"sub": "<b>"}])
+def test_an_officer_subject_claim_is_validated_like_any_input(client, issuer, claims):
+    response = client.http.get("/officer/cases/LC-1", headers=issuer.headers(subject=claims["sub"]))
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("name", ["PC 1234 Siân O'Brien-Jones", "DC Zoë Łukasiewicz", "Sgt 林 美玲",
+                                  "PC Ngozi Okonjo-Iweala"])
+def test_real_officer_names_in_any_script_are_accepted(client, issuer, journey, name):
+    number, _, _ = journey.create_case()
+    headers = issuer.headers(name=name)
+    posted = post_json(client, f"/officer/cases/{number}/updates", {"type": "progress_update", "text": "Checked."},
+                       headers)
+    assert posted.status_code == 201
+    assert body(client.http.get(f"/officer/cases/{number}", headers=headers))["updates"][0]["officerName"] == name
