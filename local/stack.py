@@ -138,8 +138,9 @@ class LocalStack:
 
         # moto in a process of its own: its state is then this stack's alone, and a
         # test's in-process `mock_aws` (which shares moto's module-level state) can
-        # neither see nor reset it.
-        self._start_process("moto", [str(Path(sys.executable).parent / "moto_server"),
+        # neither see nor reset it. With local/moto_patches.py installed: a refused
+        # transaction leaves no stream record, and writes are atomic, as in AWS.
+        self._start_process("moto", [sys.executable, "-m", "local.moto_server",
                                      "-H", "127.0.0.1", "-p", str(self.moto_port)],
                             f"{self.moto_url}/moto-api/data.json", timeout=30)
         self._create_resources()

@@ -34,11 +34,11 @@ os.environ.update(_ENV)
 
 import pytest  # noqa: E402
 
-from tests import moto_atomic  # noqa: E402
+from local import moto_patches  # noqa: E402
 from tests.fakes import Clock  # noqa: E402
 from tests.support import Issuer, Journey, start_issuer  # noqa: E402
 
-moto_atomic.install()
+moto_patches.install()  # moto as DynamoDB: atomic writes, no stream records of refused transactions
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,102 @@
+"""Where moto's DynamoDB differs from AWS in ways the service relies on, made to
+behave as AWS does. `install()` runs in the local stack's moto server
+(local/moto_server.py) and in the tests' in-process moto (tests/conftest.py).
+
+Written against moto 5.2.5 (requirements-dev.txt pins it): `install()` refuses
+any other version, so an upgrade stops here until someone checks whether each
+patch is still needed and still fits (tests/integration/test_moto_patches.py
+shows, for each, what moto does without it).
+
+1. One write at a time. DynamoDB applies each write, and each transaction,
+   atomically; moto checks a condition and then writes in two Python steps, so
+   two threads could both pass the same condition. Every write (and the
+   stream reads, see 2) holds one lock.
+
+2. A cancelled TransactWriteItems leaves no stream record. In AWS a refused
+   transaction writes nothing, so its stream shows nothing of it, and a
+   stream's sequence numbers only grow. moto applies a transaction's writes
+   one by one (each appending a record to the table's stream shard), and on
+   cancellation puts back a deep copy of each table taken before: a new Table
+   with a new StreamShard. The old shard, which every open shard iterator
+   still reads, keeps the records of the cancelled writes (an invitation email
+   for an invitation never stored) and never sees a later write (no email ever
+   again); a new iterator would read sequence numbers reused by different
+   records. So after a cancellation the table moto restored gets its original
+   shard back, cut to the records it had before the transaction. The
+   cancelled records' sequence numbers are then given again to later records,
+   but no reader ever saw them: the transaction and every GetRecords and
+   GetShardIterator hold the same lock.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+MOTO_VERSION = "5.2.5"
+
+_LOCK = threading.RLock()
+_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+_STREAM_READS = ("get_shard_iterator", "get_records")
+
+
+def install() -> None:
+    """Idempotent: a second call changes nothing."""
+    import moto
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+
+    if moto.__version__ != MOTO_VERSION:
+        raise RuntimeError(f"local/moto_patches.py was written for moto {MOTO_VERSION}, not {moto.__version__}: "
+                           "check each patch against the new moto's code before changing MOTO_VERSION")
+    _patch(DynamoDBBackend, "transact_write_items", _no_stream_records_when_cancelled)
+    for name in _WRITES:
+        _patch(DynamoDBBackend, name, _serialised)
+    for name in _STREAM_READS:
+        _patch(DynamoDBStreamsBackend, name, _serialised)
+
+
+def _patch(cls: type, name: str, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    original = getattr(cls, name)
+    applied: set[str] = set()
+    function: Any = original
+    while function is not None:  # what this module has already wrapped it with
+        applied.update(getattr(function, "_tmc_patches", ()))
+        function = getattr(function, "__wrapped__", None)
+    if wrap.__name__ in applied:
+        return
+    patched = wrap(original)
+    patched._tmc_patches = {wrap.__name__}  # type: ignore[attr-defined]
+    setattr(cls, name, patched)
+
+
+def _serialised(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def serialised(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _LOCK:
+            return original(self, *args, **kwargs)
+
+    return serialised
+
+
+def _no_stream_records_when_cancelled(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def transact_write_items(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _LOCK:
+            before = {name: (table, table.stream_shard, len(table.stream_shard.items))
+                      for name, table in self.tables.items() if table.stream_shard is not None}
+            try:
+                return original(self, *args, **kwargs)
+            except Exception:
+                for name, (table, shard, count) in before.items():
+                    restored = self.tables.get(name)
+                    if restored is None or restored is table:
+                        continue  # not rolled back (moto raised before writing anything)
+                    del shard.items[count:]
+                    shard.table = restored
+                    restored.stream_shard = shard
+                raise
+
+    return transact_write_items
