@@ -1,7 +1,7 @@
 """The local stack's stand-in for Lambda's event sources (`chalice local` ignores
 them): a poller that reads moto's DynamoDB stream of the cases table and hands
 each batch to the `send_emails` handler, and a timer that runs `retry_emails`
-as the schedule would. Both call the Chalice app's handlers exactly as Lambda
+(and, every fifth time, `retry_erasures`) as the schedules would. Both call the Chalice app's handlers exactly as Lambda
 does (`app.handler_map[name](event, context)`), with Lambda-shaped events.
 
 Runs in the stack's own process (which has the app's environment); emails go to
@@ -22,6 +22,8 @@ from typing import Any
 STREAM_HANDLER = "send_emails"
 RETRY_HANDLER = "retry_emails"
 RETRY_INTERVAL = 60.0  # seconds, as `rate(1 minute)`
+ERASURE_RETRY_HANDLER = "retry_erasures"
+ERASURE_RETRY_EVERY = 5  # retry intervals, as `rate(5 minutes)`
 BATCH_SIZE = 100
 
 
@@ -117,11 +119,15 @@ def start_workers(stack: Any, poll_interval: float) -> Callable[[], None]:
             stop.wait(poll_interval)
 
     def retry_forever() -> None:
+        runs = 0
         while not stop.wait(RETRY_INTERVAL):
-            try:
-                handlers[RETRY_HANDLER](scheduled_event(region), _context(RETRY_HANDLER, 60_000))
-            except Exception:
-                traceback.print_exc()
+            runs += 1
+            due = [RETRY_HANDLER] + ([ERASURE_RETRY_HANDLER] if runs % ERASURE_RETRY_EVERY == 0 else [])
+            for name in due:
+                try:
+                    handlers[name](scheduled_event(region), _context(name, 60_000))
+                except Exception:
+                    traceback.print_exc()
 
     threads = [threading.Thread(target=poll_forever, name="stream-poller", daemon=True),
                threading.Thread(target=retry_forever, name="email-retry", daemon=True)]
