@@ -86,8 +86,9 @@ def update(reference: str | None = None, at: datetime | None = None) -> Update:
 
 
 def post(stores: Stores, case: Case, item: Update, **kwargs: Any) -> tuple[Update, bool]:
-    fields = {"new_status": None, "closed_at": None, "expires_at": None, **kwargs}
-    return stores.cases.post_update(case.key, item, "officer:test", "lincs", audit=audit("update_posted"), **fields)
+    fields = {"new_status": None, "closed_at": None, "expires_at": None, "next_due": None, **kwargs}
+    as_read = stores.cases.case_with_contacts(case.key) or case
+    return stores.cases.post_update(as_read, item, "officer:test", audit=audit("update_posted"), **fields)
 
 
 def registered_case(stores: Stores) -> tuple[Case, Contact]:
@@ -150,8 +151,9 @@ def test_updates_read_newest_first_and_move_the_status(stores):
 
 def test_an_update_to_a_missing_case_fails_its_condition(stores):
     with pytest.raises(ConditionFailed):
-        stores.cases.post_update(case_key("lincs", "NO-SUCH-2"), update(), "officer:test", "lincs",
-                                 None, None, None, audit())
+        missing = Case(force="lincs", crime_number="NO-SUCH-2", status=CaseStatus.INVESTIGATING,
+                       officer_name="PC Morgan", officer_email="pc@police.example", created_at=now())
+        stores.cases.post_update(missing, update(), "officer:test", None, None, None, None, audit())
 
 
 def test_an_update_to_an_expired_case_fails_its_condition(stores):

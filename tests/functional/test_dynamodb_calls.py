@@ -16,15 +16,28 @@ BUDGET = {
     # nothing left of an erased case (strongly consistent); case+contacts+invitations+audit
     "create_case": {"Query": 1, "TransactWriteItems": 1},
     "officer_read": {"Query": 1, "PutItem": 1},  # the case partition; audit
-    "post_update": {"TransactWriteItems": 1},  # update+case status+audit
+    # The case and its contacts (open requests to answer, who is to read it); update+case+audit+inbox items.
+    "post_update": {"Query": 1, "TransactWriteItems": 1},
     # The same clientReference: the transaction is refused, then reference and update are read.
-    "post_update_again": {"TransactWriteItems": 1, "GetItem": 2},
+    "post_update_again": {"Query": 1, "TransactWriteItems": 1, "GetItem": 2},
     # invitation; case; the date-of-birth guess reserved; used (guess given back)+password+audit
     "register": {"GetItem": 1, "Query": 1, "UpdateItem": 1, "TransactWriteItems": 1},
     # Throttle counters; reserve the guess; contacts; session + the reservation given back.
     "sign_in": {"BatchGetItem": 1, "UpdateItem": 1, "Query": 1, "TransactWriteItems": 1},
     "sign_in_failure": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 2},  # + two counters
-    "victim_read": {"UpdateItem": 1, "Query": 1, "PutItem": 1},  # session touch; case; audit
+    # Session touch; case; audit, in one write with what is newly read (here: the update) when there is any.
+    "victim_read": {"UpdateItem": 1, "Query": 1, "TransactWriteItems": 1},
+    "victim_read_again": {"UpdateItem": 1, "Query": 1, "PutItem": 1},  # nothing new: the audit record alone
+    # Session touch; case; message+audit+the contact's open request+inbox item.
+    "ask_for_update": {"UpdateItem": 1, "Query": 1, "TransactWriteItems": 1},
+    "ask_for_update_again": {"UpdateItem": 1, "Query": 1},  # the open one: nothing written
+    # Session touch; the day's message counter; case; message+audit+inbox item.
+    "send_message": {"UpdateItem": 2, "Query": 1, "TransactWriteItems": 1},
+    # The case partition; audit, in one write with the contact's messages marked read.
+    "officer_read_messages": {"Query": 1, "TransactWriteItems": 1},
+    # The case and contacts; reply+reference+audit+contact's request answered+inbox items settled.
+    "reply": {"Query": 1, "TransactWriteItems": 1},
+    "inbox": {"Query": 1},  # one query of the attention index
     "sign_out": {"UpdateItem": 2, "DeleteItem": 1},  # touch; revoke all; delete this one
     "reset_request": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 2, "PutItem": 1},
 }
@@ -70,6 +83,24 @@ def test_each_endpoint_makes_the_budgeted_dynamodb_calls(client, issuer, aws, co
     measured["sign_in_failure"] = counter.take()
     assert client.http.get("/victim/case", headers={"Cookie": cookie}).status_code == 200
     measured["victim_read"] = counter.take()
+    assert client.http.get("/victim/case", headers={"Cookie": cookie}).status_code == 200
+    measured["victim_read_again"] = counter.take()
+    victim = {**JSON, "Cookie": cookie}
+    assert client.http.post("/victim/update-request", headers=victim, body="{}").status_code == 201
+    measured["ask_for_update"] = counter.take()
+    assert client.http.post("/victim/update-request", headers=victim, body="{}").status_code == 200
+    measured["ask_for_update_again"] = counter.take()
+    assert client.http.post("/victim/messages", headers=victim, body='{"text": "Any news?"}').status_code == 201
+    measured["send_message"] = counter.take()
+    client.http.get(f"/officer/cases/{number}", headers=journey.officer)
+    measured["officer_read_messages"] = counter.take()
+    contact_id = created["contacts"][0]["id"]
+    assert post_json(client, f"/officer/cases/{number}/contacts/{contact_id}/messages",
+                     {"text": "We are still waiting for the forensic report.", "clientReference": "r-1"},
+                     journey.officer).status_code == 201
+    measured["reply"] = counter.take()
+    assert client.http.get("/officer/inbox", headers=journey.officer).status_code == 200
+    measured["inbox"] = counter.take()
     client.http.post("/victim/sign-out", headers={**JSON, "Cookie": cookie}, body="{}")
     measured["sign_out"] = counter.take()
     post_json(client, "/victim/password-reset", {

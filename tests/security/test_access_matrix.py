@@ -28,6 +28,7 @@ class World:
     secrets: dict[str, list[str]] = field(default_factory=dict)  # crime number -> what only it holds
     contacts: dict[str, tuple[str, str]] = field(default_factory=dict)  # contact name -> (number, cookie)
     contact_ids: dict[str, str] = field(default_factory=dict)  # crime number -> one of its contacts' ids
+    messages: dict[str, str] = field(default_factory=dict)  # contact name -> the message only they sent
 
 
 def _build(client, issuer, aws) -> World:
@@ -58,8 +59,15 @@ def _build(client, issuer, aws) -> World:
                     "crimeNumber": number, "surname": person["surname"], "dateOfBirth": person["dateOfBirth"],
                     "password": STRONG_PASSWORD, "force": force})
                 assert signed_in.status_code == 200, signed_in.body
-                world.contacts[f"{number}/{person['role']}/{person['surname']}"] = (
-                    number, signed_in.headers["Set-Cookie"].split(";")[0])
+                name = f"{number}/{person['role']}/{person['surname']}"
+                cookie = signed_in.headers["Set-Cookie"].split(";")[0]
+                world.contacts[name] = (number, cookie)
+                # Each contact's own message: for the officers of the force, and for them alone.
+                text = f"Message {len(world.messages) + 1} of the matrix: no other contact may read this."
+                assert client.http.post("/victim/messages", headers={**JSON, "Cookie": cookie},
+                                        body=json.dumps({"text": text})).status_code == 201
+                world.messages[name] = text
+                world.secrets[number].append(text)
     return world
 
 
@@ -78,6 +86,9 @@ def _officer_routes(client, number: str, headers: dict[str, str], contact_id: st
         "POST /officer/cases/{n}/updates": post_json(
             client, f"/officer/cases/{number}/updates", {"type": "progress_update", "text": "Matrix probe."},
             headers),
+        "POST /officer/cases/{n}/contacts/{id}/messages": post_json(
+            client, f"/officer/cases/{number}/contacts/{contact_id}/messages", {"text": "Matrix reply."}, headers),
+        "GET /officer/inbox": client.http.get("/officer/inbox", headers=headers),
         "POST /officer/uploads": post_json(client, "/officer/uploads", {"items": [
             {"kind": "update", "crimeNumber": number, "type": "progress_update", "text": "Matrix probe.",
              "clientReference": f"probe-{abs(hash(json.dumps(headers)))}-{number}"}]}, headers),
@@ -113,6 +124,11 @@ def test_access_matrix(client, issuer, aws, figures):
                     if case_force != force:  # the same answer as for a case that does not exist
                         expect(cell + " (as unknown)", row.get("fields") == {
                             "crimeNumber": "No case with this crime number"}, row)
+                elif route == "GET /officer/inbox":
+                    listed = {i["crimeNumber"] for i in body(response)["items"]} \
+                        if response.status_code == 200 else {"?"}
+                    expect(cell, listed <= own | {n for n in listed if n not in world.cases} and not leaks,
+                           (response.status_code, listed - own))
                 elif route.endswith("/invitation") and case_force == force:
                     expect(cell, response.status_code == 409 and not leaks, (response.status_code, leaks))
                 elif case_force == force:
@@ -134,9 +150,18 @@ def test_access_matrix(client, issuer, aws, figures):
         expect(f"contact {name} GET /victim/case", response.status_code == 200 and data["crimeNumber"] == number
                and world.secrets[number][0] in {u["text"] for u in data["updates"]}
                and not _leaks(response.body, world, {number}), response.status_code)
-        # ...and the contact list of the case (names, emails) is not part of it.
-        others = [s for s in world.secrets[number][1:] if s in response.body.decode()]
-        expect(f"contact {name} sees no contact details", not others, others)
+        # ...and the contact list of the case (names, emails) is not part of it, nor
+        # any other contact's messages: only their own conversation.
+        others = [s for s in world.secrets[number][1:] if s in response.body.decode() and s != world.messages[name]]
+        expect(f"contact {name} sees no contact details and no one else's messages", not others, others)
+        expect(f"contact {name} sees their own message",
+               world.messages[name] in {m["text"] for m in data.get("messages", [])}, data.get("messages"))
+    # Officers' tokens on the victim's routes that write: no session, 401.
+    for officer, headers in world.officers.items():
+        for path, payload in (("/victim/messages", {"text": "Forged by an officer token."}),
+                              ("/victim/update-request", {})):
+            response = post_json(client, path, payload, headers)
+            expect(f"{officer} POST {path}", response.status_code == 401, response.status_code)
     # Officers' tokens on the victim's route: no session, 401.
     for officer, headers in world.officers.items():
         response = client.http.get("/victim/case", headers=headers)
