@@ -94,7 +94,7 @@ def test_erasures_still_pending_after_an_hour_alarm():
 
 
 def test_throttled_sign_ins_filter_matches_what_the_app_logs():
-    (metric_filter,) = resources("data.yaml", "AWS::Logs::MetricFilter").values()
+    metric_filter = resources("data.yaml", "AWS::Logs::MetricFilter")["ThrottledSignInsFilter"]
     pattern = metric_filter["Properties"]["FilterPattern"]
     victims = (ROOT / "chalicelib" / "victims" / "service.py").read_text()
     assert '$.message = "sign-in failed"' in pattern and 'logger.info("sign-in failed"' in victims
@@ -110,6 +110,8 @@ def test_every_function_logs_to_an_encrypted_log_group_with_retention():
     groups = {}
     for group in resources("data.yaml", "AWS::Logs::LogGroup").values():
         props = group["Properties"]
+        if not props["LogGroupName"]["Fn::Sub"].startswith("/aws/lambda/"):
+            continue
         name = re.sub(r"\$\{AlertSenderFunction\}", _default("AlertSenderFunction"),
                       props["LogGroupName"]["Fn::Sub"])
         groups[name] = props
@@ -119,3 +121,26 @@ def test_every_function_logs_to_an_encrypted_log_group_with_retention():
     for props in groups.values():
         assert props["KmsKeyId"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
         assert props["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def test_the_stages_other_log_groups_are_encrypted_kept_and_out_of_the_functions_reach():
+    from tests.infra.support import CHALICE_DIR, policy
+
+    others = {props["LogGroupName"]["Fn::Sub"]: props for props in
+              (g["Properties"] for g in resources("data.yaml", "AWS::Logs::LogGroup").values())
+              if not props["LogGroupName"]["Fn::Sub"].startswith("/aws/lambda/")}
+    assert others
+    key_policy = resources("data.yaml", "AWS::KMS::Key")["DataKey"]["Properties"]["KeyPolicy"]
+    (logs_statement,) = [s for s in key_policy["Statement"] if s["Sid"] == "LogsEncryptStageLogGroups"]
+    encryptable = [p["Fn::Sub"] for p in logs_statement["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]]
+    for name, props in others.items():
+        assert name.startswith("/track-my-crime/${Stage}/"), name
+        assert props["KmsKeyId"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
+        assert props["RetentionInDays"]
+        assert any(pattern.endswith(":log-group:/track-my-crime/${Stage}/*") for pattern in encryptable)
+    # The functions write their own groups only (/aws/lambda/track-my-crime-STAGE*).
+    for path in CHALICE_DIR.glob("policy-*.json"):
+        for statement in policy(path.name)["Statement"]:
+            for resource in statement["Resource"]:
+                if resource.startswith("arn:aws:logs:"):
+                    assert ":log-group:/aws/lambda/track-my-crime-" in resource, (path.name, resource)
