@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -77,9 +78,16 @@ def _is_loopback(url: str) -> bool:
 
 def _token_secret(env: Mapping[str, str]) -> bytes:
     """The key that seals one-time links. Deployed stages keep it in SSM
-    Parameter Store (SecureString), read once per Lambda container."""
+    Parameter Store (SecureString), read once per Lambda container.
+
+    `TOKEN_SECRET_UNUSED=true` (set per function in .chalice/config.json): this
+    function never seals or opens a link (the officer authorizer, the bounce
+    handler), so it reads no secret and its role may not. It gets a random key
+    of its own, so a link it made by mistake would open nowhere."""
     if env.get("TOKEN_SECRET"):
         return env["TOKEN_SECRET"].encode()
+    if env.get("TOKEN_SECRET_UNUSED", "").strip().lower() == "true":
+        return secrets.token_urlsafe(48).encode()
     name = env.get("TOKEN_SECRET_PARAMETER", "").strip()
     if not name:
         raise ConfigError("TOKEN_SECRET or TOKEN_SECRET_PARAMETER must be set")

@@ -56,7 +56,7 @@ def test_configure_leaves_other_stages_and_settings_alone():
 
 
 def test_localised_policy_names_the_account_and_region_and_nothing_else_changes():
-    written = policy("policy-prod.json")
+    written = policy("policy-prod-stream.json")
     mail_from = "no-reply@track-my-crime.example.police.uk"
     localised = localise_policy(written, "444455556666", "eu-west-1", mail_from)
     text = str(localised)
@@ -68,7 +68,7 @@ def test_localised_policy_names_the_account_and_region_and_nothing_else_changes(
 
 
 def test_localised_policy_sends_only_from_the_new_mail_from():
-    localised = localise_policy(policy("policy-prod.json"), "444455556666", "eu-west-2",
+    localised = localise_policy(policy("policy-prod-stream.json"), "444455556666", "eu-west-2",
                                 "alerts@victims.avon.police.uk")
     (ses,) = [s for s in localised["Statement"] if s["Action"][0].startswith("ses:")]
     assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": "alerts@victims.avon.police.uk"}}
@@ -77,7 +77,8 @@ def test_localised_policy_sends_only_from_the_new_mail_from():
 
 def test_configure_localises_every_policy_the_stage_uses():
     assert policy_files(chalice_config(), "dev") == [
-        "policy-dev.json", "policy-dev-api.json", "policy-dev-authorizer.json"]
+        "policy-dev.json", "policy-dev-api.json", "policy-dev-authorizer.json", "policy-dev-stream.json",
+        "policy-dev-retry.json", "policy-dev-bounces.json"]
 
 
 def test_gateway_responses_carry_every_security_header_of_the_app():
