@@ -52,6 +52,10 @@ class Settings:
     # stack only, a folder that receives a copy of every email as an .eml file.
     ses_configuration_set: str | None = None
     outbox_dir: str | None = None
+    # The Secrets Manager secret (ARN or name) whose value CloudFront sends as
+    # X-Origin-Verify: when set, the API refuses any request without it
+    # (chalicelib/web/edge.py). Unset locally and in tests.
+    origin_verify_secret: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     def retention_days_for(self, force: str) -> int:
@@ -138,6 +142,7 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         ses_max_send_rate=float(env.get("SES_MAX_SEND_RATE", "14")),
         ses_configuration_set=env.get("SES_CONFIGURATION_SET") or None,
         outbox_dir=env.get("OUTBOX_DIR") or None,
+        origin_verify_secret=env.get("ORIGIN_VERIFY_SECRET", "").strip() or None,
     )
     _check(settings)
     return settings

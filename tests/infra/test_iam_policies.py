@@ -66,7 +66,7 @@ def test_no_resource_is_a_wildcard_except_logs(filename):
         assert resource != "*", action
         service, _region, _account, name = re.match(r"^arn:aws:([a-z0-9-]+):([a-z0-9-]+):(\d{12}):(.+)$",
                                                     resource).groups()
-        if "*" not in name:
+        if "*" not in name and "?" not in name:
             continue
         if service == "dynamodb":
             # A named table's streams: their label is a creation time.
@@ -77,6 +77,10 @@ def test_no_resource_is_a_wildcard_except_logs(filename):
             assert condition["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == \
                 f"alias/track-my-crime-{_stage_of(filename)}"
             assert condition["StringEquals"]["kms:ViaService"]
+        elif service == "secretsmanager":
+            # A secret's ARN ends in six random characters: exactly six, one secret.
+            assert re.fullmatch(r"secret:track-my-crime/(dev|prod)/origin-verify-\?{6}", name), resource
+            assert action == "secretsmanager:getsecretvalue"
         else:
             pytest.fail(f"wildcard in {resource}")
 

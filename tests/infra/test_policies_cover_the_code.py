@@ -351,6 +351,22 @@ class Journeys:
         self._invoke("send_emails", events.batch(events.remove(case_item, ttl=True)))
         assert list(CasesTableItem.query(case_pk(case_key("lincs", number)))) == []
 
+    def origin_check(self, monkeypatch: Any) -> None:
+        """The API with the origin check on: it reads the origin secret."""
+        import boto3
+
+        from chalicelib import bootstrap
+
+        secret = boto3.client("secretsmanager").create_secret(
+            Name="track-my-crime/test/origin-verify", SecretString="v" * 48)
+        monkeypatch.setenv("ORIGIN_VERIFY_SECRET", secret["ARN"])
+        bootstrap.reset()
+        self.recorder.take()
+        assert self.client.http.get("/health", headers={"X-Origin-Verify": "v" * 48}).status_code == 200
+        self.calls["api_handler"] += self.recorder.take()
+        monkeypatch.delenv("ORIGIN_VERIFY_SECRET")
+        bootstrap.reset()
+
     def cold_starts(self) -> None:
         """Each function's settings loaded as in Lambda (the token secret from SSM)."""
         import boto3
@@ -374,7 +390,7 @@ _RECORDED: dict[str, Journeys] = {}
 
 
 @pytest.fixture
-def journeys(client, issuer, aws, clock, recorder) -> Journeys:
+def journeys(client, issuer, aws, clock, recorder, monkeypatch) -> Journeys:
     """Run once per module (moto keeps its tables for the module)."""
     if "run" not in _RECORDED:
         run = Journeys(client, Journey(client, issuer, aws), clock, recorder)
@@ -382,6 +398,7 @@ def journeys(client, issuer, aws, clock, recorder) -> Journeys:
         run.emails()
         run.retention()
         run.cold_starts()
+        run.origin_check(monkeypatch)
         _RECORDED["run"] = run
     return _RECORDED["run"]
 
@@ -395,6 +412,7 @@ def test_the_journeys_reach_every_function_and_path(journeys):
     api = {(a, r) for a, r, _c in journeys.needs("api_handler")}
     assert ("dynamodb:PutItem", "table/tmc-test-audit") in api
     assert ("dynamodb:BatchGetItem", "table/tmc-test-sessions") in api
+    assert any(a == "secretsmanager:GetSecretValue" for a, _r in api)
     stream = {(a, r) for a, r, _c in journeys.needs("send_emails")}
     assert ("dynamodb:BatchWriteItem", "table/tmc-test-cases") in stream  # retention's erasure
     assert ("dynamodb:UpdateItem", "table/tmc-test-cases") in stream  # a refused email: contact failing
