@@ -111,6 +111,34 @@ def policy_files(config: Mapping[str, Any], stage: str) -> list[str]:
     return list(dict.fromkeys(files))
 
 
+# API Gateway's access log line ($context variables). The route template, never
+# the path (it can hold a crime number); no header, no query string, no body.
+ACCESS_LOG_FORMAT = json.dumps({
+    "requestId": "$context.requestId",
+    "extendedRequestId": "$context.extendedRequestId",
+    "time": "$context.requestTime",
+    "ip": "$context.identity.sourceIp",
+    "method": "$context.httpMethod",
+    "route": "$context.resourcePath",
+    "status": "$context.status",
+    "bytes": "$context.responseLength",
+    "latencyMs": "$context.responseLatency",
+    "integrationStatus": "$context.integration.status",
+    "error": "$context.error.responseType",
+    "principal": "$context.authorizer.principalId",
+}, separators=(",", ":"))
+
+
+def stage_patches(rate: float, burst: int, access_log_arn: str) -> list[dict[str, str]]:
+    """update_stage patch operations: throttling and the access log."""
+    return [
+        {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(rate)},
+        {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(burst)},
+        {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": access_log_arn},
+        {"op": "replace", "path": "/accessLogSettings/format", "value": ACCESS_LOG_FORMAT},
+    ]
+
+
 def gateway_responses(security_headers: Mapping[str, str]) -> list[dict[str, Any]]:
     """put_gateway_response arguments: answers API Gateway makes itself (no
     token, unknown path, throttled, body too large) carry the security headers
@@ -144,6 +172,10 @@ def gateway_responses(security_headers: Mapping[str, str]) -> list[dict[str, Any
     return responses
 
 
+PROD_NEEDS_OWN_NAME = ("prod needs SITE_DOMAIN and CERTIFICATE_ARN: on its own cloudfront.net name "
+                      "CloudFront accepts TLS 1.0 and 1.1 (docs/deploy.md, the site's own name)")
+
+
 def current_version(described: Mapping[str, Any]) -> str:
     """The version id of a secret's AWSCURRENT value (from DescribeSecret)."""
     for version, stages in described.get("VersionIdsToStages", {}).items():
@@ -157,6 +189,8 @@ def edge_parameters(stage: str, api_domain: str, origin_secret_arn: str, origin_
     """The edge stack's parameters. The origin secret's version id is passed so
     that a rotated secret changes the template's parameters, and CloudFormation
     resolves the header's value again."""
+    if stage == "prod" and not (site_domain and certificate_arn):
+        sys.exit(PROD_NEEDS_OWN_NAME)
     parameters = [f"Stage={stage}", f"ApiDomainName={api_domain}",
                   f"OriginVerifySecretArn={origin_secret_arn}", f"OriginVerifySecretVersion={origin_secret_version}"]
     for name, value in (("SiteDomainName", site_domain), ("CertificateArn", certificate_arn),
@@ -283,21 +317,28 @@ def cmd_configure(args: argparse.Namespace) -> None:
 def cmd_api(args: argparse.Namespace) -> None:
     """Chalice has no setting for these, and its deploy replaces the API
     definition (PutRestApi, mode overwrite), which drops gateway responses: so
-    they are put again after every `chalice deploy`, then deployed."""
+    they are put again after every `chalice deploy`, then deployed. The access
+    log needs API Gateway's account-wide logging role: this stage's is set only
+    if the account has none (another one works as well)."""
     sys.path.insert(0, str(ROOT))
     from chalicelib.web.http import SECURITY_HEADERS
 
+    data = stack_outputs(data_stack(args.stage))
     api_id = rest_api_id(args.stage)
     apigateway = boto("apigateway")
-    apigateway.update_stage(restApiId=api_id, stageName=API_STAGE, patchOperations=[
-        {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(args.rate)},
-        {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(args.burst)},
-    ])
+    if not apigateway.get_account().get("cloudwatchRoleArn"):
+        apigateway.update_account(patchOperations=[
+            {"op": "replace", "path": "/cloudwatchRoleArn", "value": data["ApiGatewayLogsRoleArn"]}])
+        log("API Gateway's logging role set for this account and region")
     for response in gateway_responses(SECURITY_HEADERS):
         apigateway.put_gateway_response(restApiId=api_id, **response)
     apigateway.create_deployment(restApiId=api_id, stageName=API_STAGE,
-                                 description="gateway responses and throttling (make deploy)")
-    log(f"API {api_id}: throttled at {args.rate}/s (burst {args.burst}); gateway responses carry the headers")
+                                 description="gateway responses (make deploy)")
+    # Stage settings apply at once, without a deployment.
+    apigateway.update_stage(restApiId=api_id, stageName=API_STAGE,
+                            patchOperations=stage_patches(args.rate, args.burst, data["ApiAccessLogGroupArn"]))
+    log(f"API {api_id}: throttled at {args.rate}/s (burst {args.burst}); gateway responses carry the headers; "
+        f"access log {data['ApiAccessLogGroupArn']}")
 
 
 def _origin_secret(stage: str) -> str:

@@ -28,6 +28,13 @@ deploy destroy package rotate-origin-secret: export AWS_DEFAULT_REGION = $(DEPLO
 deploy-check-stage:
 	@case "$(STAGE)" in dev|prod) ;; *) echo "STAGE must be dev or prod"; exit 1;; esac
 
+# Before anything changes: prod is served on its own name only (TLS 1.2 at least).
+deploy: deploy-check-prod-name
+.PHONY: deploy-check-prod-name
+deploy-check-prod-name:
+	@if [ "$(STAGE)" = prod ] && { [ -z "$(SITE_DOMAIN)" ] || [ -z "$(CERTIFICATE_ARN)" ]; }; then \
+	  echo "prod needs SITE_DOMAIN and CERTIFICATE_ARN: on its own cloudfront.net name CloudFront accepts TLS 1.0 and 1.1 (docs/deploy.md)"; exit 1; fi
+
 deploy: $(STAMP) deploy-check-stage
 	# 1. Tables, key, SES identity and configuration set, topics, log groups, alarms.
 	$(DEPLOY) data $(STAGE)

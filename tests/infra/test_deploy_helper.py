@@ -152,11 +152,32 @@ def _chalice_deployed_api(chalice_dir) -> str:
     return api
 
 
+def _data_stack_with_api_logging() -> dict[str, str]:
+    outputs = {"ApiGatewayLogsRoleArn": "arn:aws:iam::123456789012:role/apigateway-logs",
+               "ApiAccessLogGroupArn": "arn:aws:logs:eu-west-2:123456789012:log-group:/track-my-crime/dev/api-access"}
+    boto3.client("cloudformation").create_stack(StackName="track-my-crime-dev-data", TemplateBody=json.dumps({
+        "Resources": {"Placeholder": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {name: {"Value": value} for name, value in outputs.items()}}))
+    return outputs
+
+
 def test_api_step_puts_gateway_responses_with_the_security_headers(fake_aws):
     api = _chalice_deployed_api(fake_aws)
+    _data_stack_with_api_logging()
     deploy.main(["api", "dev"])
     response = boto3.client("apigateway").get_gateway_response(restApiId=api, responseType="UNAUTHORIZED")
     assert response["responseParameters"]["gatewayresponse.header.Referrer-Policy"] == "'no-referrer'"
+
+
+def test_api_step_sends_the_stages_access_log_to_the_data_stacks_log_group(fake_aws):
+    api = _chalice_deployed_api(fake_aws)
+    outputs = _data_stack_with_api_logging()
+    deploy.main(["api", "dev"])
+    apigateway = boto3.client("apigateway")
+    stage = apigateway.get_stage(restApiId=api, stageName="api")
+    assert stage["accessLogSettings"]["destinationArn"] == outputs["ApiAccessLogGroupArn"]
+    assert json.loads(stage["accessLogSettings"]["format"])["route"] == "$context.resourcePath"
+    assert apigateway.get_account()["cloudwatchRoleArn"] == outputs["ApiGatewayLogsRoleArn"]
 
 
 def test_secret_step_creates_the_token_secret_once_and_never_replaces_it(fake_aws):
