@@ -104,3 +104,29 @@ def test_the_access_log_group_and_the_logging_role_come_from_the_data_stack():
     assert trust["Principal"] == {"Service": "apigateway.amazonaws.com"}
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
     assert outputs["ApiGatewayLogsRoleArn"]["Value"] == {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}
+
+
+@pytest.mark.parametrize(("variables", "refused"), [
+    (["STAGE=prod"], True),
+    (["STAGE=prod", "SITE_DOMAIN=track-my-crime.police.uk"], True),
+    (["STAGE=prod", "SITE_DOMAIN=track-my-crime.police.uk", "CERTIFICATE_ARN=arn:aws:acm:us-east-1:1:certificate/x"],
+     False),
+    (["STAGE=dev"], False),
+])
+def test_make_deploy_refuses_prod_without_its_own_name_before_changing_anything(variables, refused):
+    import shutil
+    import subprocess
+
+    from tests.infra.support import ROOT
+
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("no make")
+    result = subprocess.run([make, "--no-print-directory", "deploy-check-prod-name", *variables], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, check=False,
+                            env={"PATH": "/usr/bin:/bin"})
+    assert (result.returncode != 0) == refused, result.stdout + result.stderr
+    # `deploy` runs the check (a prerequisite) before its first step.
+    plan = subprocess.run([make, "-n", "--no-print-directory", "deploy", "STAGE=prod"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False, env={"PATH": "/usr/bin:/bin"})
+    assert 0 <= plan.stdout.find("prod needs SITE_DOMAIN") < plan.stdout.index("infra.deploy data"), plan.stdout
