@@ -22,6 +22,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -381,12 +382,16 @@ class Journeys:
 
         secret = boto3.client("secretsmanager").create_secret(
             Name="track-my-crime/test/origin-verify", SecretString="v" * 48)
-        monkeypatch.setenv("ORIGIN_VERIFY_SECRET", secret["ARN"])
-        bootstrap.reset()
+        # The setting given to the services directly, not through os.environ: an
+        # earlier test's threads can leave chalice.test.Client's copy of the
+        # environment in place, and a variable set here would then go unseen.
+        services = bootstrap.services()
+        bootstrap.install(settings=replace(services.settings, origin_verify_secret=secret["ARN"]),
+                          clock=services.clock)
         self.recorder.take()
+        assert self.client.http.get("/health").status_code == 403  # the check is on...
         assert self.client.http.get("/health", headers={"X-Origin-Verify": "v" * 48}).status_code == 200
         self.calls["api_handler"] += self.recorder.take()
-        monkeypatch.delenv("ORIGIN_VERIFY_SECRET")
         bootstrap.reset()
 
     def cold_starts(self) -> None:
