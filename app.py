@@ -21,13 +21,20 @@ app.register_middleware(observability.per_invocation, "all")
 
 @app.middleware("http")
 def every_response(event, get_response):
+    from chalicelib.web import edge
+
+    settings = services().settings
+    # First: a request that did not come through CloudFront reaches nothing (web/edge.py).
+    refused = edge.refusal(event.headers, settings)
+    if refused is not None:
+        response = http.error_response(refused)
     # A preflight carries no token; it reaches only the `preflight` view below.
-    if event.path.startswith("/officer/") and event.method != "OPTIONS" \
+    elif event.path.startswith("/officer/") and event.method != "OPTIONS" \
             and not (event.context.get("authorizer") or {}).get("officerId"):
         response = http.error_response(OfficerUnauthorized())
     else:
         response = http.normalise_framework_error(get_response(event))
-    response = http.with_cors(response, event.path, event.headers.get("origin"), services().settings.site_origin)
+    response = http.with_cors(response, event.path, event.headers.get("origin"), settings.site_origin)
     return http.with_security_headers(response)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -54,6 +55,10 @@ class Settings:
     # Two-way contact: a force's team inbox, told (as the officer in charge is)
     # when a message or update request arrives. Optional, per force.
     team_inboxes: dict[str, str] = field(default_factory=dict)
+    # The Secrets Manager secret (ARN or name) whose value CloudFront sends as
+    # X-Origin-Verify: when set, the API refuses any request without it
+    # (chalicelib/web/edge.py). Unset locally and in tests.
+    origin_verify_secret: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     def retention_days_for(self, force: str) -> int:
@@ -80,9 +85,16 @@ def _is_loopback(url: str) -> bool:
 
 def _token_secret(env: Mapping[str, str]) -> bytes:
     """The key that seals one-time links. Deployed stages keep it in SSM
-    Parameter Store (SecureString), read once per Lambda container."""
+    Parameter Store (SecureString), read once per Lambda container.
+
+    `TOKEN_SECRET_UNUSED=true` (set per function in .chalice/config.json): this
+    function never seals or opens a link (the officer authorizer, the bounce
+    handler), so it reads no secret and its role may not. It gets a random key
+    of its own, so a link it made by mistake would open nowhere."""
     if env.get("TOKEN_SECRET"):
         return env["TOKEN_SECRET"].encode()
+    if env.get("TOKEN_SECRET_UNUSED", "").strip().lower() == "true":
+        return secrets.token_urlsafe(48).encode()
     name = env.get("TOKEN_SECRET_PARAMETER", "").strip()
     if not name:
         raise ConfigError("TOKEN_SECRET or TOKEN_SECRET_PARAMETER must be set")
@@ -134,6 +146,7 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         ses_configuration_set=env.get("SES_CONFIGURATION_SET") or None,
         outbox_dir=env.get("OUTBOX_DIR") or None,
         team_inboxes=_parse_forces(env.get("TEAM_INBOXES", "")),
+        origin_verify_secret=env.get("ORIGIN_VERIFY_SECRET", "").strip() or None,
     )
     _check(settings)
     return settings

@@ -6,6 +6,7 @@
     python -m infra.deploy api STAGE         # API Gateway throttling and gateway responses
     python -m infra.deploy edge STAGE        # aws cloudformation deploy infra/edge.yaml
     python -m infra.deploy upload STAGE      # site/dist -> S3, then a CloudFront invalidation
+    python -m infra.deploy rotate-origin-secret STAGE   # a new X-Origin-Verify value (then: edge)
     python -m infra.deploy destroy STAGE [--delete-data]
 
 Every AWS change goes through the AWS CLI or boto3 with the caller's own
@@ -43,6 +44,7 @@ OUTPUT_TO_ENV = {
     "MailEventsTopicArn": "EMAIL_EVENTS_TOPIC",
     "MailConfigurationSet": "SES_CONFIGURATION_SET",
     "TokenSecretParameter": "TOKEN_SECRET_PARAMETER",
+    "OriginVerifySecretArn": "ORIGIN_VERIFY_SECRET",
     "SiteUrl": "SITE_URL",
 }
 
@@ -109,6 +111,34 @@ def policy_files(config: Mapping[str, Any], stage: str) -> list[str]:
     return list(dict.fromkeys(files))
 
 
+# API Gateway's access log line ($context variables). The route template, never
+# the path (it can hold a crime number); no header, no query string, no body.
+ACCESS_LOG_FORMAT = json.dumps({
+    "requestId": "$context.requestId",
+    "extendedRequestId": "$context.extendedRequestId",
+    "time": "$context.requestTime",
+    "ip": "$context.identity.sourceIp",
+    "method": "$context.httpMethod",
+    "route": "$context.resourcePath",
+    "status": "$context.status",
+    "bytes": "$context.responseLength",
+    "latencyMs": "$context.responseLatency",
+    "integrationStatus": "$context.integration.status",
+    "error": "$context.error.responseType",
+    "principal": "$context.authorizer.principalId",
+}, separators=(",", ":"))
+
+
+def stage_patches(rate: float, burst: int, access_log_arn: str) -> list[dict[str, str]]:
+    """update_stage patch operations: throttling and the access log."""
+    return [
+        {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(rate)},
+        {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(burst)},
+        {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": access_log_arn},
+        {"op": "replace", "path": "/accessLogSettings/format", "value": ACCESS_LOG_FORMAT},
+    ]
+
+
 def gateway_responses(security_headers: Mapping[str, str]) -> list[dict[str, Any]]:
     """put_gateway_response arguments: answers API Gateway makes itself (no
     token, unknown path, throttled, body too large) carry the security headers
@@ -140,6 +170,34 @@ def gateway_responses(security_headers: Mapping[str, str]) -> list[dict[str, Any
             response["statusCode"] = status
         responses.append(response)
     return responses
+
+
+PROD_NEEDS_OWN_NAME = ("prod needs SITE_DOMAIN and CERTIFICATE_ARN: on its own cloudfront.net name "
+                      "CloudFront accepts TLS 1.0 and 1.1 (docs/deploy.md, the site's own name)")
+
+
+def current_version(described: Mapping[str, Any]) -> str:
+    """The version id of a secret's AWSCURRENT value (from DescribeSecret)."""
+    for version, stages in described.get("VersionIdsToStages", {}).items():
+        if "AWSCURRENT" in stages:
+            return str(version)
+    sys.exit(f"secret {described.get('Name')} has no current value")
+
+
+def edge_parameters(stage: str, api_domain: str, origin_secret_arn: str, origin_secret_version: str,
+                    site_domain: str = "", certificate_arn: str = "", web_acl_arn: str = "") -> list[str]:
+    """The edge stack's parameters. The origin secret's version id is passed so
+    that a rotated secret changes the template's parameters, and CloudFormation
+    resolves the header's value again."""
+    if stage == "prod" and not (site_domain and certificate_arn):
+        sys.exit(PROD_NEEDS_OWN_NAME)
+    parameters = [f"Stage={stage}", f"ApiDomainName={api_domain}",
+                  f"OriginVerifySecretArn={origin_secret_arn}", f"OriginVerifySecretVersion={origin_secret_version}"]
+    for name, value in (("SiteDomainName", site_domain), ("CertificateArn", certificate_arn),
+                        ("WebAclArn", web_acl_arn)):
+        if value:
+            parameters.append(f"{name}={value}")
+    return parameters
 
 
 # -- helpers over the CLI and boto3 ----------------------------------------------------
@@ -259,33 +317,56 @@ def cmd_configure(args: argparse.Namespace) -> None:
 def cmd_api(args: argparse.Namespace) -> None:
     """Chalice has no setting for these, and its deploy replaces the API
     definition (PutRestApi, mode overwrite), which drops gateway responses: so
-    they are put again after every `chalice deploy`, then deployed."""
+    they are put again after every `chalice deploy`, then deployed. The access
+    log needs API Gateway's account-wide logging role: this stage's is set only
+    if the account has none (another one works as well)."""
     sys.path.insert(0, str(ROOT))
     from chalicelib.web.http import SECURITY_HEADERS
 
+    data = stack_outputs(data_stack(args.stage))
     api_id = rest_api_id(args.stage)
     apigateway = boto("apigateway")
-    apigateway.update_stage(restApiId=api_id, stageName=API_STAGE, patchOperations=[
-        {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(args.rate)},
-        {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(args.burst)},
-    ])
+    if not apigateway.get_account().get("cloudwatchRoleArn"):
+        apigateway.update_account(patchOperations=[
+            {"op": "replace", "path": "/cloudwatchRoleArn", "value": data["ApiGatewayLogsRoleArn"]}])
+        log("API Gateway's logging role set for this account and region")
     for response in gateway_responses(SECURITY_HEADERS):
         apigateway.put_gateway_response(restApiId=api_id, **response)
     apigateway.create_deployment(restApiId=api_id, stageName=API_STAGE,
-                                 description="gateway responses and throttling (make deploy)")
-    log(f"API {api_id}: throttled at {args.rate}/s (burst {args.burst}); gateway responses carry the headers")
+                                 description="gateway responses (make deploy)")
+    # Stage settings apply at once, without a deployment.
+    apigateway.update_stage(restApiId=api_id, stageName=API_STAGE,
+                            patchOperations=stage_patches(args.rate, args.burst, data["ApiAccessLogGroupArn"]))
+    log(f"API {api_id}: throttled at {args.rate}/s (burst {args.burst}); gateway responses carry the headers; "
+        f"access log {data['ApiAccessLogGroupArn']}")
+
+
+def _origin_secret(stage: str) -> str:
+    arn = stack_outputs(data_stack(stage)).get("OriginVerifySecretArn")
+    if not arn:
+        sys.exit(f"no OriginVerifySecretArn from {data_stack(stage)}: run `make deploy` (data step) first")
+    return arn
 
 
 def cmd_edge(args: argparse.Namespace) -> None:
     api_domain = f"{rest_api_id(args.stage)}.execute-api.{region()}.amazonaws.com"
-    parameters = [f"Stage={args.stage}", f"ApiDomainName={api_domain}"]
-    for name, value in (("SiteDomainName", args.site_domain), ("CertificateArn", args.certificate_arn),
-                        ("WebAclArn", args.web_acl_arn)):
-        if value:
-            parameters.append(f"{name}={value}")
+    secret_arn = _origin_secret(args.stage)
+    version = current_version(boto("secretsmanager").describe_secret(SecretId=secret_arn))
+    parameters = edge_parameters(args.stage, api_domain, secret_arn, version, args.site_domain,
+                                 args.certificate_arn, args.web_acl_arn)
     run("aws", "cloudformation", "deploy", "--template-file", "infra/edge.yaml",
         "--stack-name", edge_stack(args.stage), "--no-fail-on-empty-changeset",
         "--tags", f"app={APP}", f"stage={args.stage}", "--parameter-overrides", *parameters)
+
+
+def cmd_rotate_origin_secret(args: argparse.Namespace) -> None:
+    """A new value for the header CloudFront sends the API. The API accepts the
+    new and the previous value (it reads them at most every 5 minutes); the
+    edge step, run after that, makes CloudFront send the new one."""
+    secret_arn = _origin_secret(args.stage)
+    boto("secretsmanager").put_secret_value(SecretId=secret_arn, SecretString=secrets.token_urlsafe(36))
+    log(f"origin secret {secret_arn} rotated: wait 5 minutes, then run the edge step "
+        f"(make deploy STAGE={args.stage}, or python -m infra.deploy edge {args.stage})")
 
 
 def cmd_upload(args: argparse.Namespace) -> None:
@@ -373,6 +454,7 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_argument("--certificate-arn", default=os.environ.get("CERTIFICATE_ARN", ""))
     sub.add_argument("--web-acl-arn", default=os.environ.get("WEB_ACL_ARN", ""))
     command("upload", cmd_upload)
+    command("rotate-origin-secret", cmd_rotate_origin_secret)
     sub = command("destroy", cmd_destroy)
     sub.add_argument("--delete-data", action="store_true")
     args = parser.parse_args(argv)

@@ -253,7 +253,7 @@ class AuditItem(Model):
     force = UnicodeAttribute(null=True)
     case = UnicodeAttribute(null=True)
     subject = UnicodeAttribute(null=True)
-    ttl = TTLAttribute(null=True)
+    # No TTL: an audit record is never removed by the table (infra/data.yaml).
 
 
 def bind(settings: Settings) -> None:

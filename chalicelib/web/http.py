@@ -254,5 +254,14 @@ def expired_session_cookie() -> str:
 
 
 def source_ip(request: Any) -> str:
+    """The address a request is throttled by: the viewer's, as CloudFront saw it,
+    when the request proved it came through CloudFront (web/edge.py); otherwise
+    the address API Gateway saw. A header alone never decides it."""
+    from chalicelib.config import get_settings
+    from chalicelib.web import edge
+
+    viewer = edge.trusted_viewer_ip(request.headers or {}, get_settings())
+    if viewer:
+        return viewer
     identity = (request.context or {}).get("identity") or {}
     return str(identity.get("sourceIp") or "unknown")

@@ -56,7 +56,7 @@ def test_configure_leaves_other_stages_and_settings_alone():
 
 
 def test_localised_policy_names_the_account_and_region_and_nothing_else_changes():
-    written = policy("policy-prod.json")
+    written = policy("policy-prod-stream.json")
     mail_from = "no-reply@track-my-crime.example.police.uk"
     localised = localise_policy(written, "444455556666", "eu-west-1", mail_from)
     text = str(localised)
@@ -68,7 +68,7 @@ def test_localised_policy_names_the_account_and_region_and_nothing_else_changes(
 
 
 def test_localised_policy_sends_only_from_the_new_mail_from():
-    localised = localise_policy(policy("policy-prod.json"), "444455556666", "eu-west-2",
+    localised = localise_policy(policy("policy-prod-stream.json"), "444455556666", "eu-west-2",
                                 "alerts@victims.avon.police.uk")
     (ses,) = [s for s in localised["Statement"] if s["Action"][0].startswith("ses:")]
     assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": "alerts@victims.avon.police.uk"}}
@@ -77,7 +77,8 @@ def test_localised_policy_sends_only_from_the_new_mail_from():
 
 def test_configure_localises_every_policy_the_stage_uses():
     assert policy_files(chalice_config(), "dev") == [
-        "policy-dev.json", "policy-dev-api.json", "policy-dev-authorizer.json"]
+        "policy-dev.json", "policy-dev-api.json", "policy-dev-authorizer.json", "policy-dev-stream.json",
+        "policy-dev-retry.json", "policy-dev-bounces.json", "policy-dev-erasures.json"]
 
 
 def test_gateway_responses_carry_every_security_header_of_the_app():
@@ -151,11 +152,32 @@ def _chalice_deployed_api(chalice_dir) -> str:
     return api
 
 
+def _data_stack_with_api_logging() -> dict[str, str]:
+    outputs = {"ApiGatewayLogsRoleArn": "arn:aws:iam::123456789012:role/apigateway-logs",
+               "ApiAccessLogGroupArn": "arn:aws:logs:eu-west-2:123456789012:log-group:/track-my-crime/dev/api-access"}
+    boto3.client("cloudformation").create_stack(StackName="track-my-crime-dev-data", TemplateBody=json.dumps({
+        "Resources": {"Placeholder": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {name: {"Value": value} for name, value in outputs.items()}}))
+    return outputs
+
+
 def test_api_step_puts_gateway_responses_with_the_security_headers(fake_aws):
     api = _chalice_deployed_api(fake_aws)
+    _data_stack_with_api_logging()
     deploy.main(["api", "dev"])
     response = boto3.client("apigateway").get_gateway_response(restApiId=api, responseType="UNAUTHORIZED")
     assert response["responseParameters"]["gatewayresponse.header.Referrer-Policy"] == "'no-referrer'"
+
+
+def test_api_step_sends_the_stages_access_log_to_the_data_stacks_log_group(fake_aws):
+    api = _chalice_deployed_api(fake_aws)
+    outputs = _data_stack_with_api_logging()
+    deploy.main(["api", "dev"])
+    apigateway = boto3.client("apigateway")
+    stage = apigateway.get_stage(restApiId=api, stageName="api")
+    assert stage["accessLogSettings"]["destinationArn"] == outputs["ApiAccessLogGroupArn"]
+    assert json.loads(stage["accessLogSettings"]["format"])["route"] == "$context.resourcePath"
+    assert apigateway.get_account()["cloudwatchRoleArn"] == outputs["ApiGatewayLogsRoleArn"]
 
 
 def test_secret_step_creates_the_token_secret_once_and_never_replaces_it(fake_aws):

@@ -66,7 +66,7 @@ def test_no_resource_is_a_wildcard_except_logs(filename):
         assert resource != "*", action
         service, _region, _account, name = re.match(r"^arn:aws:([a-z0-9-]+):([a-z0-9-]+):(\d{12}):(.+)$",
                                                     resource).groups()
-        if "*" not in name:
+        if "*" not in name and "?" not in name:
             continue
         if service == "dynamodb":
             # A named table's streams: their label is a creation time.
@@ -77,6 +77,10 @@ def test_no_resource_is_a_wildcard_except_logs(filename):
             assert condition["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == \
                 f"alias/track-my-crime-{_stage_of(filename)}"
             assert condition["StringEquals"]["kms:ViaService"]
+        elif service == "secretsmanager":
+            # A secret's ARN ends in six random characters: exactly six, one secret.
+            assert re.fullmatch(r"secret:track-my-crime/(dev|prod)/origin-verify-\?{6}", name), resource
+            assert action == "secretsmanager:getsecretvalue"
         else:
             pytest.fail(f"wildcard in {resource}")
 
@@ -97,12 +101,12 @@ def test_audit_records_can_only_be_put(filename):
 
 
 def test_audit_table_refuses_changes_by_the_service_roles_whatever_their_policy():
-    (statement,) = resources("data.yaml", "AWS::DynamoDB::Table")["AuditTable"]["Properties"][
+    # More in tests/infra/test_audit_trail.py.
+    statements = resources("data.yaml", "AWS::DynamoDB::Table")["AuditTable"]["Properties"][
         "ResourcePolicy"]["PolicyDocument"]["Statement"]
-    assert statement["Effect"] == "Deny"
-    assert {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} <= set(
-        statement["Action"])
-    assert "role/track-my-crime-${Stage}*" in statement["Condition"]["ArnLike"]["aws:PrincipalArn"]["Fn::Sub"]
+    assert statements and all(s["Effect"] == "Deny" for s in statements)
+    for statement in statements:
+        assert "role/track-my-crime-${Stage}*" in statement["Condition"]["ArnLike"]["aws:PrincipalArn"]["Fn::Sub"]
 
 
 @pytest.mark.parametrize("filename", POLICY_FILES)
@@ -146,3 +150,83 @@ def test_policies_name_only_this_stages_configured_resources(filename):
             assert resource.endswith(f":parameter{env['TOKEN_SECRET_PARAMETER']}")
         if not action.startswith(("logs:", "kms:", "ses:")):  # ses: checked above, kms: by alias
             assert stage in resource, resource
+
+
+# -- what a compromised email function still cannot do ------------------------------------
+
+EMAIL_FUNCTIONS = ("send_emails", "retry_emails", "email_events")
+CONTACT = "CASE#lincs#LC-2026-00001"
+
+
+def _email_policy(stage: str, function: str) -> dict:
+    from tests.infra.test_policies_cover_the_code import _policy_of, _suffixes
+
+    return _suffixes(policy(_policy_of(stage, function)))
+
+
+def _table(stage: str, name: str) -> str:
+    return f"table/tmc-{stage}-{name}"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize("function", EMAIL_FUNCTIONS)
+def test_an_email_function_cannot_set_a_password_or_mint_a_session(stage, function):
+    from tests.infra import iam
+
+    document = _email_policy(stage, function)
+    refused = [
+        # A contact's password hash, or its sessions' revocation.
+        ("dynamodb:UpdateItem", _table(stage, "cases"),
+         {"dynamodb:LeadingKeys": [CONTACT], "dynamodb:Attributes": ["pk", "sk", "password_hash"]}),
+        ("dynamodb:UpdateItem", _table(stage, "cases"),
+         {"dynamodb:LeadingKeys": [CONTACT], "dynamodb:Attributes": ["pk", "sk", "sessions_revoked_at"]}),
+        # Any new item in the cases table, directly or through a batch.
+        ("dynamodb:PutItem", _table(stage, "cases"),
+         {"dynamodb:LeadingKeys": [CONTACT], "dynamodb:Attributes": ["pk", "sk", "kind", "password_hash"]}),
+        ("dynamodb:BatchWriteItem", _table(stage, "cases"),
+         {"dynamodb:LeadingKeys": [CONTACT], "dynamodb:Attributes": ["pk", "sk", "kind", "password_hash"]}),
+        # An update item's text, an invitation's use.
+        ("dynamodb:UpdateItem", _table(stage, "cases"),
+         {"dynamodb:LeadingKeys": ["INVITATION#x"], "dynamodb:Attributes": ["pk", "sk", "used_at"]}),
+        # A session, or a throttling counter reset.
+        ("dynamodb:PutItem", _table(stage, "sessions"),
+         {"dynamodb:LeadingKeys": ["SESSION#x"], "dynamodb:Attributes": ["pk", "case_pk", "contact_id"]}),
+        ("dynamodb:UpdateItem", _table(stage, "sessions"),
+         {"dynamodb:LeadingKeys": ["THROTTLE#account#x#1"], "dynamodb:Attributes": ["pk", "count"]}),
+        ("dynamodb:DeleteItem", _table(stage, "sessions"),
+         {"dynamodb:LeadingKeys": ["THROTTLE#account#x#1"], "dynamodb:Attributes": ["pk"]}),
+        # A delivery record with an attribute deliveries never have.
+        ("dynamodb:UpdateItem", _table(stage, "sessions"),
+         {"dynamodb:LeadingKeys": ["DELIVERY#alert#u#c"], "dynamodb:Attributes": ["pk", "password_hash"]}),
+    ]
+    for action, resource, context in refused:
+        assert not iam.allows(document, action, resource, context), (function, action, context)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_only_the_stream_handler_may_batch_write_and_only_to_delete(stage):
+    from tests.infra import iam
+
+    for function in EMAIL_FUNCTIONS:
+        document = _email_policy(stage, function)
+        delete = {"dynamodb:LeadingKeys": [CONTACT], "dynamodb:Attributes": ["pk", "sk"]}
+        allowed = iam.allows(document, "dynamodb:BatchWriteItem", _table(stage, "cases"), delete)
+        assert allowed == (function == "send_emails"), function
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_delivery_records_may_carry_the_models_attributes_and_no_other(stage):
+    from chalicelib.storage.models import DeliveryItem
+
+    attributes = sorted(a.attr_name for a in DeliveryItem.get_attributes().values())
+    for function in ("send_emails", "retry_emails"):
+        (statement,) = [s for s in _email_policy(stage, function)["Statement"] if s["Sid"] == "DeliveryRecordsOnly"]
+        assert sorted(statement["Condition"]["ForAllValues:StringEquals"]["dynamodb:Attributes"]) == attributes
+        assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["DELIVERY#*"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_authorizer_reads_no_secret(stage):
+    document = policy(stage_policy_files(stage)["officer_token"])
+    actions = {a for s in document["Statement"] for a in as_list(s["Action"])}
+    assert {a.split(":")[0] for a in actions} == {"logs"}, actions
