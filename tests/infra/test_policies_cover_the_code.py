@@ -37,6 +37,7 @@ from chalicelib.storage.models import (
     ContactItem,
     DeliveryItem,
     InvitationItem,
+    MessageItem,
     UpdateItem,
     case_pk,
 )
@@ -308,10 +309,18 @@ class Journeys:
         assert client.http.get("/victim/case", headers={"Cookie": cookie}).status_code == 200
         for _ in range(2):
             assert journey.post_update(number, clientReference="ref-1").status_code in (200, 201)
+        headers = {"Cookie": cookie, "Content-Type": "application/json"}
+        # Two-way contact: a request, a message, the officer reading them, a reply, the inbox, the reply read.
+        assert client.http.post("/victim/update-request", headers=headers, body=b"{}").status_code == 201
+        assert client.http.post("/victim/messages", headers=headers, body=b'{"text": "Any news?"}').status_code == 201
         assert client.http.get(f"/officer/cases/{number}", headers=journey.officer).status_code == 200
+        contact_id = created["contacts"][0]["id"]
+        assert post_json(client, f"/officer/cases/{number}/contacts/{contact_id}/messages",
+                         {"text": "Soon.", "clientReference": "reply-1"}, journey.officer).status_code == 201
+        assert client.http.get("/officer/inbox?mine=true", headers=journey.officer).status_code == 200
+        assert client.http.get("/victim/case", headers={"Cookie": cookie}).status_code == 200
         reset = {"crimeNumber": number, "surname": contact["surname"], "dateOfBirth": contact["dateOfBirth"]}
         assert post_json(client, "/victim/password-reset", reset).status_code == 202
-        headers = {"Cookie": cookie, "Content-Type": "application/json"}
         assert client.http.post("/victim/sign-out", headers=headers, body=b"{}").status_code == 204
         self.calls["api_handler"] += self.recorder.take()
 
@@ -336,6 +345,18 @@ class Journeys:
         self.clock.advance(minutes=10)
         with _ses_answers(["MessageRejected"]):
             self._invoke("retry_emails", _scheduled_event())
+        # Two-way contact: a contact's message tells the officer in charge; the reply alerts the contact.
+        number, contact_item, _invitation = self._registered_case()
+        identity = {"surname": contact_item.surname, "dateOfBirth": contact_item.date_of_birth}
+        cookie = self.journey.sign_in(number, identity).headers["Set-Cookie"].split(";")[0]
+        assert self.client.http.post("/victim/messages", headers={"Cookie": cookie, "Content-Type": "application/json"},
+                                     body=b'{"text": "Hello"}').status_code == 201
+        assert post_json(self.client, f"/officer/cases/{number}/contacts/{contact_item.contact_id}/messages",
+                         {"text": "Hi"},
+                         self.journey.officer).status_code == 201
+        messages = [i for i in CasesTableItem.query(case_pk(case_key("lincs", number))) if isinstance(i, MessageItem)]
+        with _ses_answers([None, None]):
+            self._stream(*messages)
         # A bounce of a sent email.
         message_id = next(item.message_id for item in DeliveryItem.scan() if item.message_id)
         bounce = {"notificationType": "Bounce", "mail": {"messageId": message_id},
