@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -331,7 +331,7 @@ class FakeSessionStore:
         self.decoys: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
-    def create(self, session: Session, give_back: Reservation | None = None) -> None:
+    def create(self, session: Session, give_back: Sequence[Reservation] = ()) -> None:
         with self._lock:
             if self.cases is not None:
                 contact = self.cases._contact(session.case_key, session.contact_id)
@@ -341,8 +341,8 @@ class FakeSessionStore:
             if session.key in self.sessions:
                 raise ConditionFailed("A session with this key exists.")
             self.sessions[session.key] = session
-            if give_back is not None:
-                self._add(give_back.counter, -1)
+            for reservation in give_back:
+                self._add(reservation.counter, -1)
 
     def touch(self, key: str, now: datetime, idle: timedelta) -> Session | None:
         with self._lock:

@@ -9,7 +9,7 @@ condition here, in its docstring: that is the contract.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -147,10 +147,10 @@ class CaseRepository(Protocol):
 class SessionRepository(CounterStore, Protocol):
     """Victims' sessions, and the throttling counters kept beside them."""
 
-    def create(self, session: Session, give_back: Reservation | None = None) -> None:
+    def create(self, session: Session, give_back: Sequence[Reservation] = ()) -> None:
         """Stores the session if its contact is registered and the contact's
-        credential version is still the session's; with `give_back`, returns
-        that throttling reservation in the same write. ConditionFailed,
+        credential version is still the session's; returns the `give_back`
+        throttling reservations in the same write. ConditionFailed,
         changing nothing, otherwise."""
 
     def touch(self, key: str, now: datetime, idle: timedelta) -> Session | None:

@@ -20,8 +20,11 @@ response.
 
 A sign-in reserves its guess (an atomic ADD) before the password is checked,
 so a burst of concurrent guesses cannot all pass the check together: at most
-`per_account` of them are ever compared with the password. A successful
-sign-in gives its reservation back, in the same transaction as its session.
+`per_account` of them are ever compared with the password. It counts against
+its source the same way, first, so a burst across many accounts is held to the
+source's limit. A successful sign-in gives both back, in the same transaction
+as its session. A password reset request is counted (account and source)
+before anything else too (`count_request`).
 """
 
 from __future__ import annotations
@@ -64,10 +67,13 @@ class Attempt:
     expires_at: datetime
 
     @property
-    def reservation(self) -> Reservation | None:
-        """What a successful attempt gives back: its reserved guess. The caller
-        may give it back in the same write as its own (a sign-in's session)."""
-        return Reservation(self.account_counter, self.expires_at) if self.allowed else None
+    def reservations(self) -> tuple[Reservation, ...]:
+        """What a successful attempt gives back: its reserved guess and its count
+        against the source. The caller may give them back in the same write as
+        its own (a sign-in's session)."""
+        if not self.allowed:
+            return ()
+        return (Reservation(self.account_counter, self.expires_at), Reservation(self.source_counter, self.expires_at))
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class Reservation:
 class _Recent:
     account_previous: int  # the account's failures in the previous window
     account: int  # ...in the previous and current windows
+    source_previous: int
     source: int
     last_attempt: datetime | None
     account_counter: str  # the current window's counters
@@ -120,15 +127,20 @@ class Throttle:
         last = max((c.last_at for c in (account_previous, account_current) if c.last_at), default=None)
         return _Recent(account_previous=account_previous.count,
                        account=account_previous.count + account_current.count,
+                       source_previous=source_previous.count,
                        source=source_previous.count + source_current.count, last_attempt=last,
                        account_counter=keys[1], source_counter=keys[3])
 
     def begin(self, purpose: str, account: str, source: str, now: datetime) -> Attempt:
-        """Reserves one guess for the account, or says it is throttled."""
+        """Counts the attempt against the source and reserves one guess for the
+        account, or says it is throttled. Both counts are atomic ADDs made
+        before anything is compared: a burst from one source, across however
+        many accounts, is held to the source's limit too."""
         recent = self._recent(purpose, account, source, now)
         expires_at = now + 2 * WINDOW + timedelta(minutes=1)
         throttled = Attempt(False, recent.account_counter, recent.source_counter, expires_at)
-        if recent.account >= self.limits.per_account or recent.source >= self.limits.per_source:
+        from_source = recent.source_previous + self._sessions.add(recent.source_counter, 1, expires_at)
+        if from_source > self.limits.per_source or recent.account >= self.limits.per_account:
             return throttled
         if recent.last_attempt is not None and now < recent.last_attempt + delay_after(recent.account, self.limits):
             return throttled
@@ -142,21 +154,25 @@ class Throttle:
 
     def failed(self, attempt: Attempt) -> None:
         """A failed attempt: the account keeps its reservation as a failure (a
-        throttled one never had one); the source counts every failure."""
-        self._sessions.add(attempt.source_counter, 1, attempt.expires_at)
+        throttled one never had one), and the source its count: nothing to write."""
 
     def succeeded(self, attempt: Attempt) -> None:
-        if attempt.allowed:
-            self._sessions.add(attempt.account_counter, -1, attempt.expires_at)
+        """A successful attempt that did not give its reservations back in its own write."""
+        for reservation in attempt.reservations:
+            self._sessions.add(reservation.counter, -1, reservation.expires_at)
 
     # -- requests that spend no guess (password reset) --------------------------------
 
-    def is_throttled(self, purpose: str, account: str, source: str, now: datetime) -> bool:
-        recent = self._recent(purpose, account, source, now)
-        return recent.account >= self.limits.per_account or recent.source >= self.limits.per_source
-
-    def record_failure(self, purpose: str, account: str, source: str, now: datetime) -> None:
-        _, current = self._windows(now)
+    def count_request(self, purpose: str, account: str, source: str, now: datetime) -> bool:
+        """Counts one request against the account and the source first (atomic
+        ADDs), then says whether it is within both limits. However many race,
+        no more than the limit are ever allowed: each sees the count its own
+        ADD made. A refused request is counted too."""
+        previous, current = self._windows(now)
         expires_at = now + 2 * WINDOW + timedelta(minutes=1)
-        for scope, key in (("account", account), ("source", source)):
-            self._sessions.add(self._key(purpose, scope, key, current), 1, expires_at)
+        keys = {scope: (self._key(purpose, scope, key, previous), self._key(purpose, scope, key, current))
+                for scope, key in (("account", account), ("source", source))}
+        before = self._sessions.counters([keys["account"][0], keys["source"][0]])
+        account_count = before[keys["account"][0]].count + self._sessions.add(keys["account"][1], 1, expires_at)
+        source_count = before[keys["source"][0]].count + self._sessions.add(keys["source"][1], 1, expires_at)
+        return account_count <= self.limits.per_account and source_count <= self.limits.per_source

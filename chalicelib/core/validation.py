@@ -8,6 +8,7 @@ refused; every problem is reported at once, keyed by the field's path
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -152,6 +153,25 @@ def text(max_length: int, *, multiline: bool = False) -> Validator:
     return check
 
 
+# Invisible characters that can make a name look like another, or reorder what is
+# shown around it: bidirectional controls, zero-width space, soft hyphen, BOM.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def name(max_length: int = 100) -> Validator:
+    """A person's name (or an officer's, as they give it): text on one line,
+    in any script, with no invisible characters."""
+    plain = text(max_length)
+
+    @described({"type": "string", "minLength": 1, "maxLength": max_length})
+    def check(value: Any) -> str:
+        value = plain(value)
+        if _INVISIBLE.search(value):
+            raise FieldError("Contains characters that are not allowed")
+        return value
+    return check
+
+
 def raw_string(max_length: int) -> Validator:
     """A string kept exactly as sent (passwords, tokens): never trimmed."""
     @described({"type": "string", "minLength": 1, "maxLength": max_length})
@@ -173,6 +193,23 @@ _EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
 
+def _ascii_domain(domain: str) -> str | None:
+    """A domain's ASCII form under IDNA 2008 (the `idna` package: `faß.de` is
+    `xn--fa-hia.de`, not IDNA 2003's `fass.de`), or None. Refused, rather than
+    changed, when the ASCII form does not read back as what was typed (apart
+    from capitals): an invisible character dropped, or a letter mapped to
+    another, would send the invitation to someone else's domain."""
+    import idna
+
+    typed = unicodedata.normalize("NFC", domain).lower()
+    try:
+        ascii_form = idna.encode(domain, uts46=True, transitional=False).decode("ascii").lower()
+        reads_back = idna.decode(ascii_form)
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return None
+    return ascii_form if reads_back == typed else None
+
+
 @described({"type": "string", "format": "email", "maxLength": 254})
 def email(value: Any) -> str:
     """An address SES can deliver to. The domain may be written in any script
@@ -187,10 +224,10 @@ def email(value: Any) -> str:
     if not _EMAIL_LOCAL.match(local) or local.startswith(".") or local.endswith(".") or ".." in local:
         raise FieldError("Enter an email address using only the letters a to z, numbers and "
                          "symbols such as . _ - + before the @")
-    try:
-        ascii_domain = domain.encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
-        raise FieldError(EMAIL_FORMAT) from exc
+    ascii_domain = _ascii_domain(domain)
+    if ascii_domain is None:
+        raise FieldError("Check the part of the email address after the @: it is not a domain that can "
+                         "receive email")
     if not re.fullmatch(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}[a-z0-9]", ascii_domain) \
             or len(local) + 1 + len(ascii_domain) > 254:
         raise FieldError(EMAIL_FORMAT)

@@ -14,6 +14,7 @@ from chalicelib.core.validation import (
     crime_number,
     email,
     list_of,
+    name,
     obj,
     one_of,
     past_date,
@@ -25,8 +26,8 @@ MAX_CONTACTS = 20
 
 CONTACT_SCHEMA = {
     "role": Spec(one_of(CONTACT_ROLES)),
-    "forename": Spec(text(100)),
-    "surname": Spec(text(100)),
+    "forename": Spec(name()),
+    "surname": Spec(name()),
     "dateOfBirth": Spec(past_date),
     "email": Spec(email),
     # Victims' Code: entitled to enhanced rights (updates within 1 working day).
@@ -34,7 +35,7 @@ CONTACT_SCHEMA = {
 }
 CASE_SCHEMA = {
     "crimeNumber": Spec(crime_number),
-    "officer": Spec(obj({"name": Spec(text(100)), "email": Spec(email)})),
+    "officer": Spec(obj({"name": Spec(name()), "email": Spec(email)})),
     "contacts": Spec(list_of(CONTACT_SCHEMA, max_items=MAX_CONTACTS)),
 }
 UPDATE_SCHEMA = {

@@ -4,6 +4,7 @@ the `SessionRepository` port, which includes the throttle's `CounterStore`."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from pynamodb.connection import Connection
@@ -32,7 +33,7 @@ class SessionStore:
     def _connection(self) -> Connection:
         return connection(self._settings)
 
-    def create(self, session: Session, give_back: Reservation | None = None) -> None:
+    def create(self, session: Session, give_back: Sequence[Reservation] = ()) -> None:
         """Puts the session, on condition that the contact is registered and its
         credential version is still the session's; with `give_back`, also
         returns a throttling reservation. One transaction (one round trip):
@@ -55,10 +56,10 @@ class SessionStore:
                                        condition=(ContactItem.status == ContactStatus.REGISTERED)
                                        & credential_version_is(session.credential_version))
                     tx.save(item, condition=SessionItem.pk.does_not_exist())
-                    if give_back is not None:
-                        tx.update(CounterItem(give_back.counter),
+                    for reservation in give_back:
+                        tx.update(CounterItem(reservation.counter),
                                   actions=[CounterItem.failures.add(-1),
-                                           CounterItem.ttl.set(give_back.expires_at)])
+                                           CounterItem.ttl.set(reservation.expires_at)])
             except TransactWriteError as exc:
                 if exc.cause_response_code == "TransactionCanceledException":
                     raise ConditionFailed("The contact's credentials changed.") from exc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.core import passwords
 from chalicelib.core.conversation import MAX_MESSAGE_LENGTH
-from chalicelib.core.validation import Spec, crime_number, force_code, past_date, raw_string, text
+from chalicelib.core.validation import Spec, crime_number, force_code, name, past_date, raw_string, text
 
 REGISTER_SCHEMA = {
     "invitation": Spec(raw_string(200), missing="Open the link in your invitation email"),
@@ -13,7 +13,7 @@ REGISTER_SCHEMA = {
 }
 IDENTITY_SCHEMA = {
     "crimeNumber": Spec(crime_number, missing="Enter your crime number"),
-    "surname": Spec(text(100), missing="Enter your surname"),
+    "surname": Spec(name(), missing="Enter your surname"),
     "dateOfBirth": Spec(past_date, missing="Enter your date of birth"),
     "force": Spec(force_code, required=False),
 }

@@ -164,7 +164,7 @@ class VictimService:
                                           idle_expires_at=now + self._idle,
                                           absolute_expires_at=absolute,
                                           credential_version=contact.credential_version),
-                                  give_back=attempt.reservation)
+                                  give_back=attempt.reservations)
         except ConditionFailed:
             self._fail_sign_in(attempt, "credentials changed")
         logger.info("sign-in succeeded", extra={"contact": contact.id})
@@ -321,12 +321,13 @@ class VictimService:
         data = validate(body, IDENTITY_SCHEMA)
         now = self._clock()
         key, account = self._identify(data)
-        if self._throttle.is_throttled("reset", account, source, now):
+        # Counted before anything else (atomically): a burst sent at once is
+        # held to the limit as one sent request by request is.
+        if not self._throttle.count_request("reset", account, source, now):
             logger.info("password reset throttled")
             return
         case = self._cases.case_with_contacts(key)
         contact = self._matching_contact(case, data, now)
-        self._throttle.record_failure("reset", account, source, now)
         reset_id, expires_at = tokens.new_id(), now + timedelta(minutes=self._settings.reset_ttl_minutes)
         if case is None or contact is None:
             # The same work as for an account (one conditional put of a record of

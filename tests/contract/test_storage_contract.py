@@ -396,7 +396,7 @@ def test_a_session_is_made_only_under_the_current_credential_version(stores, sig
     stale = session(at, of=signed_up)
     stores.cases.revoke_sessions(case.key, contact.id)  # e.g. a reset landed while the password was checked
     with pytest.raises(ConditionFailed):
-        stores.sessions.create(stale, give_back=Reservation(key, expires))
+        stores.sessions.create(stale, give_back=(Reservation(key, expires),))
     assert stores.sessions.touch(stale.key, at, timedelta(minutes=15)) is None
     assert stores.sessions.counters([key])[key].count == 1  # nothing given back either
     invited_case, (invited,) = new_case(stores)
@@ -429,7 +429,7 @@ def test_counters_count_atomically_and_give_back(stores, signed_up):
     expires = at + timedelta(minutes=11)
     assert [stores.sessions.reserve(key, at, expires) for _ in range(3)] == [1, 2, 3]
     assert stores.sessions.add(key, -1, expires) == 2
-    stores.sessions.create(session(at, of=signed_up), give_back=Reservation(key, expires))
+    stores.sessions.create(session(at, of=signed_up), give_back=(Reservation(key, expires),))
     counters = stores.sessions.counters([key, key + "-unused"])
     assert (counters[key].count, counters[key].last_at) == (1, at)
     assert (counters[key + "-unused"].count, counters[key + "-unused"].last_at) == (0, None)

@@ -22,9 +22,10 @@ BUDGET = {
     "post_update_again": {"Query": 1, "TransactWriteItems": 1, "GetItem": 2},
     # invitation; case; the date-of-birth guess reserved; used (guess given back)+password+audit
     "register": {"GetItem": 1, "Query": 1, "UpdateItem": 1, "TransactWriteItems": 1},
-    # Throttle counters; reserve the guess; contacts; session + the reservation given back.
-    "sign_in": {"BatchGetItem": 1, "UpdateItem": 1, "Query": 1, "TransactWriteItems": 1},
-    "sign_in_failure": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 2},  # + two counters
+    # Throttle counters; count against the source and reserve the guess (both before any
+    # comparison: issue 11); contacts; session + both given back, on the credential version.
+    "sign_in": {"BatchGetItem": 1, "UpdateItem": 2, "Query": 1, "TransactWriteItems": 1},
+    "sign_in_failure": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 2},  # the two counts are kept
     # Session touch; case; audit, in one write with what is newly read (here: the update) when there is any.
     "victim_read": {"UpdateItem": 1, "Query": 1, "TransactWriteItems": 1},
     "victim_read_again": {"UpdateItem": 1, "Query": 1, "PutItem": 1},  # nothing new: the audit record alone

@@ -22,6 +22,8 @@ NEW_PASSWORD = "a second secret passphrase"
 WRONG = "wrong horse battery staple"
 DOB = "1966-09-14"
 UPDATE_TEXT = "Officers recovered the stolen bicycle from a garage on Ermine Street."
+MESSAGE_TEXT = "My neighbour at number 12 saw the van again on Tuesday night."
+REPLY_TEXT = "Thank you: I have passed the sighting of the van to the detective sergeant."
 
 
 class Capture(logging.Handler):
@@ -73,6 +75,18 @@ def _journeys(client, issuer, aws, journey) -> dict[str, str]:
     signed_in = post_json(client, "/victim/sign-in", {**identity, "password": PASSWORD})
     cookie = signed_in.headers["Set-Cookie"].split(";")[0]
     journey.post_update(number, text=UPDATE_TEXT)
+    client.http.post("/victim/messages", headers={**JSON, "Cookie": cookie}, body=json.dumps({"text": MESSAGE_TEXT}))
+    client.http.post("/victim/messages", headers={**JSON, "Cookie": cookie},
+                     body=json.dumps({"text": MESSAGE_TEXT + "\u0000"}))  # refused: logged without it
+    post_json(client, f"/officer/cases/{number}/contacts/{contact_id}/messages", {"text": REPLY_TEXT},
+              journey.officer)
+    from chalicelib.core.domain import case_key
+    from chalicelib.storage.models import CasesTableItem, MessageItem, case_pk
+
+    for item in CasesTableItem.query(case_pk(case_key("lincs", number))):
+        if isinstance(item, MessageItem):
+            client.lambda_.invoke("send_emails", events.batch(events.insert(item)))
+    client.http.get("/officer/inbox", headers=journey.officer)
     client.http.get("/victim/case", headers={"Cookie": cookie})
     client.http.get(f"/officer/cases/{number}", headers=journey.officer)
     client.http.get(f"/officer/cases/{number}%0A%7B%22forged%22%3Atrue%7D", headers=journey.officer)
@@ -97,7 +111,8 @@ def _journeys(client, issuer, aws, journey) -> dict[str, str]:
             "invitation id": invitation.split(".")[0], "reset token": reset_token,
             "reset id": reset_token.split(".")[0], "bearer token": bearer, "bearer signature": bearer.split(".")[2],
             "date of birth": DOB, "date of birth (other forms)": "14/09/1966", "email": person["email"],
-            "update text": UPDATE_TEXT, "update text (start)": UPDATE_TEXT[:30]}
+            "update text": UPDATE_TEXT, "update text (start)": UPDATE_TEXT[:30],
+            "message text": MESSAGE_TEXT[:30], "reply text": REPLY_TEXT[:30]}
 
 
 def test_no_secret_or_personal_data_reaches_the_logs(client, issuer, aws, journey, captured, figures):

@@ -231,7 +231,7 @@ def test_an_address_that_could_never_be_delivered_is_refused_with_words(journey,
                          journey.officer)
     assert response.status_code == 400
     message = body(response)["fields"]["contacts[0].email"]
-    assert message.startswith("Enter an email address")
+    assert message.startswith(("Enter an email address", "Check the part of the email address after the @"))
 
 
 @pytest.mark.parametrize("name", ["PC 1 Alex\r\nBcc: x@example.com", "<script>alert(1)</script>", "PC \u0000 Null",
@@ -256,3 +256,42 @@ def test_real_officer_names_in_any_script_are_accepted(client, issuer, journey, 
                        headers)
     assert posted.status_code == 201
     assert body(client.http.get(f"/officer/cases/{number}", headers=headers))["updates"][0]["officerName"] == name
+
+
+@pytest.mark.parametrize("address, stored", [
+    ("jo@faß.de", "jo@xn--fa-hia.de"),  # IDNA 2008: not IDNA 2003's fass.de, another domain
+    ("jo@βόλος.gr", "jo@xn--nxasmm1c.gr"),
+])
+def test_a_domain_is_encoded_as_idna_2008_not_mapped_to_another(journey, address, stored):
+    from chalicelib import bootstrap
+    from chalicelib.core.domain import case_key
+    from tests.factories import contact
+
+    number, _, created = journey.create_case(contacts=[contact(email=address)])
+    assert bootstrap.services().cases.case(case_key("lincs", number)).contact(
+        created["contacts"][0]["id"]).email == stored
+
+
+@pytest.mark.parametrize("address", ["jo@ex\u200bample.com", "jo@exa\u00admple.com", "jo@example\u200d.com"])
+def test_a_domain_with_an_invisible_character_is_refused_not_changed(journey, address):
+    from tests.factories import case_body, contact
+
+    response = post_json(journey.client, "/officer/cases", case_body(contacts=[contact(email=address)]),
+                         journey.officer)
+    assert response.status_code == 400 and "after the @" in body(response)["fields"]["contacts[0].email"]
+
+
+@pytest.mark.parametrize("field", ["surname", "forename", "officer"])
+@pytest.mark.parametrize("odd", ["\u202e", "\u200b", "\ufeff", "\u2066"])
+def test_names_with_invisible_or_reordering_characters_are_refused(journey, field, odd):
+    from tests.factories import case_body, contact
+
+    if field == "officer":
+        payload = case_body()
+        payload["officer"]["name"] = f"PC Alex{odd} Morgan"
+        where = "officer.name"
+    else:
+        payload = case_body(contacts=[contact(**{field: f"Tay{odd}lor"})])
+        where = f"contacts[0].{field}"
+    response = post_json(journey.client, "/officer/cases", payload, journey.officer)
+    assert response.status_code == 400 and where in body(response)["fields"], response.body

@@ -210,3 +210,39 @@ def test_signing_in_again_with_a_source_header_is_not_trusted_here(victim):
     response = post_json(victim.journey.client, "/victim/sign-in",
                          {**victim.identity(), "password": STRONG_PASSWORD}, {SOURCE_HEADER: "192.0.2.1"})
     assert response.status_code == 200
+
+
+def test_a_burst_of_reset_requests_is_held_to_the_limit(victim, journey, sources, figures):
+    """50 reset requests for one account at once (each would send an email): no
+    more reset links than the account's limit, however they interleave."""
+    from chalicelib.storage.models import ResetItem
+
+    def ask(n: int):
+        return post_json(journey.client, "/victim/password-reset", victim.identity(),
+                         {SOURCE_HEADER: f"203.0.113.{n % 50}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        statuses = list(pool.map(ask, range(50)))
+    assert statuses == [202] * 50  # the same answer, always
+    links = [r for r in ResetItem.scan() if r.contact_id == victim.id]
+    assert 1 <= len(links) <= 10
+    figures["concurrent_reset_requests"] = {"sent": 50, "reset_links_made": len(links), "limit": 10}
+
+
+def test_a_burst_from_one_source_across_many_accounts_is_held_to_the_source_limit(journey, sources, password_spy):
+    """120 sign-ins at once from one address, each for another (unknown) account:
+    at most the source's limit (100) are checked."""
+    def guess(n: int) -> int:
+        return post_json(journey.client, "/victim/sign-in",
+                         {"crimeNumber": f"LC-NOBODY-{n}", "surname": "Nobody", "dateOfBirth": "1970-01-01",
+                          "password": "not the right password"}, {SOURCE_HEADER: "198.51.100.99"}).status_code
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        assert set(pool.map(guess, range(120))) == {401}
+    from chalicelib.storage.models import CounterItem
+
+    counted = sum(int(c.failures) for c in CounterItem.scan()
+                  if c.pk.startswith("THROTTLE#sign-in#source#198.51.100.99#"))
+    assert counted == 120  # every attempt counted against the source...
+    reached = sum(int(c.failures) for c in CounterItem.scan() if c.pk.startswith("THROTTLE#sign-in#account#"))
+    assert reached <= 100  # ...and no more than its limit went on to an account
