@@ -251,8 +251,8 @@ class LocalStack:
         })
         contact = created.case.contacts[0]
         token = self.invitation_token(created.invitation_ids[contact.id])
-        self.demo = {"crimeNumber": crime_number, "surname": contact.surname,
-                     "dateOfBirth": DEMO_CONTACT["dateOfBirth"], "invitation": token,
+        self.demo = {"crimeNumber": crime_number, "surname": contact.surname, "contactId": contact.id,
+                     "email": contact.email, "dateOfBirth": DEMO_CONTACT["dateOfBirth"], "invitation": token,
                      "registrationLink": f"{self.site_url}/register.html#invitation={token}"}
 
 
@@ -280,7 +280,7 @@ Track My Crime is running on this machine.
   API log:          {stack.log_dir}/api.log
 
 Demo case {demo['crimeNumber']} (force {DEMO_FORCE}); victim {DEMO_CONTACT['forename']} {demo['surname']},
-date of birth {demo['dateOfBirth']}.
+date of birth {demo['dateOfBirth']}; contact id {demo['contactId']} (to reply: README, "Messages both ways").
 
 Registration link for the demo victim:
   {demo['registrationLink']}
