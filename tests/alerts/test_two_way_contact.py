@@ -214,3 +214,23 @@ def test_signed_out_and_unauthenticated_requests_change_nothing(people, client):
     assert client.http.post("/victim/update-request", headers=JSON, body="{}").status_code == 401
     assert client.http.get("/officer/inbox").status_code == 401
     assert not _message_items(people.number)
+
+
+def test_a_records_system_reads_the_inbox_as_a_feed_a_page_at_a_time(journey, client, aws, monkeypatch, clock):
+    from chalicelib.officers import service
+
+    first, second = People(journey, client, aws), People(journey, client, aws)
+    start = clock()
+    for people in (first, second):
+        assert people.send("victim", "Any news?").status_code == 201
+        assert people.send("witness", "Any news?").status_code == 201
+    monkeypatch.setattr(service, "INBOX_PAGE", 3)
+    since = start.isoformat().replace("+00:00", "Z")
+    page = body(client.http.get(f"/officer/inbox?since={since}", headers=journey.officer))
+    assert len(page["items"]) == 3 and page["cursor"]
+    rest = body(client.http.get(f"/officer/inbox?since={since}&cursor={page['cursor']}", headers=journey.officer))
+    seen = page["items"] + rest["items"]
+    assert len(seen) == 4 and len({(i["crimeNumber"], i["contactId"]) for i in seen}) == 4
+    assert [i["waitingSince"] for i in seen] == sorted(i["waitingSince"] for i in seen)  # oldest first
+    tampered = page["cursor"][:-4] + "AAAA"
+    assert client.http.get(f"/officer/inbox?cursor={tampered}", headers=journey.officer).status_code == 400
