@@ -68,11 +68,15 @@ def health():
 @app.route("/victim/password", methods=["OPTIONS"])
 @app.route("/victim/password-reset", methods=["OPTIONS"])
 @app.route("/victim/password-reset/complete", methods=["OPTIONS"])
+@app.route("/victim/update-request", methods=["OPTIONS"])
+@app.route("/victim/messages", methods=["OPTIONS"])
 @app.route("/officer/cases", methods=["OPTIONS"])
 @app.route("/officer/cases/{crime_number}", methods=["OPTIONS"])
 @app.route("/officer/cases/{crime_number}/updates", methods=["OPTIONS"])
 @app.route("/officer/cases/{crime_number}/contacts/{contact_id}/invitation", methods=["OPTIONS"])
 @app.route("/officer/uploads", methods=["OPTIONS"])
+@app.route("/officer/inbox", methods=["OPTIONS"])
+@app.route("/officer/cases/{crime_number}/contacts/{contact_id}/messages", methods=["OPTIONS"])
 def preflight(**_):
     request = _request()
     path = request.context.get("resourcePath", request.path)
@@ -104,8 +108,25 @@ def sign_in():
 @app.route("/victim/case", methods=["GET"])
 @http.handled
 def victim_case():
-    view = services().victims.read_case(http.session_token(_request()))
-    return presenters.victim_case_json(view.case)
+    victims = services().victims
+    view = victims.read_case(http.session_token(_request()))
+    return presenters.victim_case_json(view.case, view.contact, victims.messages_left_today(view))
+
+
+@app.route("/victim/update-request", methods=["POST"])
+@http.handled
+def update_request():
+    http.empty_json_body(_request())
+    request, created = services().victims.ask_for_update(http.session_token(_request()))
+    return Response(body=presenters.update_request_json(request), status_code=201 if created else 200)
+
+
+@app.route("/victim/messages", methods=["POST"])
+@http.handled
+def send_message():
+    request = _request()
+    message = services().victims.send_message(http.session_token(request), http.json_body(request))
+    return Response(body=presenters.sent_message_json(message), status_code=201)
 
 
 @app.route("/victim/sign-out", methods=["POST"])
@@ -173,6 +194,23 @@ def reissue_invitation(crime_number, contact_id):
     contact = services().officers.reissue_invitation(_officer(), crime_number, contact_id,
                                                      http.json_body(_request(), allow_empty=True))
     return Response(body=presenters.reissued_invitation_json(contact), status_code=201)
+
+
+@app.route("/officer/inbox", methods=["GET"], authorizer=officer_token)
+@http.handled
+def inbox():
+    query = _request().query_params
+    mine, since, cursor = (query.get(name) if query else None for name in ("mine", "since", "cursor"))
+    page = services().officers.inbox(_officer(), mine, since, cursor)
+    return presenters.inbox_json(page)
+
+
+@app.route("/officer/cases/{crime_number}/contacts/{contact_id}/messages", methods=["POST"],
+           authorizer=officer_token)
+@http.handled
+def reply_to_contact(crime_number, contact_id):
+    message, created = services().officers.reply(_officer(), crime_number, contact_id, http.json_body(_request()))
+    return Response(body={"id": message.id, "created": created}, status_code=201 if created else 200)
 
 
 @app.route("/officer/uploads", methods=["POST"], authorizer=officer_token,

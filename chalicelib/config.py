@@ -51,6 +51,9 @@ class Settings:
     # stack only, a folder that receives a copy of every email as an .eml file.
     ses_configuration_set: str | None = None
     outbox_dir: str | None = None
+    # Two-way contact: a force's team inbox, told (as the officer in charge is)
+    # when a message or update request arrives. Optional, per force.
+    team_inboxes: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
 
     def retention_days_for(self, force: str) -> int:
@@ -130,6 +133,7 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         ses_max_send_rate=float(env.get("SES_MAX_SEND_RATE", "14")),
         ses_configuration_set=env.get("SES_CONFIGURATION_SET") or None,
         outbox_dir=env.get("OUTBOX_DIR") or None,
+        team_inboxes=_parse_forces(env.get("TEAM_INBOXES", "")),
     )
     _check(settings)
     return settings
@@ -141,6 +145,9 @@ def _check(settings: Settings) -> None:
     retention = [settings.retention_days_after_closure, *settings.retention_days_by_force.values()]
     if any(days < 0 for days in retention) or not set(settings.retention_days_by_force) <= set(settings.forces):
         raise ConfigError("RETENTION_DAYS_BY_FORCE must give whole days for forces in FORCES")
+    if not set(settings.team_inboxes) <= set(settings.forces) or any(
+            "@" not in address or address.endswith("@") for address in settings.team_inboxes.values()):
+        raise ConfigError("TEAM_INBOXES must give an email address for forces in FORCES, like lincs=team@example")
     if settings.ses_max_send_rate <= 0:
         raise ConfigError("SES_MAX_SEND_RATE must be a positive number of emails a second")
     if len(settings.token_secret) < 32:

@@ -8,8 +8,10 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from chalicelib.core.conversation import UNREAD_FOR, Author, InboxItem, ItemKind, Message
 from chalicelib.core.deliveries import Claimed, DeliveryRef, DeliveryStatus, Due, SentMessage
 from chalicelib.core.domain import (
     AuditRecord,
@@ -41,6 +43,9 @@ class FakeCaseStore:
         self.resets: dict[str, Invitation] = {}
         self.refs: dict[tuple[str, str], Update] = {}
         self.leftovers: set[str] = set()  # cases whose erasure stopped part-way (tests set this)
+        self.reply_refs: dict[tuple[str, str], Message] = {}
+        # (case key, reason, contact id) -> (due, item, force): the officers' inbox
+        self.attention: dict[tuple[str, str, str | None], tuple[datetime, InboxItem, str]] = {}
         self._lock = threading.RLock()
 
     # -- reads -------------------------------------------------------------------------
@@ -82,33 +87,127 @@ class FakeCaseStore:
                 raise Conflict("A case with that crime number already exists.",
                                {"crimeNumber": "A case with this crime number already exists"})
             self._audited(audit)
-            self.cases[case.key] = replace(case, updates=(), contacts=tuple(
+            self.cases[case.key] = stored = replace(case, updates=(), officer_id=created_by, contacts=tuple(
                 replace(new.contact, status=ContactStatus.INVITED, invitation_id=new.invitation_id)
                 for new in contacts))
+            if case.next_update_due_by:
+                self._raise(stored, "update_due", None,
+                            datetime.combine(case.next_update_due_by, datetime.min.time(), UTC), case.created_at,
+                            keep=False)
             for new in contacts:
                 self.invitations[new.invitation_id] = Invitation(
                     id=new.invitation_id, case_key=case.key, contact_id=new.contact.id, force=case.force,
                     email=new.contact.email, expires_at=new.invitation_expires_at,
                     used_at=None, failed_attempts=0)
 
-    def post_update(self, key: str, update: Update, officer_id: str, force: str, new_status: str | None,
-                    closed_at: datetime | None, expires_at: datetime | None,
+    def post_update(self, case: Case, update: Update, officer_id: str, new_status: str | None,
+                    closed_at: datetime | None, expires_at: datetime | None, next_due: date | None,
                     audit: AuditRecord) -> tuple[Update, bool]:
+        key = case.key
         with self._lock:
-            case = self.cases.get(key)
-            if case is None or (case.expires_at is not None and case.expires_at <= update.posted_at):
+            stored = self.cases.get(key)
+            if stored is None or not self._live(stored, update.posted_at):
                 raise ConditionFailed("The case does not exist.")
             if update.client_reference and (key, update.client_reference) in self.refs:
                 return self.refs[(key, update.client_reference)], False
             self._audited(audit)
-            changed = replace(case, updates=(update, *case.updates))
+            changed = replace(stored, updates=(update, *stored.updates), next_update_due_by=next_due)
             if new_status:
                 changed = replace(changed, status=new_status, closed_at=closed_at,
                                   expires_at=expires_at if closed_at is not None else None)
+            for contact in case.contacts:
+                if contact.open_request_id:
+                    self.attention.pop((key, "update_request", contact.id), None)
+                    changed = _with_contact(changed, contact.id, open_request_id=None)
+            for contact in case.registered_contacts():
+                self._raise(changed, "unread", contact.id, update.posted_at + UNREAD_FOR, update.posted_at,
+                            keep=True)
+            if next_due is None:
+                self.attention.pop((key, "update_due", None), None)
+            else:
+                self._raise(changed, "update_due", None, datetime.combine(next_due, datetime.min.time(), UTC),
+                            update.posted_at, keep=False)
             self.cases[key] = changed
             if update.client_reference:
                 self.refs[(key, update.client_reference)] = update
             return update, True
+
+    # -- two-way contact -------------------------------------------------------------
+
+    @staticmethod
+    def _live(case: Case, now: datetime) -> bool:
+        return case.expires_at is None or case.expires_at > now
+
+    def _raise(self, case: Case, reason: str, contact_id: str | None, due: datetime, since: datetime, *,
+               keep: bool) -> None:
+        slot = (case.key, reason, contact_id)
+        if keep and slot in self.attention:
+            return
+        self.attention[slot] = (due, InboxItem(crime_number=case.crime_number, contact_id=contact_id, reason=reason,
+                                               waiting_since=since, officer_id=case.officer_id or ""), case.force)
+
+    def add_contact_message(self, case: Case, message: Message, now: datetime, audit: AuditRecord) -> bool:
+        with self._lock:
+            stored = self.cases.get(case.key)
+            contact = stored.contact(message.contact_id) if stored else None
+            if stored is None or not self._live(stored, now) or contact is None or not contact.is_registered:
+                raise ConditionFailed("The case or contact is gone.")
+            request = message.kind == ItemKind.UPDATE_REQUEST
+            if request and contact.open_request_id:
+                return False
+            self._audited(audit)
+            changed = replace(stored, messages=(message, *stored.messages))
+            if request:
+                changed = _with_contact(changed, contact.id, open_request_id=message.id)
+            self.cases[case.key] = changed
+            self._raise(changed, "update_request" if request else "message", contact.id, message.sent_at,
+                        message.sent_at, keep=True)
+            return True
+
+    def add_officer_reply(self, case: Case, message: Message, officer_id: str, now: datetime,
+                          audit: AuditRecord) -> tuple[Message, bool]:
+        with self._lock:
+            stored = self.cases.get(case.key)
+            if stored is None or not self._live(stored, now) or stored.contact(message.contact_id) is None:
+                raise ConditionFailed("The case or contact is gone.")
+            if message.client_reference and (case.key, message.client_reference) in self.reply_refs:
+                return self.reply_refs[(case.key, message.client_reference)], False
+            self._audited(audit)
+            changed = _with_contact(replace(stored, messages=(message, *stored.messages)), message.contact_id,
+                                    open_request_id=None)
+            self.cases[case.key] = changed
+            for reason in ("message", "update_request"):
+                self.attention.pop((case.key, reason, message.contact_id), None)
+            if message.client_reference:
+                self.reply_refs[(case.key, message.client_reference)] = message
+            return message, True
+
+    def reply_by_reference(self, case_key: str, client_reference: str) -> Message | None:
+        return self.reply_refs.get((case_key, client_reference))
+
+    def mark_read(self, case: Case, reader: str, contact_id: str, read_updates_through: datetime | None,
+                  messages: list[Message], now: datetime, audit: AuditRecord) -> None:
+        with self._lock:
+            self._audited(audit)
+            stored = self.cases[case.key]
+            ids = {m.id for m in messages}
+            changed = replace(stored, messages=tuple(replace(m, read_at=now) if m.id in ids else m
+                                                     for m in stored.messages))
+            if reader == Author.CONTACT:
+                changed = _with_contact(changed, contact_id, last_read_at=now, **(
+                    {"read_updates_through": read_updates_through} if read_updates_through else {}))
+                if read_updates_through is not None:
+                    self.attention.pop((case.key, "unread", contact_id), None)
+            self.cases[case.key] = changed
+
+    def inbox(self, force: str, now: datetime, officer_id: str | None, since: datetime | None,
+              cursor: dict[str, Any] | None, limit: int) -> tuple[list[InboxItem], dict[str, Any] | None]:
+        due = sorted((at, item) for at, item, item_force in self.attention.values()
+                     if item_force == force and at <= now and (since is None or at >= since)
+                     and (officer_id is None or item.officer_id == officer_id))
+        start = int(cursor["n"]) if cursor else 0
+        page = [item for _, item in due[start:start + limit]]
+        return page, ({"n": start + limit} if start + limit < len(due) else None)
 
     def register(self, invitation: Invitation, password_hash: str, now: datetime, audit: AuditRecord) -> None:
         with self._lock:
@@ -215,6 +314,10 @@ class FakeCaseStore:
                 return False
             self._set_contact(key, contact_id, alerts_failing=True, alerts_failing_reason=reason)
             return True
+
+
+def _with_contact(case: Case, contact_id: str, **changes: Any) -> Case:
+    return replace(case, contacts=tuple(replace(c, **changes) if c.id == contact_id else c for c in case.contacts))
 
 
 class FakeSessionStore:

@@ -22,6 +22,10 @@ class Audit:
         return AuditRecord(at=self._clock(), action=action, event=event, actor=actor, force=force,
                            case_key=case_key, subject=subject, record_id=tokens.new_id())
 
+    def write(self, record: AuditRecord) -> None:
+        """Writes a record made by `entry` on its own (its change needed no write)."""
+        self._log.record(record)
+
     def record(self, action: AuditAction, event: str, *, actor: str, force: str | None = None,
                case_key: str | None = None, subject: str | None = None) -> None:
         """Writes a record on its own: for what changes nothing else (a

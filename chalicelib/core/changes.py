@@ -33,6 +33,17 @@ class UpdatePosted:
 
 
 @dataclass(frozen=True)
+class MessagePosted:
+    """A message or update request from a contact (the officer in charge is
+    told, once), or the officer's reply to one (that contact is alerted, once)."""
+
+    case_key: str
+    message_id: str
+    contact_id: str
+    from_contact: bool
+
+
+@dataclass(frozen=True)
 class CaseRemovedByTtl:
     """DynamoDB's TTL deleted a closed case's own item: erase the rest of it."""
 
@@ -46,4 +57,4 @@ class Unreadable:
     event_id: str | None
 
 
-Change = LinkStored | UpdatePosted | CaseRemovedByTtl | Unreadable
+Change = LinkStored | UpdatePosted | MessagePosted | CaseRemovedByTtl | Unreadable

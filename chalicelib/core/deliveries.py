@@ -16,6 +16,13 @@ class MessageKind(StrEnum):
     INVITATION = "invitation"
     RESET = "reset"
     ALERT = "alert"
+    REPLY = "reply"  # the officer's reply to one contact: that contact's alert
+    OFFICER_NOTICE = "officer_notice"  # a contact's message or request: the officer in charge is told
+    TEAM_NOTICE = "team_notice"  # ...and the force's team inbox, where configured
+
+
+# Emails to the police, not to a contact: a failure never marks the contact's alerts as failing.
+TO_POLICE = frozenset({MessageKind.OFFICER_NOTICE, MessageKind.TEAM_NOTICE})
 
 
 class DeliveryStatus(StrEnum):
@@ -31,7 +38,7 @@ class DeliveryRef:
     """Which email: an invitation, a reset, or the alert of one update to one contact."""
 
     kind: str  # a MessageKind
-    source_id: str  # the invitation, reset or update id
+    source_id: str  # the invitation, reset, update or message id
     case_key: str
     contact_id: str
     force: str

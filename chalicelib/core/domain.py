@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from chalicelib.core.conversation import Message
+
 
 class CaseStatus(StrEnum):
     INVESTIGATING = "investigating"
@@ -154,6 +156,11 @@ class Contact:
     credential_version: int = 0
     alerts_failing: bool = False
     alerts_failing_reason: str | None = None
+    # Two-way contact (issue 12).
+    enhanced_rights: bool = False  # Victims' Code: entitled to enhanced rights (updates within 1 working day)
+    open_request_id: str | None = None  # their update request not yet answered
+    read_updates_through: datetime | None = None  # the newest update they have seen was posted then
+    last_read_at: datetime | None = None
 
     @property
     def is_registered(self) -> bool:
@@ -205,6 +212,9 @@ class Case:
     expires_at: datetime | None = None
     contacts: tuple[Contact, ...] = field(default_factory=tuple)
     updates: tuple[Update, ...] = field(default_factory=tuple)  # newest first
+    officer_id: str | None = None  # the officer in charge (who recorded the case)
+    next_update_due_by: date | None = None  # Victims' Code clock
+    messages: tuple[Message, ...] = field(default_factory=tuple)  # every contact's, newest first
 
     @property
     def key(self) -> str:
@@ -218,6 +228,15 @@ class Case:
 
     def registered_contacts(self) -> tuple[Contact, ...]:
         return tuple(c for c in self.contacts if c.is_registered)
+
+    def conversation(self, contact_id: str) -> tuple[Message, ...]:
+        """One contact's messages and update requests and the officer's replies
+        to them, newest first: never another contact's."""
+        return tuple(m for m in self.messages if m.contact_id == contact_id)
+
+    @property
+    def has_enhanced_rights(self) -> bool:
+        return any(c.enhanced_rights for c in self.contacts)
 
     @property
     def status_label(self) -> str:

@@ -10,9 +10,10 @@ condition here, in its docstring: that is the contract.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
+from chalicelib.core.conversation import InboxItem, Message
 from chalicelib.core.deliveries import Claimed, DeliveryRef, Due, SentMessage
 from chalicelib.core.domain import (
     AuditRecord,
@@ -51,13 +52,45 @@ class CaseRepository(Protocol):
         or if anything of an earlier case with it is still there (an erasure
         after retention not yet complete: it must never join the new case)."""
 
-    def post_update(self, case_key: str, update: Update, officer_id: str, force: str,
-                    new_status: str | None, closed_at: datetime | None,
-                    expires_at: datetime | None, audit: AuditRecord) -> tuple[Update, bool]:
-        """Adds the update (moving the case's status) with its audit record, all or
-        nothing: (update, True). With a client reference used before on the case:
-        the existing update and False, recording nothing. ConditionFailed if the
-        case does not exist or has expired by the update's time."""
+    def post_update(self, case: Case, update: Update, officer_id: str, new_status: str | None,
+                    closed_at: datetime | None, expires_at: datetime | None, next_due: date | None,
+                    audit: AuditRecord) -> tuple[Update, bool]:
+        """Adds the update (moving the case's status, and its next update due by
+        `next_due`, or none) with its audit record, all or nothing: (update, True).
+        It answers every open update request of `case`'s contacts (as read), and
+        lists the update as unread by each registered contact from 7 days on.
+        With a client reference used before on the case: the existing update
+        and False, recording nothing. ConditionFailed if the case does not
+        exist or has expired by the update's time."""
+
+    def add_contact_message(self, case: Case, message: Message, now: datetime, audit: AuditRecord) -> bool:
+        """A contact's message or update request, on the officers' inbox (at its
+        earliest if already waiting), with its audit record, together. An update
+        request becomes the contact's open one on condition that none is open:
+        False, writing nothing, if one is. ConditionFailed if the case is gone or
+        expired or the contact not registered."""
+
+    def add_officer_reply(self, case: Case, message: Message, officer_id: str, now: datetime,
+                          audit: AuditRecord) -> tuple[Message, bool]:
+        """The officer's reply to one contact, answering whatever they wait for (off
+        the inbox), with its audit record, together: (reply, True). With a client
+        reference used before on the case: the existing reply and False, writing
+        nothing. ConditionFailed if the case is gone or expired or the contact
+        not on it."""
+
+    def reply_by_reference(self, case_key: str, client_reference: str) -> Message | None: ...
+
+    def mark_read(self, case: Case, reader: str, contact_id: str, read_updates_through: datetime | None,
+                  messages: list[Message], now: datetime, audit: AuditRecord) -> None:
+        """What a reader has now seen, with the read's audit record, in one write:
+        `messages` read now; for a contact, the updates through
+        `read_updates_through` (off the inbox as unread) and when they last read."""
+
+    def inbox(self, force: str, now: datetime, officer_id: str | None, since: datetime | None,
+              cursor: dict[str, Any] | None, limit: int) -> tuple[list[InboxItem], dict[str, Any] | None]:
+        """What has come due by `now` on the force's cases (from `since`, after
+        `cursor`), oldest first, at most `limit`; with `officer_id`, only that
+        officer's cases. Returns the items and where to go on from, or None."""
 
     def register(self, invitation: Invitation, password_hash: str, now: datetime, audit: AuditRecord) -> None:
         """Uses the invitation (giving back the guess reserved for this attempt),

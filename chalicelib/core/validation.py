@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.core.errors import InvalidInput
@@ -249,3 +249,27 @@ def force_code(value: Any) -> str:
     if not re.fullmatch(r"[a-z0-9-]{2,20}", value):
         raise FieldError("Must be a force code such as lincs")
     return value
+
+
+@described({"type": "boolean"})
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError("Must be true or false")
+    return value
+
+
+@described({"type": "string", "format": "date", "example": "2026-12-04"})
+def coming_date(value: Any) -> date:
+    """A date from today to a year ahead (when the next update is due)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise FieldError("Must be a date in the format YYYY-MM-DD")
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError as exc:
+        raise FieldError("Must be a real date") from exc
+    today = date.today()
+    if parsed < today:
+        raise FieldError("Must be today or later")
+    if parsed > today + timedelta(days=365):
+        raise FieldError("Must be within a year")
+    return parsed

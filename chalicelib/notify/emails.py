@@ -1,6 +1,8 @@
-"""The words of the three emails: invitation, password reset and alert.
+"""The words of the emails: invitation, password reset, update alert and reply
+alert to victims and witnesses; and the notice to the officer in charge that a
+message is waiting.
 
-Each email has a plain-text and an HTML part. They carry nothing from the case:
+Each email has a plain-text and an HTML part. Those to a contact carry nothing from the case:
 no crime number, no names, no crime type, no update text. The only variable
 parts are the force's name (also the sender's display name), the link and how
 long the link lasts; all of them are escaped in the HTML part. For a victim who
@@ -107,6 +109,33 @@ def alert(force_name: str, site: str, sign_in_link: str) -> Email:
         *_footer(force_name, site),
     ]
     return _email(MessageKind.ALERT, f"You have a new update on {SERVICE}", blocks, sign_in_link)
+
+
+def reply_alert(force_name: str, site: str, sign_in_link: str) -> Email:
+    blocks: list[str | _Link] = [
+        "Hello,",
+        f"The officer dealing with the case has sent you a message. Sign in to {SERVICE} to read it:",
+        _Link("Sign in", sign_in_link),
+        "To keep your information safe, we never put the message, or any details of the case, in an email.",
+        *_footer(force_name, site),
+    ]
+    return _email(MessageKind.REPLY, f"You have a new message on {SERVICE}", blocks, sign_in_link)
+
+
+def officer_notice(force_name: str, crime_number: str) -> Email:
+    """To the officer in charge (and the team inbox): something is waiting on a
+    case. The crime number only: never the message, never the person's name."""
+    blocks: list[str | _Link] = [
+        f"A victim or witness on crime number {crime_number} has sent a message or asked for an "
+        f"update through {SERVICE}.",
+        f"Read it and reply through {SERVICE} (the officer inbox lists it until it is answered). Under "
+        "the Victims' Code, reply within 5 working days, or 1 working day for a victim entitled to "
+        "enhanced rights.",
+        "This email does not contain the message, to keep it out of mailboxes and forwarding.",
+        f"{force_name}\nThis email was sent automatically by {SERVICE}. Replies are not read.",
+    ]
+    return Email(kind=MessageKind.OFFICER_NOTICE, subject=f"{SERVICE}: a message is waiting on {crime_number}",
+                 text=_text(blocks), html=_html(f"A message is waiting on {crime_number}", blocks), links=())
 
 
 def _email(kind: str, subject: str, blocks: list[str | _Link], link: str) -> Email:

@@ -35,8 +35,8 @@ from typing import Any
 from chalicelib.config import Settings
 from chalicelib.core import tokens
 from chalicelib.core.audit import Audit
-from chalicelib.core.changes import Change, LinkStored, Unreadable, UpdatePosted
-from chalicelib.core.deliveries import DeliveryRef, DeliveryStatus, Due, MessageKind
+from chalicelib.core.changes import Change, LinkStored, MessagePosted, Unreadable, UpdatePosted
+from chalicelib.core.deliveries import TO_POLICE, DeliveryRef, DeliveryStatus, Due, MessageKind
 from chalicelib.core.domain import AuditAction, Case, utcnow
 from chalicelib.core.errors import ServiceUnavailable
 from chalicelib.core.ports import CaseRepository, Clock, DeliveryRepository, Sleep
@@ -75,6 +75,7 @@ class Target:
     ref: DeliveryRef
     recipient: str
     valid_until: datetime | None = None
+    crime_number: str | None = None  # emails to the police only: which case
 
 
 class Pacer:
@@ -185,6 +186,8 @@ class EmailSender:
                 out.append(Target(ref, change.email, change.expires_at))
             elif isinstance(change, UpdatePosted):
                 out += self._alerts(change, cases, now)
+            elif isinstance(change, MessagePosted):
+                out += self._message_emails(change, cases, now)
             elif isinstance(change, Unreadable):
                 logger.warning("unreadable stream record", extra={"event_id": change.event_id})
                 if run is not None:
@@ -201,6 +204,29 @@ class EmailSender:
                                    contact_id=c.id, force=case.force), c.email)
                 for c in case.registered_contacts()]
 
+    def _message_emails(self, change: MessagePosted, cases: dict[str, Case | None], now: datetime) -> list[Target]:
+        """A contact's message: the officer in charge (and the team inbox) are
+        told. The officer's reply: that contact is alerted."""
+        if change.case_key not in cases:
+            cases[change.case_key] = self._cases.case_with_contacts(change.case_key)
+        case = cases[change.case_key]
+        if case is None or case.is_expired(now):
+            return []
+        kinds = [MessageKind.OFFICER_NOTICE, MessageKind.TEAM_NOTICE] if change.from_contact else [MessageKind.REPLY]
+        refs = [DeliveryRef(kind=kind, source_id=change.message_id, case_key=change.case_key,
+                            contact_id=change.contact_id, force=case.force) for kind in kinds]
+        return [target for ref in refs if (target := self._target(ref, case)) is not None]
+
+    def _target(self, ref: DeliveryRef, case: Case) -> Target | None:
+        """Who a message's email goes to, from the case as it is now (None: nobody)."""
+        if ref.kind == MessageKind.OFFICER_NOTICE:
+            return Target(ref, case.officer_email, crime_number=case.crime_number)
+        if ref.kind == MessageKind.TEAM_NOTICE:
+            team = self._settings.team_inboxes.get(case.force)
+            return Target(ref, team, crime_number=case.crime_number) if team else None
+        contact = case.contact(ref.contact_id)
+        return Target(ref, contact.email) if contact is not None and contact.is_registered else None
+
     def _resolve(self, ref: DeliveryRef, now: datetime) -> Target | None:
         """For a retry, read the email's subject again: it may have been used,
         expired or gone since. None if the email is no longer wanted."""
@@ -211,10 +237,9 @@ class EmailSender:
                 return None
             return Target(ref, found.email, found.expires_at)
         case = self._cases.case_with_contacts(ref.case_key)
-        contact = case.contact(ref.contact_id) if case else None
-        if case is None or contact is None or case.is_expired(now) or not contact.is_registered:
+        if case is None or case.is_expired(now):
             return None
-        return Target(ref, contact.email)
+        return self._target(ref, case)
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -332,7 +357,8 @@ class EmailSender:
     def _give_up(self, ref: DeliveryRef, problem: str, officer_reason: str) -> None:
         now = self._clock()
         self._deliveries.mark_finished(ref, DeliveryStatus.FAILED, problem, now)
-        self._deliveries.mark_contact_failing(ref.case_key, ref.contact_id, officer_reason)
+        if ref.kind not in TO_POLICE:  # the police's own address failing says nothing of the contact's
+            self._deliveries.mark_contact_failing(ref.case_key, ref.contact_id, officer_reason)
         logger.warning("email failed", extra={"email_kind": ref.kind, "contact": ref.contact_id,
                                               "problem": problem})
 
@@ -349,6 +375,10 @@ class EmailSender:
             token = tokens.link_token(settings.token_secret, tokens.RESET, ref.source_id)
             email = emails.reset(force_name, settings.site_origin,
                                  f"{settings.site_url}/reset-password.html#token={token}", left)
+        elif ref.kind in TO_POLICE:
+            email = emails.officer_notice(force_name, target.crime_number or "")
+        elif ref.kind == MessageKind.REPLY:
+            email = emails.reply_alert(force_name, settings.site_origin, f"{settings.site_url}/sign-in.html")
         else:
             email = emails.alert(force_name, settings.site_origin, f"{settings.site_url}/sign-in.html")
         raw = emails.render(email, sender_name=force_name, sender_address=settings.mail_from,

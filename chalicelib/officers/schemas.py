@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from chalicelib.core.conversation import MAX_MESSAGE_LENGTH
 from chalicelib.core.domain import CONTACT_ROLES, UPDATE_TYPES
 from chalicelib.core.validation import (
     Spec,
+    boolean,
     client_reference,
+    coming_date,
     crime_number,
     email,
     list_of,
@@ -26,6 +29,8 @@ CONTACT_SCHEMA = {
     "surname": Spec(text(100)),
     "dateOfBirth": Spec(past_date),
     "email": Spec(email),
+    # Victims' Code: entitled to enhanced rights (updates within 1 working day).
+    "enhancedRights": Spec(boolean, required=False),
 }
 CASE_SCHEMA = {
     "crimeNumber": Spec(crime_number),
@@ -35,6 +40,12 @@ CASE_SCHEMA = {
 UPDATE_SCHEMA = {
     "type": Spec(one_of(UPDATE_TYPES)),
     "text": Spec(text(MAX_UPDATE_TEXT, multiline=True)),
+    "clientReference": Spec(client_reference, required=False),
+    # When the next update is due, if not the Victims' Code's 5 (or 1) working days.
+    "nextUpdateDueBy": Spec(coming_date, required=False),
+}
+REPLY_SCHEMA = {
+    "text": Spec(text(MAX_MESSAGE_LENGTH, multiline=True), missing="Enter a message"),
     "clientReference": Spec(client_reference, required=False),
 }
 REISSUE_SCHEMA = {"email": Spec(email, required=False)}

@@ -3,14 +3,24 @@ and upload a batch. The officer (force, roles) comes from the access token."""
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from chalicelib.config import Settings
 from chalicelib.core import tokens
 from chalicelib.core.audit import Audit
+from chalicelib.core.conversation import (
+    Author,
+    InboxPage,
+    ItemKind,
+    Message,
+    next_update_due,
+    uk_date,
+)
 from chalicelib.core.domain import (
     CLOSED_STATUSES,
     STATUS_AFTER_UPDATE,
@@ -34,6 +44,7 @@ from chalicelib.officers.schemas import (
     CASE_SCHEMA,
     REISSUE_INTERVAL,
     REISSUE_SCHEMA,
+    REPLY_SCHEMA,
     UPDATE_SCHEMA,
     UPLOAD_CASE_SCHEMA,
     UPLOAD_UPDATE_SCHEMA,
@@ -86,14 +97,17 @@ class OfficerService:
             NewContact(
                 contact=Contact(id=tokens.new_id(), role=c["role"], forename=c["forename"],
                                 surname=c["surname"], date_of_birth=c["dateOfBirth"],
-                                email=c["email"], status=ContactStatus.INVITED, invitation_expires_at=expires),
+                                email=c["email"], status=ContactStatus.INVITED, invitation_expires_at=expires,
+                                enhanced_rights=bool(c.get("enhancedRights"))),
                 invitation_id=tokens.new_id(),
             )
             for c in data["contacts"]
         ]
+        enhanced = any(n.contact.enhanced_rights for n in new_contacts)
         case = Case(force=officer.force, crime_number=data["crimeNumber"], status=CaseStatus.INVESTIGATING,
                     officer_name=data["officer"]["name"], officer_email=data["officer"]["email"],
-                    created_at=now, contacts=tuple(n.contact for n in new_contacts))
+                    created_at=now, contacts=tuple(n.contact for n in new_contacts), officer_id=officer.id,
+                    next_update_due_by=next_update_due(uk_date(now), enhanced))
         self._cases.create_case(case, created_by=officer.id, contacts=new_contacts,
                                 audit=self._audit.entry(AuditAction.COLLECTION, "case_created",
                                                         actor=f"officer:{officer.id}",
@@ -103,12 +117,21 @@ class OfficerService:
         return CreatedCase(case=case, invitation_ids={n.contact.id: n.invitation_id for n in new_contacts})
 
     def get_case(self, officer: Officer, crime_number_text: str) -> Case:
+        """The case, every contact's conversation included. Opening it marks what
+        the contacts sent as read by the officer (in the read's audit write)."""
         self._require(officer, Permission.READ)
+        now = self._clock()
         case = self._cases.case(_key_from_path(officer, crime_number_text))
-        if case is None or case.is_expired(self._clock()):
+        if case is None or case.is_expired(now):
             raise NotFound("No case with that crime number.")
-        self._audit.record(AuditAction.CONSULTATION, "case_read_by_officer", actor=f"officer:{officer.id}",
-                           force=case.force, case_key=case.key)
+        audit = self._audit.entry(AuditAction.CONSULTATION, "case_read_by_officer", actor=f"officer:{officer.id}",
+                                  force=case.force, case_key=case.key)
+        unread = [m for m in case.messages if m.from_contact and m.read_at is None]
+        if unread and officer.may(Permission.WRITE):  # an auditor's reading is not the officer's
+            self._cases.mark_read(case, Author.OFFICER, "", None, unread, now, audit)
+            case = replace(case, messages=tuple(replace(m, read_at=now) if m in unread else m for m in case.messages))
+        else:
+            self._audit.write(audit)
         return case
 
     def post_update(self, officer: Officer, crime_number_text: str, body: Any) -> tuple[Update, bool]:
@@ -119,9 +142,17 @@ class OfficerService:
                      data: dict[str, Any]) -> tuple[Update, bool]:
         key = _key_from_path(officer, crime_number_text)
         now = self._clock()
+        case = self._cases.case_with_contacts(key)
+        if case is None or case.is_expired(now):
+            raise NotFound("No case with that crime number.")
         new_status = STATUS_AFTER_UPDATE.get(data["type"])
-        closing = new_status in CLOSED_STATUSES
-        expires = now + timedelta(days=self._settings.retention_days_for(officer.force)) if closing else None
+        closing = new_status in CLOSED_STATUSES if new_status else case.status in CLOSED_STATUSES
+        expires = now + timedelta(days=self._settings.retention_days_for(officer.force)) \
+            if new_status in CLOSED_STATUSES else None
+        # The Victims' Code clock: the officer's date, or 5 (1, with enhanced
+        # rights) working days from today; none once the case is closed.
+        next_due = None if closing else data.get("nextUpdateDueBy") or next_update_due(uk_date(now),
+                                                                                        case.has_enhanced_rights)
         update = Update(id=tokens.new_id(), type=data["type"], text=data["text"],
                         officer_name=officer.name, posted_at=now,
                         client_reference=data.get("clientReference"))
@@ -129,8 +160,8 @@ class OfficerService:
                                   force=officer.force, case_key=key, subject=update.id)
         try:
             update, created = self._cases.post_update(
-                key, update, officer_id=officer.id, force=officer.force, new_status=new_status,
-                closed_at=now if closing else None, expires_at=expires, audit=audit)
+                case, update, officer_id=officer.id, new_status=new_status,
+                closed_at=now if expires else None, expires_at=expires, next_due=next_due, audit=audit)
         except ConditionFailed as exc:
             raise NotFound("No case with that crime number.") from exc
         if created:
@@ -181,6 +212,55 @@ class OfficerService:
         return replace(contact, email=email_address, invitation_id=invitation_id, invitation_expires_at=expires,
                        alerts_failing=False, alerts_failing_reason=None)
 
+    # -- two-way contact ---------------------------------------------------------------
+
+    def reply(self, officer: Officer, crime_number_text: str, contact_id: str, body: Any) -> tuple[Message, bool]:
+        """A message to one contact of the case, answering whatever they are
+        waiting for; the contact is alerted (no content in the alert). The same
+        `clientReference` again answers the first reply: (reply, created)."""
+        self._require(officer, Permission.WRITE)
+        data = validate(body, REPLY_SCHEMA)
+        now = self._clock()
+        case = self._cases.case_with_contacts(_key_from_path(officer, crime_number_text))
+        if case is None or case.is_expired(now):
+            raise NotFound("No case with that crime number.")
+        contact = case.contact(contact_id) if is_text(contact_id) else None
+        if contact is None:
+            raise NotFound("No contact with that id in this case.")
+        message = Message(id=tokens.new_id(), contact_id=contact.id, author=Author.OFFICER, kind=ItemKind.MESSAGE,
+                          text=data["text"], sent_at=now, officer_name=officer.name,
+                          client_reference=data.get("clientReference"))
+        audit = self._audit.entry(AuditAction.DISCLOSURE, "message_to_contact", actor=f"officer:{officer.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
+        try:
+            message, created = self._cases.add_officer_reply(case, message, officer.id, now, audit)
+        except ConditionFailed as exc:
+            raise NotFound("No case with that crime number.") from exc
+        if created:
+            logger.info("message to contact", extra={"contact": contact.id})
+            metrics.add_metric(name="RepliesToContacts", unit="Count", value=1)
+        return message, created
+
+    def inbox(self, officer: Officer, mine: str | None, since: str | None, cursor: str | None) -> InboxPage:
+        """What needs the force's attention, oldest first: unanswered messages and
+        update requests, updates due (or overdue) under the Victims' Code, and
+        updates a contact has left unread for 7 days. `mine=true`: only the
+        calling officer's cases. A page at a time (`cursor`)."""
+        self._require(officer, Permission.READ)
+        problems: dict[str, str] = {}
+        only_mine = False
+        if mine is not None:
+            if mine not in ("true", "false"):
+                problems["mine"] = "Must be true or false"
+            only_mine = mine == "true"
+        since_at = _parse_since(since, problems)
+        start = _decode_cursor(cursor, officer.force, problems)
+        if problems:
+            raise InvalidInput(fields=problems)
+        items, last = self._cases.inbox(officer.force, self._clock(), officer.id if only_mine else None, since_at,
+                                        start, INBOX_PAGE)
+        return InboxPage(items=tuple(items), cursor=_encode_cursor(last, officer.force) if last else None)
+
     # -- batch upload --------------------------------------------------------------
 
     def upload(self, officer: Officer, items: list[Any]) -> list[RowResult]:
@@ -218,6 +298,46 @@ class OfficerService:
             if isinstance(exc, Forbidden):
                 raise
             return RowResult(row, kind, RowStatus.REJECTED, number, message=exc.message)
+
+
+INBOX_PAGE = 100
+
+
+def _parse_since(since: str | None, problems: dict[str, str]) -> datetime | None:
+    if since is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(since.replace("Z", "+00:00")) if is_text(since) and len(since) <= 40 else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        problems["since"] = "Must be a date and time in ISO 8601 with a time zone, like 2026-11-29T09:00:00Z"
+        return None
+    return parsed
+
+
+def _encode_cursor(key: dict[str, Any], force: str) -> str:
+    raw = json.dumps({"force": force, "key": key}, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, force: str, problems: dict[str, str]) -> dict[str, Any] | None:
+    """A cursor this service gave out, for this force: anything else is refused."""
+    if cursor is None:
+        return None
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        key = decoded["key"]
+        valid = decoded["force"] == force and isinstance(key, dict) and set(key) == {
+            "pk", "sk", "attention_force", "attention_at"} and all(
+            isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) and is_text(v["S"])
+            for v in key.values()) and key["attention_force"]["S"] == force
+    except (ValueError, KeyError, TypeError, UnicodeError):
+        valid = False
+    if not valid:
+        problems["cursor"] = "Is not a cursor this service gave out: start again without it"
+        return None
+    return key
 
 
 def _key_from_path(officer: Officer, crime_number_text: str) -> str:

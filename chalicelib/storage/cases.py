@@ -8,7 +8,9 @@ Every request path reads by key or by query on a key; there is no Scan.
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
@@ -17,6 +19,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import Settings
+from chalicelib.core.conversation import UNREAD_FOR, Author, InboxItem, InboxReason, ItemKind, Message
 from chalicelib.core.domain import (
     AuditRecord,
     Case,
@@ -32,16 +35,22 @@ from chalicelib.core.errors import ConditionFailed, Conflict
 from chalicelib.storage.audit_log import AUDIT_PUT_CONDITION, audit_item
 from chalicelib.storage.dynamodb import conditional_check_failed, connection, dynamodb_errors
 from chalicelib.storage.models import (
+    ATTENTION_PREFIX,
     CASE_SK,
     CONTACT_PREFIX,
     INVITATION_SK,
+    MESSAGE_PREFIX,
+    MESSAGE_REF_PREFIX,
     RESET_SK,
     UPDATE_PREFIX,
     UPDATE_REF_PREFIX,
+    AttentionItem,
     CaseItem,
     CasesTableItem,
     ContactItem,
     InvitationItem,
+    MessageItem,
+    MessageRefItem,
     ResetItem,
     UpdateItem,
     UpdateRefItem,
@@ -53,6 +62,7 @@ from chalicelib.storage.models import (
 # Invitations and resets stay a day past their expiry (for a clear "expired"
 # answer and the email sender's checks); then DynamoDB's TTL removes them.
 KEPT_AFTER_EXPIRY = timedelta(days=1)
+MAX_READ_MARKS = 90
 
 
 def _invitation_item(invitation_id: str, pk: str, contact_id: str, force: str, email: str,
@@ -78,7 +88,79 @@ def _to_contact(item: ContactItem) -> Contact:
         credential_version=int(item.credential_version or 0),
         alerts_failing=bool(item.alerts_failing),
         alerts_failing_reason=item.alerts_failing_reason,
+        enhanced_rights=bool(item.enhanced_rights),
+        open_request_id=item.open_request_id,
+        read_updates_through=item.read_updates_through,
+        last_read_at=item.last_read_at,
     )
+
+
+def _to_message(item: MessageItem) -> Message:
+    return Message(
+        id=item.message_id,
+        contact_id=item.contact_id,
+        author=item.author,
+        kind=item.message_kind,
+        text=item.text or "",
+        sent_at=item.sent_at,
+        officer_name=item.officer_name,
+        read_at=item.read_at,
+        reply_due_by=date.fromisoformat(item.reply_due_by) if item.reply_due_by else None,
+        client_reference=item.client_reference,
+    )
+
+
+def message_sk(message: Message) -> str:
+    return f"{MESSAGE_PREFIX}{message.contact_id}#{iso(message.sent_at)}#{message.id}"
+
+
+def _attention_sk(reason: str, contact_id: str | None) -> str:
+    return f"{ATTENTION_PREFIX}{reason}#{contact_id or 'CASE'}"
+
+
+def _raise_attention(tx: TransactWrite, pk: str, reason: str, contact_id: str | None, case: Case,
+                     due_at: datetime, since: datetime, *, keep_earliest: bool) -> Any:
+    """Puts (or keeps) the item that lists this on the officers' inbox from `due_at`.
+    With `keep_earliest`, an item already there keeps its own (earlier) times."""
+    def keep(attribute: Any, value: Any) -> Any:
+        return attribute.set(attribute | value) if keep_earliest else attribute.set(value)
+
+    return tx.update(AttentionItem(pk, _attention_sk(reason, contact_id)), actions=[
+        AttentionItem.kind.set(AttentionItem),  # an update creates the item: it needs its kind
+        AttentionItem.reason.set(reason),
+        AttentionItem.contact_id.set(contact_id) if contact_id else AttentionItem.contact_id.remove(),
+        AttentionItem.crime_number.set(case.crime_number),
+        AttentionItem.officer_id.set(case.officer_id or ""),
+        AttentionItem.attention_force.set(case.force),
+        keep(AttentionItem.attention_at, iso(due_at)),
+        keep(AttentionItem.waiting_since, iso(since)),
+    ])
+
+
+def _settle_attention(tx: TransactWrite, pk: str, reason: str, contact_id: str | None) -> None:
+    tx.delete(AttentionItem(pk, _attention_sk(reason, contact_id)))
+
+
+def _message_item(pk: str, force: str, message: Message, officer_id: str | None = None) -> MessageItem:
+    return MessageItem(pk, message_sk(message), message_id=message.id, contact_id=message.contact_id,
+                       author=message.author, message_kind=message.kind, text=message.text or None,
+                       sent_at=message.sent_at, force=force, officer_id=officer_id,
+                       officer_name=message.officer_name,
+                       reply_due_by=message.reply_due_by.isoformat() if message.reply_due_by else None,
+                       client_reference=message.client_reference)
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _case_is_live(now: datetime) -> Condition:
+    return CaseItem.pk.exists() & (CaseItem.expires_at.does_not_exist() | (CaseItem.expires_at > now))
+
+
+def _due_start(day: date) -> datetime:
+    """An update due on `day` is listed for the officer from the start of that day."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _to_update(item: UpdateItem) -> Update:
@@ -113,6 +195,8 @@ def _assemble(items: list[CasesTableItem]) -> Case | None:
     contacts = tuple(_to_contact(i) for i in items if isinstance(i, ContactItem))
     updates = tuple(sorted((_to_update(i) for i in items if isinstance(i, UpdateItem)),
                            key=lambda u: (u.posted_at, u.id), reverse=True))
+    messages = tuple(sorted((_to_message(i) for i in items if isinstance(i, MessageItem)),
+                            key=lambda m: (m.sent_at, m.id), reverse=True))
     return Case(
         force=case_item.force,
         crime_number=case_item.crime_number,
@@ -124,6 +208,9 @@ def _assemble(items: list[CasesTableItem]) -> Case | None:
         expires_at=case_item.expires_at,
         contacts=contacts,
         updates=updates,
+        officer_id=case_item.created_by,
+        next_update_due_by=date.fromisoformat(case_item.next_update_due_by) if case_item.next_update_due_by else None,
+        messages=messages,
     )
 
 
@@ -226,7 +313,11 @@ class CaseStore:
                         created_by=created_by,
                         created_at=case.created_at,
                         updated_at=case.created_at,
+                        next_update_due_by=case.next_update_due_by.isoformat() if case.next_update_due_by else None,
                     ), condition=CaseItem.pk.does_not_exist())
+                    if case.next_update_due_by:
+                        _raise_attention(tx, pk, InboxReason.UPDATE_DUE, None, replace(case, officer_id=created_by),
+                                         _due_start(case.next_update_due_by), case.created_at, keep_earliest=False)
                     for new in contacts:
                         c = new.contact
                         tx.save(ContactItem(
@@ -241,6 +332,7 @@ class CaseStore:
                             status=ContactStatus.INVITED,
                             invitation_id=new.invitation_id,
                             invitation_expires_at=new.invitation_expires_at,
+                            enhanced_rights=c.enhanced_rights or None,
                         ))
                         tx.save(_invitation_item(new.invitation_id, pk, c.id, case.force, c.email,
                                                  new.invitation_expires_at))
@@ -252,13 +344,16 @@ class CaseStore:
                     raise _existing_case_conflict() from exc
                 raise
 
-    def post_update(self, case_key: str, update: Update, officer_id: str, force: str,
-                    new_status: str | None, closed_at: datetime | None,
-                    expires_at: datetime | None, audit: AuditRecord) -> tuple[Update, bool]:
-        """Adds the update (and moves the case's status) with its audit record,
-        atomically. With a client reference that was used before, returns the
-        existing update instead, and records nothing: (update, created)."""
-        pk = case_pk(case_key)
+    def post_update(self, case: Case, update: Update, officer_id: str, new_status: str | None,
+                    closed_at: datetime | None, expires_at: datetime | None, next_due: date | None,
+                    audit: AuditRecord) -> tuple[Update, bool]:
+        """Adds the update (moving the case's status and its Victims' Code clock)
+        with its audit record, atomically. It answers every open update request
+        of the case's contacts, and lists it for the officer as unread by each
+        registered contact from 7 days on, until they read it. With a client
+        reference that was used before, returns the existing update instead,
+        and records nothing: (update, created)."""
+        pk = case_pk(case.key)
         update_sk = f"{UPDATE_PREFIX}{iso(update.posted_at)}#{update.id}"
         case_actions: list[Action] = [CaseItem.updated_at.set(update.posted_at)]
         if new_status:
@@ -270,19 +365,22 @@ class CaseStore:
             else:
                 case_actions += [CaseItem.closed_at.remove(), CaseItem.expires_at.remove(),
                                  CaseItem.ttl.remove()]
+        case_actions.append(CaseItem.next_update_due_by.set(next_due.isoformat()) if next_due
+                            else CaseItem.next_update_due_by.remove())
+        asking = [c for c in case.contacts if c.open_request_id]
         with dynamodb_errors():
             try:
                 with TransactWrite(connection=self._connection) as tx:
-                    # An expired case is gone, even before TTL deletes it: no
-                    # update, and no reopening that would serve it again.
-                    tx.update(CaseItem(pk, CASE_SK), actions=case_actions,
-                              condition=CaseItem.pk.exists() & (
-                                  CaseItem.expires_at.does_not_exist()
-                                  | (CaseItem.expires_at > update.posted_at)))
+                    # Sent in this order: deletes, puts, updates (pynamodb).
+                    for contact in asking:
+                        _settle_attention(tx, pk, InboxReason.UPDATE_REQUEST, contact.id)
+                    if next_due is None:
+                        _settle_attention(tx, pk, InboxReason.UPDATE_DUE, None)
+                    first_put = len(asking) + (next_due is None)
                     tx.save(UpdateItem(
                         pk, update_sk,
                         update_id=update.id,
-                        force=force,
+                        force=case.force,
                         type=update.type,
                         text=update.text,
                         officer_name=update.officer_name,
@@ -295,17 +393,153 @@ class CaseStore:
                                               update_sk=update_sk),
                                 condition=UpdateRefItem.pk.does_not_exist())
                     tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
+                    case_at = first_put + 2 + bool(update.client_reference)
+                    # An expired case is gone, even before TTL deletes it: no
+                    # update, and no reopening that would serve it again.
+                    tx.update(CaseItem(pk, CASE_SK), actions=case_actions, condition=_case_is_live(update.posted_at))
+                    for contact in asking:
+                        tx.update(ContactItem(pk, _contact_sk(contact.id)),
+                                  actions=[ContactItem.open_request_id.remove()],
+                                  condition=ContactItem.pk.exists())
+                    for contact in case.registered_contacts():
+                        _raise_attention(tx, pk, InboxReason.UNREAD, contact.id, case,
+                                         update.posted_at + UNREAD_FOR, update.posted_at, keep_earliest=True)
+                    if next_due is not None:
+                        _raise_attention(tx, pk, InboxReason.UPDATE_DUE, None, case, _due_start(next_due),
+                                         update.posted_at, keep_earliest=False)
             except TransactWriteError as exc:
-                # pynamodb sends puts before updates: [update, (reference), audit, case].
                 codes = [r.code if r else None for r in exc.cancellation_reasons or []]
-                if codes and codes[-1] == "ConditionalCheckFailed":
+                if len(codes) > case_at and codes[case_at] == "ConditionalCheckFailed":
                     raise ConditionFailed("The case does not exist.") from exc
-                if update.client_reference and len(codes) == 4 and codes[1] == "ConditionalCheckFailed":
-                    existing = self.update_by_reference(case_key, update.client_reference)
+                if update.client_reference and len(codes) > first_put + 1 \
+                        and codes[first_put + 1] == "ConditionalCheckFailed":
+                    existing = self.update_by_reference(case.key, update.client_reference)
                     if existing is not None:
                         return existing, False
                 raise
         return update, True
+
+    # -- two-way contact ---------------------------------------------------------------
+
+    def add_contact_message(self, case: Case, message: Message, now: datetime, audit: AuditRecord) -> bool:
+        """A contact's message or update request, listed on the officers' inbox
+        (kept at its earliest if one is already waiting), with its audit record.
+        An update request also becomes the contact's open one, on condition that
+        none is open: False, writing nothing, if one is (a concurrent request
+        won). ConditionFailed if the case is gone or expired, or the contact is
+        not registered."""
+        pk = case_pk(case.key)
+        request = message.kind == ItemKind.UPDATE_REQUEST
+        reason = InboxReason.UPDATE_REQUEST if request else InboxReason.MESSAGE
+        with dynamodb_errors():
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    tx.condition_check(CaseItem, pk, CASE_SK, condition=_case_is_live(now))
+                    if not request:
+                        tx.condition_check(ContactItem, pk, _contact_sk(message.contact_id),
+                                           condition=ContactItem.status == ContactStatus.REGISTERED)
+                    tx.save(_message_item(pk, case.force, message), condition=MessageItem.pk.does_not_exist())
+                    tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
+                    if request:
+                        tx.update(ContactItem(pk, _contact_sk(message.contact_id)),
+                                  actions=[ContactItem.open_request_id.set(message.id)],
+                                  condition=(ContactItem.status == ContactStatus.REGISTERED)
+                                  & ContactItem.open_request_id.does_not_exist())
+                    _raise_attention(tx, pk, reason, message.contact_id, case, message.sent_at, message.sent_at,
+                                     keep_earliest=True)
+            except TransactWriteError as exc:
+                codes = [r.code if r else None for r in exc.cancellation_reasons or []]
+                if request and len(codes) > 3 and codes[3] == "ConditionalCheckFailed" \
+                        and codes[0] != "ConditionalCheckFailed":
+                    return False
+                if "ConditionalCheckFailed" in codes:
+                    raise ConditionFailed("The case or contact is gone.") from exc
+                raise
+        return True
+
+    def add_officer_reply(self, case: Case, message: Message, officer_id: str, now: datetime,
+                          audit: AuditRecord) -> tuple[Message, bool]:
+        """The officer's reply to one contact: answers whatever the contact was
+        waiting for (their open request, their messages: off the inbox), with
+        its audit record, together. With a client reference used before on the
+        case, the existing reply and False, sending nothing. ConditionFailed if
+        the case is gone or expired, or the contact is not on it."""
+        pk = case_pk(case.key)
+        sk = message_sk(message)
+        reference = message.client_reference
+        with dynamodb_errors():
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    tx.condition_check(CaseItem, pk, CASE_SK, condition=_case_is_live(now))
+                    _settle_attention(tx, pk, InboxReason.MESSAGE, message.contact_id)
+                    _settle_attention(tx, pk, InboxReason.UPDATE_REQUEST, message.contact_id)
+                    tx.save(_message_item(pk, case.force, message, officer_id),
+                            condition=MessageItem.pk.does_not_exist())
+                    if reference:
+                        tx.save(MessageRefItem(pk, MESSAGE_REF_PREFIX + reference, message_sk=sk),
+                                condition=MessageRefItem.pk.does_not_exist())
+                    tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
+                    tx.update(ContactItem(pk, _contact_sk(message.contact_id)),
+                              actions=[ContactItem.open_request_id.remove()], condition=ContactItem.pk.exists())
+            except TransactWriteError as exc:
+                codes = [r.code if r else None for r in exc.cancellation_reasons or []]
+                if reference and len(codes) > 4 and codes[4] == "ConditionalCheckFailed":
+                    existing = self.reply_by_reference(case.key, reference)
+                    if existing is not None:
+                        return existing, False
+                if "ConditionalCheckFailed" in codes:
+                    raise ConditionFailed("The case or contact is gone.") from exc
+                raise
+        return message, True
+
+    def reply_by_reference(self, case_key: str, client_reference: str) -> Message | None:
+        with dynamodb_errors():
+            try:
+                ref = MessageRefItem.get(case_pk(case_key), MESSAGE_REF_PREFIX + client_reference)
+                return _to_message(MessageItem.get(case_pk(case_key), ref.message_sk))
+            except DoesNotExist:
+                return None
+
+    def mark_read(self, case: Case, reader: str, contact_id: str, read_updates_through: datetime | None,
+                  messages: list[Message], now: datetime, audit: AuditRecord) -> None:
+        """Records what a reader has now seen, with the audit record of the read,
+        in one write. `reader` is Author.CONTACT (the contact read the officer's
+        `messages` and the updates through `read_updates_through`: the update is
+        off the inbox as unread) or Author.OFFICER (the officer read the contact's
+        `messages`)."""
+        pk = case_pk(case.key)
+        with dynamodb_errors(), TransactWrite(connection=self._connection) as tx:
+            if reader == Author.CONTACT and read_updates_through is not None:
+                _settle_attention(tx, pk, InboxReason.UNREAD, contact_id)
+            tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
+            for message in messages[:MAX_READ_MARKS]:  # the rest, next time (a transaction holds 100)
+                tx.update(MessageItem(pk, message_sk(message)), actions=[MessageItem.read_at.set(now)],
+                          condition=MessageItem.pk.exists())
+            if reader == Author.CONTACT:
+                actions: list[Action] = [ContactItem.last_read_at.set(now)]
+                if read_updates_through is not None:
+                    actions.append(ContactItem.read_updates_through.set(read_updates_through))
+                tx.update(ContactItem(pk, _contact_sk(contact_id)), actions=actions, condition=ContactItem.pk.exists())
+
+    def inbox(self, force: str, now: datetime, officer_id: str | None, since: datetime | None,
+              cursor: dict[str, Any] | None, limit: int) -> tuple[list[InboxItem], dict[str, Any] | None]:
+        """What has come due by `now` on the force's cases, oldest first (from
+        `since`, after `cursor`), at most `limit` items: one query of the
+        `attention` index. With `officer_id`: only that officer's cases."""
+        condition = AttentionItem.attention_at.between(iso(since), iso(now)) if since \
+            else AttentionItem.attention_at <= iso(now)
+        items: list[InboxItem] = []
+        with dynamodb_errors():
+            results = CasesTableItem.attention.query(
+                force, condition, limit=limit, last_evaluated_key=cursor,
+                filter_condition=(AttentionItem.officer_id == officer_id) if officer_id else None)
+            for item in results:
+                if not isinstance(item, AttentionItem):
+                    continue
+                items.append(InboxItem(crime_number=item.crime_number, contact_id=item.contact_id or None,
+                                       reason=item.reason, waiting_since=_parse_iso(item.waiting_since),
+                                       officer_id=item.officer_id))
+            return items, results.last_evaluated_key
 
     def register(self, invitation: Invitation, password_hash: str, now: datetime,
                  audit: AuditRecord) -> None:

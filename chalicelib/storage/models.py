@@ -33,6 +33,9 @@ CASE_SK = "CASE"
 CONTACT_PREFIX = "CONTACT#"
 UPDATE_PREFIX = "UPDATE#"
 UPDATE_REF_PREFIX = "UPDREF#"
+MESSAGE_PREFIX = "MESSAGE#"
+MESSAGE_REF_PREFIX = "MSGREF#"
+ATTENTION_PREFIX = "ATTENTION#"
 INVITATION_SK = "INVITATION"
 RESET_SK = "RESET"
 
@@ -55,6 +58,18 @@ class _Meta:
     billing_mode = "PAY_PER_REQUEST"
 
 
+class AttentionIndex(GlobalSecondaryIndex):
+    """Sparse: only `AttentionItem`s carry its keys. The officers' inbox: one
+    query per force, oldest first, for what has come due by now."""
+
+    class Meta:
+        index_name = "attention"
+        projection = IncludeProjection(["kind", "reason", "contact_id", "crime_number", "officer_id", "waiting_since"])
+
+    attention_force = UnicodeAttribute(hash_key=True)
+    attention_at = UnicodeAttribute(range_key=True)  # ISO 8601 UTC: when it comes due
+
+
 class CasesTableItem(Model):
     class Meta(_Meta):
         table_name = "tmc-dev-cases"
@@ -66,6 +81,9 @@ class CasesTableItem(Model):
     # DynamoDB deletes the item some time after this (retention, token expiry);
     # reads never rely on that and check expiry themselves.
     ttl = TTLAttribute(null=True)
+    attention_force = UnicodeAttribute(null=True)
+    attention_at = UnicodeAttribute(null=True)
+    attention = AttentionIndex()
 
 
 class CaseItem(CasesTableItem, discriminator="case"):
@@ -79,6 +97,7 @@ class CaseItem(CasesTableItem, discriminator="case"):
     updated_at = UTCDateTimeAttribute()
     closed_at = UTCDateTimeAttribute(null=True)
     expires_at = UTCDateTimeAttribute(null=True)
+    next_update_due_by = UnicodeAttribute(null=True)  # YYYY-MM-DD
 
 
 class ContactItem(CasesTableItem, discriminator="contact"):
@@ -97,6 +116,10 @@ class ContactItem(CasesTableItem, discriminator="contact"):
     credential_version = NumberAttribute(null=True)  # absent = 0 (see domain.Contact)
     alerts_failing = BooleanAttribute(default=False)
     alerts_failing_reason = UnicodeAttribute(null=True)
+    enhanced_rights = BooleanAttribute(null=True)
+    open_request_id = UnicodeAttribute(null=True)
+    read_updates_through = UTCDateTimeAttribute(null=True)
+    last_read_at = UTCDateTimeAttribute(null=True)
 
 
 class UpdateItem(CasesTableItem, discriminator="update"):
@@ -114,6 +137,42 @@ class UpdateRefItem(CasesTableItem, discriminator="update_ref"):
     """Holds a `clientReference` so the same reference can never post twice."""
 
     update_sk = UnicodeAttribute()
+
+
+class MessageItem(CasesTableItem, discriminator="message"):
+    """A contact's message or update request, or the officer's reply to one
+    contact: `sk = MESSAGE#<contact id>#<sent at>#<id>`."""
+
+    message_id = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    author = UnicodeAttribute()  # victim | officer
+    message_kind = UnicodeAttribute()  # message | update_request
+    text = UnicodeAttribute(null=True)
+    sent_at = UTCDateTimeAttribute()
+    force = UnicodeAttribute()
+    officer_id = UnicodeAttribute(null=True)
+    officer_name = UnicodeAttribute(null=True)
+    read_at = UTCDateTimeAttribute(null=True)
+    reply_due_by = UnicodeAttribute(null=True)  # YYYY-MM-DD
+    client_reference = UnicodeAttribute(null=True)
+
+
+class MessageRefItem(CasesTableItem, discriminator="message_ref"):
+    """Holds a reply's `clientReference` so the same reference never sends twice."""
+
+    message_sk = UnicodeAttribute()
+
+
+class AttentionItem(CasesTableItem, discriminator="attention"):
+    """Something on a case the officer must see to, on the `attention` index:
+    `sk = ATTENTION#<reason>#<contact id or CASE>`. Written and removed in the
+    same transactions as what causes and settles it."""
+
+    reason = UnicodeAttribute()
+    contact_id = UnicodeAttribute(null=True)
+    crime_number = UnicodeAttribute()
+    officer_id = UnicodeAttribute()
+    waiting_since = UnicodeAttribute()  # ISO 8601 UTC
 
 
 class InvitationItem(CasesTableItem, discriminator="invitation"):

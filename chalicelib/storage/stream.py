@@ -14,7 +14,8 @@ from typing import Any
 
 from pynamodb.attributes import UTCDateTimeAttribute
 
-from chalicelib.core.changes import CaseRemovedByTtl, Change, LinkStored, Unreadable, UpdatePosted
+from chalicelib.core.changes import CaseRemovedByTtl, Change, LinkStored, MessagePosted, Unreadable, UpdatePosted
+from chalicelib.core.conversation import Author
 from chalicelib.core.deliveries import MessageKind
 from chalicelib.storage.models import CASE_SK
 
@@ -55,6 +56,9 @@ def _inserted(image: dict[str, Any]) -> Change | None:
                           email=str(image["email"]), expires_at=_datetime.deserialize(image["expires_at"]))
     if kind == "update":
         return UpdatePosted(case_key=str(image["pk"]).removeprefix("CASE#"), update_id=str(image["update_id"]))
+    if kind == "message":
+        return MessagePosted(case_key=str(image["pk"]).removeprefix("CASE#"), message_id=str(image["message_id"]),
+                             contact_id=str(image["contact_id"]), from_contact=image["author"] == Author.CONTACT)
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.core import passwords
+from chalicelib.core.conversation import MAX_MESSAGE_LENGTH
 from chalicelib.core.validation import Spec, crime_number, force_code, past_date, raw_string, text
 
 REGISTER_SCHEMA = {
@@ -25,4 +26,7 @@ CHANGE_PASSWORD_SCHEMA = {
 RESET_COMPLETE_SCHEMA = {
     "token": Spec(raw_string(200), missing="Open the link in your password reset email"),
     "password": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="Enter a new password"),
+}
+MESSAGE_SCHEMA = {
+    "text": Spec(text(MAX_MESSAGE_LENGTH, multiline=True), missing="Enter your message"),
 }

@@ -3,15 +3,23 @@ reset a forgotten password. No Chalice, no HTTP: primitives in, domain out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 from chalicelib.config import Settings
 from chalicelib.core import passwords, tokens
 from chalicelib.core.audit import Audit
+from chalicelib.core.conversation import MESSAGES_PER_DAY, Author, ItemKind, Message, reply_due, uk_date
 from chalicelib.core.domain import AuditAction, Case, Contact, Session, case_key, name_key, utcnow
-from chalicelib.core.errors import ConditionFailed, InvalidInput, SignedOut, SignInFailed
+from chalicelib.core.errors import (
+    ConditionFailed,
+    InvalidInput,
+    ServiceUnavailable,
+    SignedOut,
+    SignInFailed,
+    TooManyRequests,
+)
 from chalicelib.core.ports import CaseRepository, Clock, SessionRepository
 from chalicelib.core.throttle import Attempt, Throttle, account_key
 from chalicelib.core.validation import validate
@@ -19,6 +27,7 @@ from chalicelib.observability import logger, metrics
 from chalicelib.victims.schemas import (
     CHANGE_PASSWORD_SCHEMA,
     IDENTITY_SCHEMA,
+    MESSAGE_SCHEMA,
     REGISTER_SCHEMA,
     RESET_COMPLETE_SCHEMA,
     SIGN_IN_SCHEMA,
@@ -27,6 +36,9 @@ from chalicelib.victims.schemas import (
 MAX_INVITATION_ATTEMPTS = 5
 INVITATION_PROBLEM = ("This invitation link is not valid. It may have been used already or have "
                       "expired. Contact the officer dealing with your case for a new one")
+DAILY_CAP_MESSAGE = (f"You have sent {MESSAGES_PER_DAY} messages today, the most you can send in a day. "
+                     "You can send more tomorrow. If you need to speak to someone sooner, call 101. "
+                     "In an emergency, call 999.")
 RESET_PROBLEM = ("This password reset link is not valid. It may have been used already or have "
                  "expired. Ask for a new one")
 
@@ -181,10 +193,88 @@ class VictimService:
         return VictimView(case=case, contact=contact, session=session)
 
     def read_case(self, session_token: str | None) -> VictimView:
+        """The case as the contact sees it. Reading it records what they have now
+        seen (the newest update, the officer's messages to them), in the same
+        write as the read's audit record, and only when that changed."""
         view = self.current(session_token)
-        self._audit.record(AuditAction.CONSULTATION, "case_read_by_contact", actor=f"contact:{view.contact.id}",
-                           force=view.case.force, case_key=view.case.key, subject=view.contact.id)
-        return view
+        case, contact, now = view.case, view.contact, self._clock()
+        audit = self._audit.entry(AuditAction.CONSULTATION, "case_read_by_contact", actor=f"contact:{contact.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
+        newest = case.updates[0].posted_at if case.updates else None
+        seen_update = newest if newest and (contact.read_updates_through is None
+                                            or newest > contact.read_updates_through) else None
+        unread = [m for m in case.conversation(contact.id) if not m.from_contact and m.read_at is None]
+        if seen_update is None and not unread:
+            self._audit.write(audit)
+            return view
+        self._cases.mark_read(case, Author.CONTACT, contact.id, seen_update, unread, now, audit)
+        return replace(view, case=replace(case, messages=tuple(
+            replace(m, read_at=now) if m in unread else m for m in case.messages)))
+
+    # -- two-way contact ------------------------------------------------------------
+
+    def ask_for_update(self, session_token: str | None) -> tuple[Message, bool]:
+        """One open update request at a time: asking again while one is open
+        answers the open one, (request, False)."""
+        view = self.current(session_token)
+        case, contact, now = view.case, view.contact, self._clock()
+        if contact.open_request_id:
+            open_one = next((m for m in case.conversation(contact.id) if m.id == contact.open_request_id), None)
+            if open_one is not None:
+                return open_one, False
+        request = Message(id=tokens.new_id(), contact_id=contact.id, author=Author.CONTACT,
+                          kind=ItemKind.UPDATE_REQUEST, text="", sent_at=now,
+                          reply_due_by=reply_due(now, contact.enhanced_rights))
+        audit = self._audit.entry(AuditAction.COLLECTION, "update_requested", actor=f"contact:{contact.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
+        try:
+            created = self._cases.add_contact_message(case, request, now, audit)
+        except ConditionFailed as exc:
+            raise SignedOut() from exc
+        if not created:  # a request made at the same moment won: that is the open one
+            latest = self.current(session_token)
+            open_one = next((m for m in latest.case.conversation(contact.id)
+                             if m.id == latest.contact.open_request_id), None)
+            if open_one is None:
+                raise ServiceUnavailable()
+            return open_one, False
+        logger.info("update requested", extra={"contact": contact.id})
+        metrics.add_metric(name="UpdateRequests", unit="Count", value=1)
+        return request, True
+
+    def send_message(self, session_token: str | None, body: Any) -> Message:
+        """A message to the officer in charge: plain text, at most
+        MESSAGES_PER_DAY a day (a stolen session cannot flood the officer)."""
+        data = validate(body, MESSAGE_SCHEMA)
+        view = self.current(session_token)
+        case, contact, now = view.case, view.contact, self._clock()
+        day = uk_date(now)
+        counter = f"THROTTLE#messages#contact#{contact.id}#{day.isoformat()}"
+        expires = now + timedelta(days=2)
+        if self._sessions.reserve(counter, now, expires) > MESSAGES_PER_DAY:
+            self._sessions.add(counter, -1, expires)
+            logger.info("daily message cap reached", extra={"contact": contact.id})
+            raise TooManyRequests(DAILY_CAP_MESSAGE)
+        message = Message(id=tokens.new_id(), contact_id=contact.id, author=Author.CONTACT, kind=ItemKind.MESSAGE,
+                          text=data["text"], sent_at=now, reply_due_by=reply_due(now, contact.enhanced_rights))
+        audit = self._audit.entry(AuditAction.COLLECTION, "message_from_contact", actor=f"contact:{contact.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
+        try:
+            self._cases.add_contact_message(case, message, now, audit)
+        except ConditionFailed as exc:
+            self._sessions.add(counter, -1, expires)
+            raise SignedOut() from exc
+        logger.info("message from contact", extra={"contact": contact.id})
+        metrics.add_metric(name="MessagesFromContacts", unit="Count", value=1)
+        return message
+
+    def messages_left_today(self, view: VictimView) -> int:
+        """From the conversation itself (no read of the counter): what the cap
+        leaves for today."""
+        today = uk_date(self._clock())
+        sent = sum(1 for m in view.case.conversation(view.contact.id)
+                   if m.from_contact and m.kind == ItemKind.MESSAGE and uk_date(m.sent_at) == today)
+        return max(0, MESSAGES_PER_DAY - sent)
 
     def sign_out(self, session_token: str | None) -> None:
         """Ends this session and every other session of the same contact."""

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.core.conversation import Author, InboxReason, ItemKind
 from chalicelib.core.domain import CASE_STATUSES, UPDATE_TYPES, ContactDisplayStatus, ContactRole, ContactStatus
 from chalicelib.core.validation import json_schema
 from chalicelib.officers.schemas import (
     CASE_SCHEMA,
     REISSUE_SCHEMA,
+    REPLY_SCHEMA,
     UPDATE_SCHEMA,
     UPLOAD_CASE_SCHEMA,
     UPLOAD_UPDATE_SCHEMA,
@@ -19,6 +21,7 @@ from chalicelib.officers.service import RowStatus
 from chalicelib.victims.schemas import (
     CHANGE_PASSWORD_SCHEMA,
     IDENTITY_SCHEMA,
+    MESSAGE_SCHEMA,
     REGISTER_SCHEMA,
     RESET_COMPLETE_SCHEMA,
     SIGN_IN_SCHEMA,
@@ -39,11 +42,30 @@ UPDATE = _object({"id": _STRING, "postedAt": _TIME, "type": {"type": "string", "
 ERROR = _object({"code": _STRING, "message": _STRING,
                  "fields": {"type": "object", "additionalProperties": _STRING}}, ["code", "message"])
 STATUS = {"type": "string", "enum": list(CASE_STATUSES)}
+_NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+MESSAGE = _object({
+    "id": _STRING, "from": {"type": "string", "enum": list(Author)}, "kind": {"type": "string", "enum": list(ItemKind)},
+    "text": _STRING, "sentAt": _TIME, "readAt": _NULLABLE_TIME,
+    "answeredAt": {**_NULLABLE_TIME, "description": "A contact's item: when the officer answered it"},
+    "replyDueBy": {**_NULLABLE_DATE, "description": "A contact's unanswered item: when a reply is due"},
+    "officerName": {"type": ["string", "null"], "description": "The officer's messages: who wrote it"},
+}, ["id", "from", "kind", "text", "sentAt", "readAt"])
+_MESSAGES = {"type": "array", "items": {"$ref": "#/components/schemas/Message"},
+             "description": "One contact's conversation, newest first"}
 VICTIM_CASE = _object({
     "crimeNumber": _STRING, "status": STATUS, "statusLabel": _STRING,
     "officer": _object({"name": _STRING, "role": _STRING}),
     "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
+    "messages": _MESSAGES,
+    "openUpdateRequest": {"type": ["object", "null"], "properties": {
+        "id": _STRING, "requestedAt": _TIME, "replyDueBy": _NULLABLE_DATE}},
+    "nextUpdateDueBy": _NULLABLE_DATE,
+    "messagesLeftToday": {"type": "integer", "minimum": 0},
 })
+INBOX = _object({"items": {"type": "array", "items": _object({
+    "crimeNumber": _STRING, "contactId": {"type": ["string", "null"]},
+    "reason": {"type": "string", "enum": list(InboxReason)}, "waitingSince": _TIME, "officerId": _STRING})},
+    "cursor": {"type": ["string", "null"], "description": "Pass back as `cursor` for the next page"}})
 CONTACT_STATUS = {"type": "string", "enum": list(ContactDisplayStatus)}
 OFFICER_CASE = _object({
     "crimeNumber": _STRING, "force": _STRING, "status": STATUS, "statusLabel": _STRING,
@@ -53,8 +75,11 @@ OFFICER_CASE = _object({
         "id": _STRING, "role": {"type": "string", "enum": list(ContactRole)}, "forename": _STRING,
         "surname": _STRING, "status": CONTACT_STATUS, "registeredAt": _NULLABLE_TIME,
         "invitationExpiresAt": _NULLABLE_TIME, "alertsFailing": {"type": "boolean"},
-        "alertsFailingReason": {"type": ["string", "null"]}})},
+        "alertsFailingReason": {"type": ["string", "null"]}, "enhancedRights": {"type": "boolean"},
+        "lastReadAt": _NULLABLE_TIME, "readUpdateIds": {"type": "array", "items": _STRING},
+        "messages": _MESSAGES})},
     "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
+    "nextUpdateDueBy": _NULLABLE_DATE,
 })
 CREATED_CASE = _object({"crimeNumber": _STRING, "contacts": {"type": "array", "items": _object({
     "id": _STRING, "role": _STRING, "forename": _STRING, "surname": _STRING, "status": CONTACT_STATUS,
@@ -106,6 +131,9 @@ def _operation(summary: str, responses: dict[str, Any], body: dict[str, Any] | N
 
 _CRIME_NUMBER_PARAMETER = {"name": "crime_number", "in": "path", "required": True,
                            "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9/\\-]{2,39}$"}}
+_CONTACT_ID_PARAMETER = {"name": "contact_id", "in": "path", "required": True,
+                         "schema": {"type": "string", "maxLength": 100}}
+_REQUEST = _object({"id": _STRING, "requestedAt": _TIME, "replyDueBy": _NULLABLE_DATE})
 _COOKIE = {"description": "`__Host-tmc_session`: HttpOnly, Secure, SameSite=Strict", "schema": _STRING}
 
 
@@ -151,6 +179,44 @@ def document() -> dict[str, Any]:
             "Set a new password from a reset link; ends every session",
             {"204": {"description": "Password changed"}},
             _json(json_schema(RESET_COMPLETE_SCHEMA)), tags=victim)},
+        "/victim/update-request": {"post": {
+            "summary": "Ask the officer in charge for an update (one open request at a time)", "tags": list(victim),
+            "security": [{"victimSession": []}],
+            "requestBody": {"required": False, **_json({"type": "object", "maxProperties": 0})},
+            "responses": {
+                "201": {"description": "Asked", **_json(_REQUEST)},
+                "200": {"description": "A request is open already: this is it", **_json(_REQUEST)},
+                "400": _error("The body is not empty JSON"), "401": _error("Not signed in, or the session has ended"),
+                "413": _error("Body too large"), "415": _error("Body is not application/json"),
+                "503": _error("The service is unavailable; nothing was changed")}}},
+        "/victim/messages": {"post": {
+            **_operation("Send a message to the officer in charge (plain text; 10 a day)",
+                         {"201": {"description": "Sent", **_json(_object({
+                             "id": _STRING, "sentAt": _TIME, "replyDueBy": _NULLABLE_DATE}))},
+                          "401": _error("Not signed in, or the session has ended"),
+                          "429": _error("The day's messages are used up")},
+                         _json(json_schema(MESSAGE_SCHEMA)), tags=victim),
+            "security": [{"victimSession": []}]}},
+        "/officer/inbox": {"get": {
+            **_operation("What needs the force's attention, oldest first: unanswered messages and update "
+                         "requests, updates due under the Victims' Code, updates unread for 7 days",
+                         {"200": {"description": "A page of the inbox", **_json(INBOX)}}, officer=True, tags=officer),
+            "parameters": [
+                {"name": "mine", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["true", "false"]}},
+                {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "format": "date-time"},
+                 "description": "Only what came due at or after this time (a records system's feed)"},
+                {"name": "cursor", "in": "query", "required": False, "schema": _STRING}]}},
+        "/officer/cases/{crime_number}/contacts/{contact_id}/messages": {"post": {
+            **_operation("Reply to one victim or witness (they are alerted, without the text); the same "
+                         "clientReference again answers the existing reply",
+                         {"201": {"description": "Sent",
+                                  **_json(_object({"id": _STRING, "created": {"type": "boolean"}}))},
+                          "200": {"description": "Already sent with this clientReference",
+                                  **_json(_object({"id": _STRING, "created": {"type": "boolean"}}))},
+                          "404": _error("No such case in the officer's force, or no such contact in it")},
+                         _json(json_schema(REPLY_SCHEMA)), officer=True, tags=officer),
+            "parameters": [_CRIME_NUMBER_PARAMETER, _CONTACT_ID_PARAMETER]}},
         "/officer/cases": {"post": _operation(
             "Record a case with its victims and witnesses; each gets an invitation",
             {"201": {"description": "Created", **_json(CREATED_CASE)},
@@ -179,9 +245,7 @@ def document() -> dict[str, Any]:
                           "404": _error("No such case in the officer's force, or no such contact in it"),
                           "409": _error("The contact has registered, or was invited in the last 15 minutes")},
                          {"required": False, **_json(json_schema(REISSUE_SCHEMA))}, officer=True, tags=officer),
-            "parameters": [_CRIME_NUMBER_PARAMETER,
-                           {"name": "contact_id", "in": "path", "required": True,
-                            "schema": {"type": "string", "maxLength": 100}}]}},
+            "parameters": [_CRIME_NUMBER_PARAMETER, _CONTACT_ID_PARAMETER]}},
         "/officer/uploads": {"post": _operation(
             "Batch upload of cases and updates (at most 500 rows); a result per row",
             {"200": {"description": "A result per row", **_json(UPLOAD_RESULT)}},
@@ -204,7 +268,7 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "/api"}],
         "paths": paths,
         "components": {
-            "schemas": {"Error": ERROR, "Update": UPDATE, "VictimCase": VICTIM_CASE,
+            "schemas": {"Error": ERROR, "Update": UPDATE, "VictimCase": VICTIM_CASE, "Message": MESSAGE,
                         "UploadCaseRow": json_schema(UPLOAD_CASE_SCHEMA),
                         "UploadUpdateRow": json_schema(UPLOAD_UPDATE_SCHEMA)},
             "securitySchemes": {

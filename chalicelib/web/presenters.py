@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from chalicelib.core.conversation import InboxPage, Message, answered_at
 from chalicelib.core.domain import Case, Contact, ContactStatus, Update, iso
 from chalicelib.core.errors import InvalidInput
 from chalicelib.officers.service import CreatedCase, RowResult, RowStatus
@@ -20,14 +21,60 @@ def update_json(update: Update) -> dict[str, Any]:
             "officerName": update.officer_name}
 
 
-def victim_case_json(case: Case) -> dict[str, Any]:
+def _date_or_none(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def message_json(message: Message, conversation: tuple[Message, ...], case: Case) -> dict[str, Any]:
+    """One item of a conversation. A contact's item says whether (and when) the
+    officer answered it and when an answer is due until then."""
+    out: dict[str, Any] = {"id": message.id, "from": message.author, "kind": message.kind,
+                           "text": message.text, "sentAt": iso(message.sent_at),
+                           "readAt": _iso_or_none(message.read_at)}
+    if message.from_contact:
+        answered = answered_at(message, conversation, [u.posted_at for u in case.updates])
+        out["answeredAt"] = _iso_or_none(answered)
+        out["replyDueBy"] = None if answered else _date_or_none(message.reply_due_by)
+    else:
+        out["officerName"] = message.officer_name
+    return out
+
+
+def conversation_json(case: Case, contact_id: str) -> list[dict[str, Any]]:
+    conversation = case.conversation(contact_id)
+    return [message_json(m, conversation, case) for m in conversation]
+
+
+def victim_case_json(case: Case, contact: Contact, messages_left_today: int) -> dict[str, Any]:
+    conversation = conversation_json(case, contact.id)
+    open_request = next((m for m in conversation if m["id"] == contact.open_request_id), None)
     return {
         "crimeNumber": case.crime_number,
         "status": case.status,
         "statusLabel": case.status_label,
         "officer": {"name": case.officer_name, "role": "Officer in charge"},
         "updates": [update_json(u) for u in case.updates],
+        "messages": conversation,
+        "openUpdateRequest": {"id": open_request["id"], "requestedAt": open_request["sentAt"],
+                              "replyDueBy": open_request["replyDueBy"]} if open_request else None,
+        "nextUpdateDueBy": _date_or_none(case.next_update_due_by),
+        "messagesLeftToday": messages_left_today,
     }
+
+
+def sent_message_json(message: Message) -> dict[str, Any]:
+    return {"id": message.id, "sentAt": iso(message.sent_at), "replyDueBy": _date_or_none(message.reply_due_by)}
+
+
+def update_request_json(message: Message) -> dict[str, Any]:
+    return {"id": message.id, "requestedAt": iso(message.sent_at),
+            "replyDueBy": _date_or_none(message.reply_due_by)}
+
+
+def inbox_json(page: InboxPage) -> dict[str, Any]:
+    return {"items": [{"crimeNumber": i.crime_number, "contactId": i.contact_id, "reason": i.reason,
+                       "waitingSince": iso(i.waiting_since), "officerId": i.officer_id} for i in page.items],
+            "cursor": page.cursor}
 
 
 def officer_case_json(case: Case, now: datetime) -> dict[str, Any]:
@@ -45,10 +92,16 @@ def officer_case_json(case: Case, now: datetime) -> dict[str, Any]:
              "registeredAt": _iso_or_none(c.registered_at),
              "invitationExpiresAt": _iso_or_none(c.invitation_expires_at),
              "alertsFailing": c.alerts_failing,
-             "alertsFailingReason": c.alerts_failing_reason}
+             "alertsFailingReason": c.alerts_failing_reason,
+             "enhancedRights": c.enhanced_rights,
+             "lastReadAt": _iso_or_none(c.last_read_at),
+             "readUpdateIds": [u.id for u in case.updates
+                               if c.read_updates_through is not None and u.posted_at <= c.read_updates_through],
+             "messages": conversation_json(case, c.id)}
             for c in sorted(case.contacts, key=lambda c: (c.role, c.surname, c.forename))
         ],
         "updates": [update_json(u) for u in case.updates],
+        "nextUpdateDueBy": _date_or_none(case.next_update_due_by),
     }
 
 
