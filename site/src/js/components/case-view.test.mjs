@@ -192,7 +192,7 @@ describe('CaseView', () => {
     assert.equal(document.querySelector('[data-tmc-ask-offer]').hidden, true)
     assert.match(document.querySelector('[data-tmc-asked]').textContent,
       /^You asked for an update on 9 January 2026 at 10:00am\. The officer in charge will reply by Wednesday 14 January 2026\./)
-    assert.equal(document.querySelector('[data-tmc-message-form] form').hidden, true)
+    assert.equal(document.querySelector('[data-tmc-compose]').hidden, true)
     assert.equal(document.querySelector('[data-tmc-no-more-today]').hidden, false)
   })
 

@@ -19,11 +19,17 @@ export function urgentAdvice(phone, emergencyPhone) {
   return `If it is urgent, call ${phone || '101'}. In an emergency, call ${emergencyPhone || '999'}.`
 }
 
-/** The error summary's words for a 429: the API's message, then what to do instead. */
+/**
+ * The error summary's words for a 429: the API's message (which says when
+ * more can be sent), then what to do instead, with this force's numbers,
+ * unless the message already names both.
+ */
 export function tooManyMessages(body, phone, emergencyPhone) {
   const said = (body && typeof body.message === 'string' && body.message.trim()) ||
     'You cannot send any more messages today. You can send more tomorrow.'
-  return `${/[.!?]$/.test(said) ? said : `${said}.`} ${urgentAdvice(phone, emergencyPhone)}`
+  const [urgent, emergency] = [phone || '101', emergencyPhone || '999']
+  if (said.includes(urgent) && said.includes(emergency)) return said
+  return `${/[.!?]$/.test(said) ? said : `${said}.`} ${urgentAdvice(urgent, emergency)}`
 }
 
 /** How many messages are left today, in words, when that is worth saying; '' otherwise. */
@@ -46,6 +52,7 @@ export class MessageForm extends Component {
   constructor(root, { errors, onSent, onSignedOut, onError = () => {} }) {
     super(root)
     const part = (selector, what) => this.required(selector, `${what} (\`${selector}\`)`)
+    this.compose = part('[data-tmc-compose]', 'the part with the form and what to know before writing')
     this.form = part('form', 'the form')
     this.textarea = part('textarea[name="text"]', 'the message box')
     this.required('button[type="submit"]', 'the "Send message" button (`button[type="submit"]`)')
@@ -64,7 +71,7 @@ export class MessageForm extends Component {
   /** Shows the form, or, with none left today, says so instead. */
   show(messagesLeftToday) {
     const none = messagesLeftToday === 0
-    this.form.hidden = none
+    this.compose.hidden = none
     this.noMore.hidden = !none
     const left = messagesLeftText(messagesLeftToday)
     this.left.textContent = left

@@ -18,6 +18,14 @@ describe('what the message form says', () => {
       'You cannot send any more messages today. You can send more tomorrow. If it is urgent, call 101. In an emergency, call 999.')
   })
 
+  it('does not repeat the numbers when the message already names them, but adds a force\'s own', () => {
+    const api = { message: 'You have sent 10 messages today, the most you can send in a day. You can send more tomorrow. ' +
+      'If you need to speak to someone sooner, call 101. In an emergency, call 999.' }
+    assert.equal(tooManyMessages(api, '101', '999'), api.message)
+    assert.equal(tooManyMessages(api, '0300 123 4567', '999'),
+      `${api.message} If it is urgent, call 0300 123 4567. In an emergency, call 999.`)
+  })
+
   it('says how many messages are left today only when few are', () => {
     assert.equal(messagesLeftText(1), 'You can send 1 more message today.')
     assert.equal(messagesLeftText(3), 'You can send 3 more messages today.')
@@ -156,28 +164,30 @@ describe('MessageForm', () => {
   })
 
   it('with none left today, says so instead of showing the form; with few left, how many', () => {
-    const { component, form, root } = open()
+    const { component, root } = open()
+    const compose = root.querySelector('[data-tmc-compose]')
     const left = root.querySelector('[data-tmc-messages-left]')
     const noMore = root.querySelector('[data-tmc-no-more-today]')
     component.show(0)
-    assert.equal(form.hidden, true)
+    assert.equal(compose.hidden, true, 'the form, and what to know before writing, go')
+    assert.ok(compose.contains(root.querySelector('form')) && compose.contains(root.querySelector('.govuk-warning-text')))
     assert.equal(noMore.hidden, false)
     assert.equal(noMore.textContent, 'You have sent as many messages as you can today. You can send more tomorrow. ' +
       'If it is urgent, call 101. In an emergency, call 999.')
     assert.equal(left.hidden, true)
     component.show(2)
-    assert.equal(form.hidden, false)
+    assert.equal(compose.hidden, false)
     assert.equal(noMore.hidden, true)
     assert.equal(left.hidden, false)
     assert.equal(left.textContent, 'You can send 2 more messages today.')
     component.show(10)
     assert.equal(left.hidden, true)
     component.show(undefined)
-    assert.equal(form.hidden, false, 'an API that does not say shows the form')
+    assert.equal(compose.hidden, false, 'an API that does not say shows the form')
   })
 
   it('throws, naming itself and the part or setting, when one is missing', () => {
-    for (const selector of ['form', 'textarea[name="text"]', '[data-tmc-messages-left]', '[data-tmc-no-more-today]']) {
+    for (const selector of ['form', 'textarea[name="text"]', '[data-tmc-compose]', '[data-tmc-messages-left]', '[data-tmc-no-more-today]']) {
       const document = loadPage('case')
       browser = installBrowser(document)
       const root = document.querySelector('[data-tmc-message-form]')
