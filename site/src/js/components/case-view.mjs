@@ -117,6 +117,8 @@ export class CaseView extends Component {
   }
 
   async checkForUpdates() {
+    // An earlier "sent" or "asked" banner has had its say; the check's result replaces it.
+    this.banner.replaceChildren()
     this.refreshStatus.textContent = 'Checking…'
     const result = await this.load()
     if (result.ok) {

@@ -200,6 +200,7 @@ describe('CaseView', () => {
     const { document, root } = open([
       { status: 200, body: TWO_WAY },
       { status: 201, body: OPEN_REQUEST },
+      { status: 200, body: { ...TWO_WAY, openUpdateRequest: OPEN_REQUEST } },
       { status: 200, body: { ...TWO_WAY, openUpdateRequest: OPEN_REQUEST } }
     ])
     view = new CaseView(root)
@@ -215,6 +216,11 @@ describe('CaseView', () => {
       ['The officer in charge will reply by Wednesday 14 January 2026.', 'We will email you when they reply.'])
     assert.equal(document.querySelector('[data-tmc-ask-offer]').hidden, true)
     assert.equal(document.querySelector('[data-tmc-asked]').hidden, false)
+
+    // Checking for anything new later replaces the banner with the check's result.
+    document.querySelector('[data-tmc-refresh]').click()
+    assert.equal(document.querySelector('[data-tmc-banner]').children.length, 0)
+    await settle()
   })
 
   it('sending a message says so in a focused banner, then reads the case again to show it', async () => {
