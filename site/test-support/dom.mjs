@@ -422,7 +422,7 @@ export function documentFrom(html) {
 }
 
 /** Config values the pages' {{placeholders}} are filled with here. */
-export const CONFIG = { serviceName: 'Track My Crime', forceName: 'Demo Constabulary', phone: '101' }
+export const CONFIG = { serviceName: 'Track My Crime', forceName: 'Demo Constabulary', phone: '101', emergencyPhone: '999' }
 
 /**
  * The site's page called name as the build makes it (src/layout.html around
@@ -445,12 +445,12 @@ export function loadPage(name) {
 /**
  * Puts a page's document, and stand-ins for the rest of the browser a module
  * may use (window.location and history, sessionStorage, fetch,
- * MutationObserver), on globalThis; returns them with a restore().
+ * MutationObserver, Event), on globalThis; returns them with a restore().
  * fetch answers with answer(url, init) and records each call in calls.
  */
 export function installBrowser(document, { hash = '', answer = () => ({ status: 204 }) } = {}) {
   const saved = {}
-  for (const name of ['document', 'window', 'sessionStorage', 'fetch', 'MutationObserver']) {
+  for (const name of ['document', 'window', 'sessionStorage', 'fetch', 'MutationObserver', 'Event']) {
     saved[name] = Object.getOwnPropertyDescriptor(globalThis, name)
   }
   const storage = new Map()
@@ -500,6 +500,8 @@ export function installBrowser(document, { hash = '', answer = () => ({ status: 
   define('sessionStorage', browser.sessionStorage)
   define('fetch', fetch)
   define('MutationObserver', FakeMutationObserver)
+  // Node's own Event cannot be dispatched on the stand-in's nodes (its target is read-only).
+  define('Event', FakeEvent)
   return browser
 }
 

@@ -15,6 +15,21 @@ export class ErrorSummary {
   }
 }
 
+/** Every NotificationBanner made, newest last. */
+export const notificationBanners = []
+
+export class NotificationBanner {
+  constructor($root) {
+    this.$root = $root
+    notificationBanners.push(this)
+    // The real one focuses a banner whose role is alert.
+    if ($root.getAttribute('role') === 'alert') {
+      $root.setAttribute('tabindex', '-1')
+      $root.focus()
+    }
+  }
+}
+
 export let initAllCalls = 0
 
 export function initAll() {

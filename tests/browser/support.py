@@ -71,6 +71,18 @@ class Officer:
         assert response.status_code == 201, response.body
         return response.json()["id"]
 
+    def open_case(self, crime_number: str) -> dict[str, Any]:
+        """Reads the case as the officer does, which marks what its contacts sent as read."""
+        response = self.api.get(f"/officer/cases/{crime_number}", self.headers)
+        assert response.status_code == 200, response.body
+        return response.json()
+
+    def reply(self, victim: Victim, text: str) -> str:
+        response = self.api.post(f"/officer/cases/{victim.crime_number}/contacts/{victim.contact_id}/messages",
+                                 {"text": text}, self.headers)
+        assert response.status_code == 201, response.body
+        return response.json()["id"]
+
 
 def _links_in_outbox(stack: Any, email: str, pattern: str) -> list[str]:
     """Links matching pattern in the .eml files sent to this address, newest first."""
@@ -147,17 +159,17 @@ def check_accessibility(page: Page, state: str) -> None:
     assert result == [], f"axe violations on {state}: {json.dumps(result, indent=2)}"
 
 
-def screenshot(page: Page, name: str) -> None:
-    """Full-page screenshots at 375 px (a phone) and 1280 px (a laptop)."""
+def screenshot(page: Page, name: str, widths: tuple[int, ...] = (375, 1280)) -> None:
+    """Full-page screenshots at 375 px (a phone) and 1280 px (a laptop), or the widths given."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size
-    for width in (375, 1280):
+    for width in widths:
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size(original)
 
 
-def check_state(page: Page, name: str) -> None:
+def check_state(page: Page, name: str, widths: tuple[int, ...] = (375, 1280)) -> None:
     """What every page and state must pass: axe's WCAG A/AA rules, no
     horizontal scrolling at 320 px wide (WCAG 1.4.10 reflow); then screenshots."""
     check_accessibility(page, name)
@@ -167,7 +179,7 @@ def check_state(page: Page, name: str) -> None:
         assert not has_horizontal_scroll(page), f"{name} scrolls sideways at 320 px"
     finally:
         page.set_viewport_size(original)
-    screenshot(page, name)
+    screenshot(page, name, widths)
 
 
 def has_horizontal_scroll(page: Page) -> bool:
@@ -196,3 +208,28 @@ def tab_to(page: Page, selector: str, limit: int = 40) -> None:
         if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"{selector} not reached with Tab; focus ended on {focused(page)}")
+
+
+def type_date_of_birth(page: Page, victim: Victim) -> None:
+    """From the day field: day, Tab, month, Tab, year."""
+    day, month, year = victim.dob_parts
+    page.keyboard.type(day)
+    page.keyboard.press("Tab")
+    page.keyboard.type(month)
+    page.keyboard.press("Tab")
+    page.keyboard.type(year)
+
+
+def sign_in_with_keyboard(page: Page, site_url: str, victim: Victim) -> None:
+    """Signs in as a person using only the keyboard would; ends on the case page, read."""
+    page.goto(f"{site_url}/sign-in.html")
+    tab_to(page, "#surname")
+    page.keyboard.type(victim.surname)
+    tab_to(page, "#crimeNumber")
+    page.keyboard.type(victim.crime_number)
+    tab_to(page, "#dateOfBirth-day")
+    type_date_of_birth(page, victim)
+    tab_to(page, "#password")
+    page.keyboard.type(victim.password)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-tmc-case]:not([hidden])")

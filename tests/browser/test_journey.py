@@ -15,19 +15,10 @@ from tests.browser.support import (
     register_by_api,
     reset_link,
     tab_to,
+    type_date_of_birth,
 )
 
 pytestmark = pytest.mark.browser
-
-
-def type_date_of_birth(page, victim) -> None:
-    """From the day field: day, Tab, month, Tab, year."""
-    day, month, year = victim.dob_parts
-    page.keyboard.type(day)
-    page.keyboard.press("Tab")
-    page.keyboard.type(month)
-    page.keyboard.press("Tab")
-    page.keyboard.type(year)
 
 
 def test_whole_journey_with_the_keyboard_alone(page, stack, officer, victim):

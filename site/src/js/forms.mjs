@@ -3,7 +3,7 @@
 // messages next to the fields, keeps what the person typed, and puts
 // "Error: " before the page title. FormComponent, at the end, is what the
 // site's form components share.
-import { ErrorSummary } from '/assets/govuk-frontend.min.js'
+import { ErrorSummary, NotificationBanner } from '/assets/govuk-frontend.min.js'
 import { forgetSession, post, rememberSession } from './api.mjs'
 import { Component, ComponentError } from './component.mjs'
 
@@ -104,9 +104,11 @@ export function clearErrors(form, container) {
   for (const group of form.querySelectorAll('.govuk-form-group--error')) {
     group.classList.remove('govuk-form-group--error')
   }
-  for (const message of form.querySelectorAll('.govuk-error-message')) message.remove()
-  for (const input of form.querySelectorAll('.govuk-input--error')) {
-    input.classList.remove('govuk-input--error')
+  // Only the messages added here: a character count marks its own count as
+  // .govuk-error-message while the text is too long, and keeps it.
+  for (const message of form.querySelectorAll('[data-tmc-inline-error]')) message.remove()
+  for (const input of form.querySelectorAll('.govuk-input--error, .govuk-textarea--error')) {
+    input.classList.remove('govuk-input--error', 'govuk-textarea--error')
   }
   for (const described of form.querySelectorAll('[aria-describedby]')) {
     const ids = described.getAttribute('aria-describedby').split(/\s+/).filter((id) => !id.endsWith('-error'))
@@ -121,7 +123,7 @@ function addInlineError(form, field, message) {
   if (!group) return false
   const id = `${field}-error`
   group.classList.add('govuk-form-group--error')
-  const errorMessage = el('p', { class: 'govuk-error-message', id },
+  const errorMessage = el('p', { class: 'govuk-error-message', id, 'data-tmc-inline-error': '' },
     el('span', { class: 'govuk-visually-hidden' }, 'Error: '), message)
   const fieldset = group.querySelector('fieldset')
   const describedElement = fieldset || group.querySelector('input, textarea, select')
@@ -131,6 +133,7 @@ function addInlineError(form, field, message) {
   for (const input of group.querySelectorAll('input')) {
     if (input.type !== 'button') input.classList.add('govuk-input--error')
   }
+  for (const textarea of group.querySelectorAll('textarea')) textarea.classList.add('govuk-textarea--error')
   const ids = (describedElement.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean)
   describedElement.setAttribute('aria-describedby', [...ids, id].join(' '))
   return true
@@ -185,6 +188,29 @@ export function orderErrors(body, order) {
 export function fieldErrors(form, body) {
   const order = form ? [...form.querySelectorAll('[data-field]')].map((g) => g.dataset.field) : []
   return orderErrors(body, order)
+}
+
+/**
+ * Shows a GOV.UK success banner in container (replacing what was there):
+ * heading, then each of lines as a paragraph. GOV.UK Frontend's
+ * NotificationBanner focuses it, so it is read out at once.
+ */
+export function showSuccess(container, heading, ...lines) {
+  const id = 'tmc-success-title'
+  const banner = el('div', {
+    class: 'govuk-notification-banner govuk-notification-banner--success',
+    role: 'alert',
+    'aria-labelledby': id,
+    'data-module': 'govuk-notification-banner'
+  },
+  el('div', { class: 'govuk-notification-banner__header' },
+    el('h2', { class: 'govuk-notification-banner__title', id }, 'Success')),
+  el('div', { class: 'govuk-notification-banner__content' },
+    el('h3', { class: 'govuk-notification-banner__heading' }, heading),
+    ...lines.map((line) => el('p', { class: 'govuk-body' }, line))))
+  container.replaceChildren(banner)
+  new NotificationBanner(banner)
+  return banner
 }
 
 export function serviceProblemMessage(phone) {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { installBrowser, loadPage } from '../../test-support/dom.mjs'
-import { errorSummaries } from '../../test-support/govuk-frontend.mjs'
+import { errorSummaries, notificationBanners } from '../../test-support/govuk-frontend.mjs'
 import {
   clearErrors, composeTitle, dateValue, fieldErrors, orderErrors, pageNameOf, readFields, serviceProblem,
-  serviceProblemMessage, showErrors, showState, titleSuffix
+  serviceProblemMessage, showErrors, showState, showSuccess, titleSuffix
 } from './forms.mjs'
 
 const SERVED = 'Sign in – Track My Crime – Demo Constabulary'
@@ -160,6 +160,68 @@ describe('on the sign-in page', () => {
     showErrors(form, container, [{ field: 'surname', message: '<img src=x onerror=alert(1)>' }])
     assert.equal(container.querySelectorAll('img').length, 0)
     assert.equal(container.querySelector('a').textContent, '<img src=x onerror=alert(1)>')
+  })
+})
+
+describe('on the case page: a textarea with a character count', () => {
+  let browser
+  let document
+  let form
+  let container
+  beforeEach(() => {
+    document = loadPage('case')
+    browser = installBrowser(document)
+    form = document.querySelector('[data-tmc-message-form] form')
+    container = document.querySelector('[data-tmc-errors]')
+  })
+  afterEach(() => browser.restore())
+
+  it('marks the textarea as GOV.UK does, the message after the hint, described by count, hint and error', () => {
+    showErrors(form, container, [{ field: 'text', message: 'Enter a message' }])
+    const textarea = form.querySelector('#message')
+    assert.ok(textarea.classList.contains('govuk-textarea--error'))
+    assert.equal(textarea.classList.contains('govuk-input--error'), false)
+    assert.equal(textarea.getAttribute('aria-describedby'), 'message-info message-hint text-error')
+    const group = form.querySelector('[data-field="text"]')
+    assert.deepEqual(group.children.map((c) => c.id || c.localName), ['label', 'message-hint', 'text-error', 'message', 'message-info'])
+    assert.equal(container.querySelector('a').getAttribute('href'), '#message')
+  })
+
+  it("clearErrors removes its own messages only: the character count's own stays", () => {
+    // What GOV.UK Frontend's CharacterCount shows while the text is too long.
+    const count = document.createElement('div')
+    count.setAttribute('class', 'govuk-character-count__status govuk-error-message')
+    form.querySelector('#message-info').after(count)
+    showErrors(form, container, [{ field: 'text', message: 'Enter a message' }])
+    clearErrors(form, container)
+    assert.deepEqual(form.querySelectorAll('.govuk-error-message'), [count])
+    assert.equal(form.querySelectorAll('.govuk-textarea--error, .govuk-form-group--error').length, 0)
+    assert.equal(form.querySelector('#message').getAttribute('aria-describedby'), 'message-info message-hint')
+  })
+})
+
+describe('showSuccess', () => {
+  let browser
+  afterEach(() => browser.restore())
+
+  it('shows a focused GOV.UK success banner, in place of what was there, its words as text', () => {
+    const document = loadPage('case')
+    browser = installBrowser(document)
+    const container = document.querySelector('[data-tmc-banner]')
+    showSuccess(container, 'First', 'Gone')
+    const banner = showSuccess(container, 'Your message has been sent', '<b>Not bold</b>', 'Second line.')
+    assert.deepEqual(container.children, [banner])
+    assert.ok(banner.classList.contains('govuk-notification-banner--success'))
+    assert.equal(banner.getAttribute('role'), 'alert')
+    const title = banner.querySelector('.govuk-notification-banner__title')
+    assert.equal(banner.getAttribute('aria-labelledby'), title.id)
+    assert.equal(title.textContent, 'Success')
+    assert.equal(banner.querySelector('.govuk-notification-banner__heading').textContent, 'Your message has been sent')
+    assert.deepEqual(banner.querySelectorAll('.govuk-notification-banner__content p').map((p) => p.textContent),
+      ['<b>Not bold</b>', 'Second line.'])
+    assert.equal(banner.querySelectorAll('b').length, 0)
+    assert.equal(notificationBanners.at(-1).$root, banner, "GOV.UK Frontend's NotificationBanner takes the banner")
+    assert.equal(document.activeElement, banner)
   })
 })
 

@@ -1,46 +1,42 @@
 // The case page: reads the signed-in person's case and shows it (status,
-// officer in charge, updates newest first), lets them check for new updates,
-// and keeps the idle warning (IdleWarning) for their session.
+// officer in charge, when to expect the next update, and the conversation:
+// updates and messages, newest first), lets them check for news, ask for an
+// update (UpdateRequest) and send a message (MessageForm), and keeps the idle
+// warning (IdleWarning) for their session.
 import { get, sessionTimings, signOut } from '../api.mjs'
 import { Component } from '../component.mjs'
-import { el, serviceProblem, showErrors } from '../forms.mjs'
+import { clearErrors, el, serviceProblem, showErrors, showSuccess } from '../forms.mjs'
+import { checkedMessage, conversation, formatDue, formatPosted, readable, renderEntry } from './conversation.mjs'
 import { IdleWarning } from './idle-warning.mjs'
+import { MessageForm } from './message-form.mjs'
+import { askedSentences, UpdateRequest } from './update-request.mjs'
 
-const LONDON = 'Europe/London'
-const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, day: 'numeric', month: 'long', year: 'numeric' })
-const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, hour: 'numeric', minute: '2-digit', hourCycle: 'h12' })
-
-/** "27 November 2026 at 9:05pm", in UK time whatever the device's zone. */
-export function formatPosted(iso) {
-  const when = new Date(iso)
-  if (Number.isNaN(when.getTime())) return iso
-  const time = timeFormat.format(when).replace(/\s/g, '').toLowerCase()
-  return `${dateFormat.format(when)} at ${time}`
-}
-
-/** A code such as "crime_recorded" as words, when the API gives no label. */
-export function readable(code) {
-  return String(code || '').replace(/[_-]+/g, ' ').replace(/^./, (c) => c.toUpperCase())
-}
+export { checkedMessage, formatPosted, readable }
 
 /** The case's updates, newest first, whatever order they came in. */
 export function newestFirst(updates) {
-  // The API answers newest first; sort anyway so the order is never in doubt.
-  return [...(Array.isArray(updates) ? updates : [])].sort((a, b) => Date.parse(b.postedAt) - Date.parse(a.postedAt))
+  return conversation(updates, []).map((entry) => entry.item)
 }
 
-/** What the page says after checking for new updates at time. */
-export function checkedMessage(time, count) {
-  return `Checked at ${time}. ${count === 1 ? '1 update' : `${count} updates`}.`
+/** The success banner's heading and lines after asking for an update. */
+export function askedBanner(request, alreadyOpen) {
+  return {
+    heading: alreadyOpen ? 'You have already asked for an update' : 'You have asked for an update',
+    lines: alreadyOpen ? askedSentences(request) : askedSentences(request).slice(1)
+  }
 }
 
-function renderUpdate(update) {
-  const meta = [el('time', { datetime: update.postedAt }, formatPosted(update.postedAt))]
-  if (update.officerName) meta.push(`, by ${update.officerName}`)
-  return el('li', { class: 'tmc-update' },
-    el('h3', { class: 'govuk-heading-s govuk-!-margin-bottom-1' }, update.typeLabel || readable(update.type)),
-    el('p', { class: 'govuk-body-s tmc-update__meta' }, ...meta),
-    el('p', { class: 'govuk-body tmc-update__text' }, update.text || ''))
+/** The success banner's heading and lines after sending a message. */
+export function sentBanner(sent) {
+  return {
+    heading: 'Your message has been sent to the officer in charge',
+    lines: [
+      sent && sent.replyDueBy
+        ? `They will reply by ${formatDue(sent.replyDueBy)}.`
+        : 'They will reply as soon as they can.',
+      'We will email you when they reply.'
+    ]
+  }
 }
 
 export class CaseView extends Component {
@@ -57,10 +53,23 @@ export class CaseView extends Component {
       status: part('[data-tmc-field="status"]', 'the status'),
       officer: part('[data-tmc-field="officer"]', 'the officer in charge')
     }
+    this.nextUpdate = part('[data-tmc-next-update]', 'the "When to expect the next update" row')
+    this.fields.nextUpdateDueBy = part('[data-tmc-field="nextUpdateDueBy"]', 'the date of the next update')
     this.updates = part('[data-tmc-updates]', 'the list of updates')
     this.noUpdates = part('[data-tmc-no-updates]', 'the "no updates" message')
-    this.refresh = part('[data-tmc-refresh]', 'the "Check for new updates" button')
+    this.refresh = part('[data-tmc-refresh]', 'the "Check for new messages and updates" button')
     this.refreshStatus = part('[data-tmc-refresh-status]', 'the place for the check\'s result')
+    this.banner = part('[data-tmc-banner]', 'the place for the success banner')
+    this.updateRequest = new UpdateRequest(part('[data-tmc-update-request]', 'the "Ask for an update" part'), {
+      onAsked: (request, alreadyOpen) => this.succeeded(askedBanner(request, alreadyOpen)),
+      onFailed: (status) => this.failed(status)
+    })
+    this.messageForm = new MessageForm(part('[data-tmc-message-form]', 'the message form'), {
+      errors: this.errors,
+      onSent: (sent) => this.succeeded(sentBanner(sent)),
+      onSignedOut: () => this.failed(401),
+      onError: () => this.banner.replaceChildren()
+    })
     const timings = sessionTimings()
     this.idle = new IdleWarning(part('[data-tmc-idle-warning]', 'the idle warning'), {
       idleTimeoutSeconds: timings.idleTimeoutSeconds,
@@ -72,6 +81,7 @@ export class CaseView extends Component {
       }
     })
     this.watching = false
+    this.loadFailed = false
     /** Settles when the first reading of the case has been shown. */
     this.ready = this.start()
   }
@@ -88,32 +98,58 @@ export class CaseView extends Component {
   async load() {
     const { status, body } = await get('/victim/case')
     if (status === 200 && body) {
-      this.errors.replaceChildren()
-      const count = this.render(body)
+      // A failure to read is cleared once reading works; the form's errors stay.
+      if (this.loadFailed) this.errors.replaceChildren()
+      this.loadFailed = false
+      const counts = this.render(body)
       if (this.watching) this.idle.touch()
-      return { ok: true, count }
+      return { ok: true, ...counts }
     }
     if (status === 401) {
       window.location.replace(this.watching ? '/timed-out.html' : '/sign-in.html')
       return { ok: false, signedOut: true }
     }
     this.loading.hidden = true
+    this.banner.replaceChildren()
     showErrors(null, this.errors, serviceProblem())
+    this.loadFailed = true
     return { ok: false }
   }
 
   async checkForUpdates() {
+    // An earlier "sent" or "asked" banner has had its say; the check's result replaces it.
+    this.banner.replaceChildren()
     this.refreshStatus.textContent = 'Checking…'
     const result = await this.load()
     if (result.ok) {
       const now = formatPosted(new Date().toISOString()).split(' at ')[1]
-      this.refreshStatus.textContent = checkedMessage(now, result.count)
+      this.refreshStatus.textContent = checkedMessage(now, result.updates, result.messages)
     } else {
       this.refreshStatus.textContent = ''
     }
   }
 
-  /** Shows the case; returns how many updates it has. */
+  /** An update was asked for or a message sent: say so, then show the conversation with it. */
+  async succeeded({ heading, lines }) {
+    clearErrors(this.messageForm.form, this.errors)
+    this.loadFailed = false
+    this.refreshStatus.textContent = ''
+    showSuccess(this.banner, heading, ...lines)
+    await this.load()
+  }
+
+  /** Asking or sending did not work: the session had ended, or the service failed. */
+  failed(status) {
+    if (status === 401) {
+      window.location.replace('/timed-out.html')
+      return
+    }
+    this.banner.replaceChildren()
+    clearErrors(this.messageForm.form, this.errors)
+    showErrors(null, this.errors, serviceProblem())
+  }
+
+  /** Shows the case; returns how many updates and messages it has. */
   render(found) {
     this.fields.crimeNumber.textContent = found.crimeNumber
     this.fields.status.textContent = found.statusLabel || readable(found.status)
@@ -124,11 +160,17 @@ export class CaseView extends Component {
       ...(officer.role && !/^officer in charge$/i.test(officer.role)
         ? [el('br'), el('span', { class: 'govuk-body-s' }, officer.role)]
         : []))
-    const sorted = newestFirst(found.updates)
-    this.updates.replaceChildren(...sorted.map(renderUpdate))
-    this.noUpdates.hidden = sorted.length > 0
+    const due = found.nextUpdateDueBy
+    this.nextUpdate.hidden = !due
+    this.fields.nextUpdateDueBy.textContent = due ? `By ${formatDue(due)}` : ''
+    const entries = conversation(found.updates, found.messages)
+    this.updates.replaceChildren(...entries.map(renderEntry))
+    this.noUpdates.hidden = entries.length > 0
+    this.updateRequest.show(found.openUpdateRequest)
+    this.messageForm.show(found.messagesLeftToday)
     this.details.hidden = false
     this.loading.hidden = true
-    return sorted.length
+    const updates = entries.filter((e) => e.type === 'update').length
+    return { updates, messages: entries.length - updates }
   }
 }
