@@ -234,14 +234,18 @@ def email(value: Any) -> str:
     return f"{local}@{ascii_domain}"
 
 
-@described({"type": "string", "format": "date", "example": "1980-03-31"})
-def past_date(value: Any) -> date:
+def _iso_date(value: Any) -> date:
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise FieldError("Must be a date in the format YYYY-MM-DD")
     try:
-        parsed = date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError as exc:
         raise FieldError("Must be a real date") from exc
+
+
+@described({"type": "string", "format": "date", "example": "1980-03-31"})
+def past_date(value: Any) -> date:
+    parsed = _iso_date(value)
     if parsed > date.today():
         raise FieldError("Must be in the past")
     if parsed.year < 1900:
@@ -298,12 +302,7 @@ def boolean(value: Any) -> bool:
 @described({"type": "string", "format": "date", "example": "2026-12-04"})
 def coming_date(value: Any) -> date:
     """A date from today to a year ahead (when the next update is due)."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise FieldError("Must be a date in the format YYYY-MM-DD")
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError as exc:
-        raise FieldError("Must be a real date") from exc
+    parsed = _iso_date(value)
     today = date.today()
     if parsed < today:
         raise FieldError("Must be today or later")

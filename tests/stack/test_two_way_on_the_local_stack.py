@@ -16,7 +16,7 @@ import pytest
 from tests.api import Api
 
 pytestmark = pytest.mark.stack
-PASSWORD = "a long and memorable passphrase"  # noqa: S105 - the demo victim's, in this test only
+PASSWORD = "a long and memorable passphrase"  # the demo victim's, in this test only
 MESSAGE = "Has anyone looked at the CCTV from the corner shop yet?"
 REPLY = "Yes: it shows a white van. I will update you by Friday."
 
