@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint officer-token openapi clean help venv
+.PHONY: run test lint officer-token openapi bank-holidays clean help venv
 .DEFAULT_GOAL := help
 
 help:
@@ -37,6 +37,9 @@ test: $(STAMP) $(TEST_DEPS) lint
 
 openapi: $(STAMP)
 	$(PY) -m chalicelib.web.openapi > openapi.json
+
+bank-holidays: $(STAMP)
+	$(PY) -m tools.bank_holidays
 
 clean:
 	rm -rf .local test-artifacts .pytest_cache

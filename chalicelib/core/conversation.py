@@ -14,6 +14,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -89,17 +90,25 @@ def answered_at(item: Message, replies: Iterable[Message], updates_posted: Itera
     return min(times, default=None)
 
 
-@functools.lru_cache(maxsize=8)
-def _bank_holidays(year: int) -> frozenset[date]:
-    # England and Wales share their bank holidays (the `holidays` package, kept
-    # up to date upstream; imported on first use: only posting needs it).
-    import holidays
+BANK_HOLIDAYS_FILE = Path(__file__).parent / "data" / "bank-holidays-england-and-wales.txt"
 
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+@functools.lru_cache(maxsize=1)
+def bank_holidays() -> tuple[frozenset[date], range]:
+    """England and Wales's bank holidays (they share them) and the years the
+    file covers. Written from the `holidays` package, kept up to date upstream,
+    by `make bank-holidays` (tools/bank_holidays.py): a data file, not the
+    package, in the Lambda zip."""
+    days = frozenset(date.fromisoformat(line[:10])
+                     for line in BANK_HOLIDAYS_FILE.read_text(encoding="utf-8").splitlines()
+                     if line and not line.startswith("#"))
+    return days, range(min(d.year for d in days), max(d.year for d in days) + 1)
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+    """A weekday that is not a bank holiday. (Past the file's last year, which a
+    test keeps at least ten years ahead, only weekends would count.)"""
+    return day.weekday() < 5 and day not in bank_holidays()[0]
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -9,11 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.core.conversation import (
+    BANK_HOLIDAYS_FILE,
     Author,
     ItemKind,
     Message,
     add_working_days,
     answered_at,
+    bank_holidays,
     is_working_day,
     next_update_due,
     uk_date,
@@ -36,12 +38,22 @@ def brute_force(start: date, days: int, holidays: set[date]) -> date:
 
 
 @settings(max_examples=300, deadline=None)
-@given(start=st.dates(min_value=date(2025, 1, 1), max_value=date(2030, 12, 31)), days=st.integers(0, 30))
+@given(start=st.dates(min_value=date(2025, 1, 1), max_value=date(2038, 12, 31)), days=st.integers(0, 30))
 def test_adding_working_days_agrees_with_counting_them_on_a_calendar(start, days):
     import holidays
 
     known = set(holidays.country_holidays("GB", subdiv="ENG", years=range(start.year, start.year + 2)))
     assert add_working_days(start, days) == brute_force(start, days, known)
+
+
+def test_the_shipped_bank_holidays_are_the_maintained_package_s_and_run_ten_years_ahead():
+    """The Lambda zip carries a data file written from the `holidays` package (a
+    dev dependency here): after an upgrade of the package, `make bank-holidays`."""
+    from tools import bank_holidays as tool
+
+    assert BANK_HOLIDAYS_FILE.read_text(encoding="utf-8").splitlines()[2:] == tool.lines(), \
+        "run `make bank-holidays` and commit the file"
+    assert bank_holidays()[1].stop > date.today().year + 10
 
 
 def test_the_bank_holidays_are_england_and_wales_s():
