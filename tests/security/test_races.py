@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -88,6 +89,11 @@ def test_no_session_made_during_a_reset_survives_it(victim, journey, aws, clock,
                    for i in range(2)]
         for thread in threads:
             thread.start()
+        # The reset starts once the loops are signing in (on a busy machine a
+        # thread can take longer to start than the reset takes to complete).
+        started = time.monotonic()
+        while not cookies and time.monotonic() - started < 20:
+            time.sleep(0.005)
         new_password = f"round {n} brand new passphrase"
         completed = post_json(journey.client, "/victim/password-reset/complete",
                               {"token": token, "password": new_password})
