@@ -237,7 +237,9 @@ class LocalStack:
         from chalicelib import bootstrap
         from chalicelib.core.domain import Officer
 
-        officer = Officer(id="seed", name="PC 1234 Alex Morgan", force=DEMO_FORCE,
+        # The officer whose token the banner prints (the dev issuer's subject for
+        # the force and role): the demo case is theirs, so `mine=true` lists it.
+        officer = Officer(id=f"dev-{DEMO_FORCE}-officer", name="PC 1234 Alex Morgan", force=DEMO_FORCE,
                           roles=frozenset({"officer"}))
         crime_number = f"LC-{date.today():%Y}-{secrets.randbelow(90000) + 10000}"
         created = bootstrap.services().officers.create_case(officer, {
