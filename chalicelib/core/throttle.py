@@ -152,12 +152,9 @@ class Throttle:
             return throttled
         return Attempt(True, recent.account_counter, recent.source_counter, expires_at)
 
-    def failed(self, attempt: Attempt) -> None:
-        """A failed attempt: the account keeps its reservation as a failure (a
-        throttled one never had one), and the source its count: nothing to write."""
-
     def succeeded(self, attempt: Attempt) -> None:
-        """A successful attempt that did not give its reservations back in its own write."""
+        """A successful attempt that did not give its reservations back in its own
+        write. (A failed one keeps them: its guess and its count stay counted.)"""
         for reservation in attempt.reservations:
             self._sessions.add(reservation.counter, -1, reservation.expires_at)
 

@@ -153,9 +153,17 @@ def text(max_length: int, *, multiline: bool = False) -> Validator:
     return check
 
 
-# Invisible characters that can make a name look like another, or reorder what is
-# shown around it: bidirectional controls, zero-width space, soft hyphen, BOM.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# The joiners some scripts need inside a word (Persian, Indic): the only format
+# characters a name may hold.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def is_printable_name(value: str) -> bool:
+    """No control, format, private-use or unassigned character (Unicode category
+    C: bidirectional controls, zero-width space, soft hyphen, BOM, tab...), but
+    for the joiners: nothing that can make a name look like another or reorder
+    what is shown around it."""
+    return all(unicodedata.category(c)[0] != "C" or c in _JOINERS for c in value)
 
 
 def name(max_length: int = 100) -> Validator:
@@ -166,7 +174,7 @@ def name(max_length: int = 100) -> Validator:
     @described({"type": "string", "minLength": 1, "maxLength": max_length})
     def check(value: Any) -> str:
         value = plain(value)
-        if _INVISIBLE.search(value):
+        if not is_printable_name(value):
             raise FieldError("Contains characters that are not allowed")
         return value
     return check

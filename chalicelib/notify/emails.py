@@ -100,26 +100,29 @@ def reset(force_name: str, site: str, link: str, valid_for: timedelta) -> Email:
     return _email(MessageKind.RESET, f"Reset your {SERVICE} password", blocks, link)
 
 
-def alert(force_name: str, site: str, sign_in_link: str) -> Email:
+def _sign_in_to_read(kind: str, subject: str, what: str, never: str, force_name: str, site: str,
+                     sign_in_link: str) -> Email:
+    """An alert: something is waiting (`what`), sign in to read it; what we never email."""
     blocks: list[str | _Link] = [
         "Hello,",
-        f"There is a new update about your report. Sign in to {SERVICE} to read it:",
+        f"{what} Sign in to {SERVICE} to read it:",
         _Link("Sign in", sign_in_link),
-        "To keep your information safe, we never put details of your report in an email.",
+        f"To keep your information safe, we never put {never} in an email.",
         *_footer(force_name, site),
     ]
-    return _email(MessageKind.ALERT, f"You have a new update on {SERVICE}", blocks, sign_in_link)
+    return _email(kind, subject, blocks, sign_in_link)
+
+
+def alert(force_name: str, site: str, sign_in_link: str) -> Email:
+    return _sign_in_to_read(MessageKind.ALERT, f"You have a new update on {SERVICE}",
+                            "There is a new update about your report.", "details of your report",
+                            force_name, site, sign_in_link)
 
 
 def reply_alert(force_name: str, site: str, sign_in_link: str) -> Email:
-    blocks: list[str | _Link] = [
-        "Hello,",
-        f"The officer dealing with the case has sent you a message. Sign in to {SERVICE} to read it:",
-        _Link("Sign in", sign_in_link),
-        "To keep your information safe, we never put the message, or any details of the case, in an email.",
-        *_footer(force_name, site),
-    ]
-    return _email(MessageKind.REPLY, f"You have a new message on {SERVICE}", blocks, sign_in_link)
+    return _sign_in_to_read(MessageKind.REPLY, f"You have a new message on {SERVICE}",
+                            "The officer dealing with the case has sent you a message.",
+                            "the message, or any details of the case", force_name, site, sign_in_link)
 
 
 def officer_notice(force_name: str, crime_number: str) -> Email:

@@ -194,11 +194,16 @@ class EmailSender:
                     run.count("unreadable")
         return out
 
+    def _live_case(self, case_key: str, cases: dict[str, Case | None], now: datetime) -> Case | None:
+        """The case, read once a batch; None if it is gone or expired."""
+        if case_key not in cases:
+            cases[case_key] = self._cases.case_with_contacts(case_key)
+        case = cases[case_key]
+        return None if case is None or case.is_expired(now) else case
+
     def _alerts(self, change: UpdatePosted, cases: dict[str, Case | None], now: datetime) -> list[Target]:
-        if change.case_key not in cases:
-            cases[change.case_key] = self._cases.case_with_contacts(change.case_key)
-        case = cases[change.case_key]
-        if case is None or case.is_expired(now):
+        case = self._live_case(change.case_key, cases, now)
+        if case is None:
             return []
         return [Target(DeliveryRef(kind=MessageKind.ALERT, source_id=change.update_id, case_key=change.case_key,
                                    contact_id=c.id, force=case.force), c.email)
@@ -207,10 +212,8 @@ class EmailSender:
     def _message_emails(self, change: MessagePosted, cases: dict[str, Case | None], now: datetime) -> list[Target]:
         """A contact's message: the officer in charge (and the team inbox) are
         told. The officer's reply: that contact is alerted."""
-        if change.case_key not in cases:
-            cases[change.case_key] = self._cases.case_with_contacts(change.case_key)
-        case = cases[change.case_key]
-        if case is None or case.is_expired(now):
+        case = self._live_case(change.case_key, cases, now)
+        if case is None:
             return []
         kinds = [MessageKind.OFFICER_NOTICE, MessageKind.TEAM_NOTICE] if change.from_contact else [MessageKind.REPLY]
         refs = [DeliveryRef(kind=kind, source_id=change.message_id, case_key=change.case_key,

@@ -141,6 +141,19 @@ def _settle_attention(tx: TransactWrite, pk: str, reason: str, contact_id: str |
     tx.delete(AttentionItem(pk, _attention_sk(reason, contact_id)))
 
 
+def _conditional_update(item: CasesTableItem, actions: list[Action], condition: Condition) -> bool:
+    """One conditional UpdateItem (the item takes the new values); False, writing
+    nothing, if the condition failed."""
+    with dynamodb_errors():
+        try:
+            item.update(actions=actions, condition=condition)
+        except UpdateError as exc:
+            if conditional_check_failed(exc):
+                return False
+            raise
+    return True
+
+
 def _message_item(pk: str, force: str, message: Message, officer_id: str | None = None) -> MessageItem:
     return MessageItem(pk, message_sk(message), message_id=message.id, contact_id=message.contact_id,
                        author=message.author, message_kind=message.kind, text=message.text or None,
@@ -610,40 +623,24 @@ class CaseStore:
         if fewer than `limit` are counted; returns the new count, or None (no
         guess left, or the link is used, expired or gone)."""
         item = InvitationItem(invitation_pk(invitation_id), INVITATION_SK)
-        with dynamodb_errors():
-            try:
-                item.update(actions=[InvitationItem.failed_attempts.add(1)],
-                            condition=(InvitationItem.pk.exists() & InvitationItem.used_at.does_not_exist()
+        reserved = _conditional_update(item, [InvitationItem.failed_attempts.add(1)],
+                                       InvitationItem.pk.exists() & InvitationItem.used_at.does_not_exist()
                                        & (InvitationItem.expires_at > now)
                                        & (InvitationItem.failed_attempts.does_not_exist()
-                                          | (InvitationItem.failed_attempts < limit))))
-            except UpdateError as exc:
-                if conditional_check_failed(exc):
-                    return None
-                raise
-        return int(item.failed_attempts)
+                                          | (InvitationItem.failed_attempts < limit)))
+        return int(item.failed_attempts) if reserved else None
 
     def release_invitation_attempt(self, invitation_id: str) -> None:
         """Gives back a guess that named the right date of birth."""
-        with dynamodb_errors():
-            try:
-                InvitationItem(invitation_pk(invitation_id), INVITATION_SK).update(
-                    actions=[InvitationItem.failed_attempts.add(-1)],
-                    condition=InvitationItem.pk.exists() & (InvitationItem.failed_attempts > 0))
-            except UpdateError as exc:
-                if not conditional_check_failed(exc):
-                    raise
+        _conditional_update(InvitationItem(invitation_pk(invitation_id), INVITATION_SK),
+                            [InvitationItem.failed_attempts.add(-1)],
+                            InvitationItem.pk.exists() & (InvitationItem.failed_attempts > 0))
 
     def spend_invitation(self, invitation_id: str) -> None:
         """The last guess was wrong: the link stops working for good."""
-        with dynamodb_errors():
-            try:
-                InvitationItem(invitation_pk(invitation_id), INVITATION_SK).update(
-                    actions=[InvitationItem.expires_at.set(datetime.fromtimestamp(0).astimezone())],
-                    condition=InvitationItem.pk.exists())
-            except UpdateError as exc:
-                if not conditional_check_failed(exc):
-                    raise
+        _conditional_update(InvitationItem(invitation_pk(invitation_id), INVITATION_SK),
+                            [InvitationItem.expires_at.set(datetime.fromtimestamp(0).astimezone())],
+                            InvitationItem.pk.exists())
 
     def create_reset(self, reset_id: str, case_key: str, contact: Contact, force: str,
                      expires_at: datetime) -> None:
@@ -691,14 +688,7 @@ class CaseStore:
         """One conditional write to a contact; False if the condition failed. A
         contact's writes always name a condition: an update of a missing item
         would otherwise create a stray one."""
-        with dynamodb_errors():
-            try:
-                ContactItem(case_pk(case_key), _contact_sk(contact_id)).update(actions=actions, condition=condition)
-            except UpdateError as exc:
-                if conditional_check_failed(exc):
-                    return False
-                raise
-        return True
+        return _conditional_update(ContactItem(case_pk(case_key), _contact_sk(contact_id)), actions, condition)
 
     def set_password_hash(self, case_key: str, contact_id: str, password_hash: str) -> None:
         self._update_contact(case_key, contact_id, [ContactItem.password_hash.set(password_hash)],

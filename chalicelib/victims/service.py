@@ -21,7 +21,7 @@ from chalicelib.core.errors import (
     TooManyRequests,
 )
 from chalicelib.core.ports import CaseRepository, Clock, SessionRepository
-from chalicelib.core.throttle import Attempt, Throttle, account_key
+from chalicelib.core.throttle import Throttle, account_key
 from chalicelib.core.validation import validate
 from chalicelib.observability import logger, metrics
 from chalicelib.victims.schemas import (
@@ -145,12 +145,12 @@ class VictimService:
         attempt = self._throttle.begin("sign-in", account, source, now)
         if not attempt.allowed:
             passwords.verify(data["password"], None)
-            self._fail_sign_in(attempt, "throttled")
+            self._fail_sign_in("throttled")
         case = self._cases.case_with_contacts(key)
         contact = self._matching_contact(case, data, now)
         ok, needs_rehash = passwords.verify(data["password"], contact.password_hash if contact else None)
         if not ok or case is None or contact is None:
-            self._fail_sign_in(attempt, "mismatch")
+            self._fail_sign_in("mismatch")
         if needs_rehash:
             self._cases.set_password_hash(case.key, contact.id, passwords.hash_password(data["password"]))
         token = tokens.new_session_token()
@@ -166,13 +166,14 @@ class VictimService:
                                           credential_version=contact.credential_version),
                                   give_back=attempt.reservations)
         except ConditionFailed:
-            self._fail_sign_in(attempt, "credentials changed")
+            self._fail_sign_in("credentials changed")
         logger.info("sign-in succeeded", extra={"contact": contact.id})
         metrics.add_metric(name="SignIns", unit="Count", value=1)
         return SignedIn(token=token, expires_at=absolute, idle_timeout=self._idle)
 
-    def _fail_sign_in(self, attempt: Attempt, reason: str) -> NoReturn:
-        self._throttle.failed(attempt)
+    @staticmethod
+    def _fail_sign_in(reason: str) -> NoReturn:
+        """A failed attempt keeps what it reserved (its guess, its count against the source)."""
         logger.info("sign-in failed", extra={"reason": reason})
         metrics.add_metric(name="SignInFailures", unit="Count", value=1)
         raise SignInFailed()
@@ -296,8 +297,7 @@ class VictimService:
         attempt = self._throttle.begin("password-change", f"contact:{view.contact.id}", source, now)
         ok, _ = passwords.verify(data["currentPassword"],
                                  view.contact.password_hash if attempt.allowed else None)
-        if not (attempt.allowed and ok):
-            self._throttle.failed(attempt)
+        if not (attempt.allowed and ok):  # what it reserved stays counted
             logger.info("password change refused", extra={"contact": view.contact.id})
             raise InvalidInput(fields={"currentPassword": "This is not your current password, or you have "
                                                           "tried too many times. Try again in a few minutes"})

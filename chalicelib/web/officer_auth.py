@@ -11,7 +11,6 @@ import json
 import re
 import threading
 import time
-import unicodedata
 import urllib.request
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.config import Settings
 from chalicelib.core.domain import ROLE_PERMISSIONS, Officer
 from chalicelib.core.errors import OfficerUnauthorized
-from chalicelib.core.validation import is_text
+from chalicelib.core.validation import is_printable_name, is_text
 from chalicelib.observability import logger
 
 # PyJWT pulls in cryptography: the largest import of the package (docs/performance.md).
@@ -135,7 +134,7 @@ def _is_name(name: Any) -> bool:
     printable text in any script, on one line, with no markup."""
     if not isinstance(name, str) or not 0 < len(name.strip()) <= 100 or not is_text(name):
         return False
-    return all(unicodedata.category(c)[0] != "C" for c in name) and not _NAME_REFUSED.search(name)
+    return is_printable_name(name) and not _NAME_REFUSED.search(name)
 
 
 def officer_to_context(officer: Officer) -> dict[str, str]:

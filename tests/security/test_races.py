@@ -210,12 +210,16 @@ def test_a_burst_of_re_invitations_sends_one(journey, aws, clock, client, figure
     figures["concurrent_reinvitations"] = {"sent": 8, "answered_201": 1, "answered_409": 7}
 
 
-def test_signing_in_again_with_a_source_header_is_not_trusted_here(victim):
-    """Guards the fixture: the tests' `x-test-source` header is honoured only
-    through the `sources` fixture, never by the service."""
+def test_the_tests_source_header_is_not_trusted_by_the_service(victim):
+    """Guards the fixture the burst tests rely on: the `x-test-source` header
+    names the source only through the `sources` fixture, never by the service."""
+    from chalicelib.storage.models import CounterItem
+
     response = post_json(victim.journey.client, "/victim/sign-in",
-                         {**victim.identity(), "password": STRONG_PASSWORD}, {SOURCE_HEADER: "192.0.2.1"})
-    assert response.status_code == 200
+                         {**victim.identity(), "password": "not the right password"}, {SOURCE_HEADER: "192.0.2.1"})
+    assert response.status_code == 401
+    sources = [c.pk for c in CounterItem.scan() if c.pk.startswith("THROTTLE#sign-in#source#")]
+    assert sources and not [pk for pk in sources if "192.0.2.1" in pk]
 
 
 def test_a_burst_of_reset_requests_is_held_to_the_limit(victim, journey, sources, figures):
