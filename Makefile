@@ -32,8 +32,11 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_architecture.py
 
+# Two pytest-xdist workers (TEST_WORKERS=0 for one process): a module's tests
+# stay on one worker, the browser tests share one (tests/conftest.py).
+TEST_WORKERS ?= 2
 test: $(STAMP) $(TEST_DEPS) lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup) $(PYTEST_ARGS)
 
 openapi: $(STAMP)
 	$(PY) -m chalicelib.web.openapi > openapi.json

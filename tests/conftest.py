@@ -118,3 +118,15 @@ def client(aws):
     # every request, which threads racing through it can leave behind.
     with Client(app, stage_name="local") as test_client:
         yield test_client
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test` runs two workers, `--dist loadgroup`), a
+    module's tests stay on one worker (its module-scoped moto or stack is set up
+    once), and the browser tests share one worker and one local stack. Runs
+    before xdist's own hook, which reads the group."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(group))

@@ -4,6 +4,7 @@ hand, a chosen source address per request, and a spy on password checks."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from collections import Counter as Tally
@@ -42,8 +43,11 @@ def figures():
     if _FIGURES:
         out = ROOT / "test-artifacts" / "security-figures.json"
         out.parent.mkdir(parents=True, exist_ok=True)
-        previous = json.loads(out.read_text()) if out.exists() else {}
-        out.write_text(json.dumps({**previous, **_FIGURES}, indent=2, sort_keys=True))
+        # Both xdist workers merge their figures into the one file, one at a time.
+        with open(out.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            previous = json.loads(out.read_text()) if out.exists() else {}
+            out.write_text(json.dumps({**previous, **_FIGURES}, indent=2, sort_keys=True))
 
 
 @pytest.fixture
