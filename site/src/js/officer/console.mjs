@@ -429,7 +429,7 @@ function inboxTable(items, team, more) {
     }
     const since = due ? `Due by ${formatDue(String(item.waitingSince).slice(0, 10))}` : formatPosted(item.waitingSince)
     return el('tr', { class: 'govuk-table__row' },
-      el('th', { class: 'govuk-table__header tmc-break-word', scope: 'row' },
+      el('th', { class: 'govuk-table__header', scope: 'row' },
         el('a', { class: 'govuk-link', href: caseHash(item.crimeNumber) }, item.crimeNumber)),
       what,
       el('td', { class: 'govuk-table__cell' }, since))
