@@ -1,4 +1,5 @@
-"""Serves the built victim site and passes /api/* to the local API.
+"""Serves the built victim site and officer console, passes /api/* to the local
+API and, when given the development issuer, /oidc/* to it.
 
 In production CloudFront serves the site from S3 and routes /api/* to API
 Gateway (stage ``api``), so the browser sees one origin and the session cookie
@@ -6,6 +7,12 @@ Gateway (stage ``api``), so the browser sees one origin and the session cookie
 machine: static files from ``site/dist`` with the security headers that
 CloudFront's response-headers policy adds, and a proxy that strips the ``/api``
 prefix because ``chalice local`` serves the routes at the root.
+
+The officer console signs in with OIDC. A force's identity provider is on its
+own origin, which the console's CSP must then name in connect-src; locally the
+development issuer is reached through /oidc/ on this origin instead, so the
+console runs under exactly the victim site's policy ('self') and the issuer
+needs no CORS.
 
     python -m local.site_server --port 8080 --api http://127.0.0.1:8000 --site site/dist
 """
@@ -83,9 +90,11 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     sys_version = ""
     protocol_version = "HTTP/1.1"
 
-    def __init__(self, *args, site_dir: Path, api: tuple[str, int, str], **kwargs):
+    def __init__(self, *args, site_dir: Path, api: tuple[str, str, str],
+                 issuer: tuple[str, str, str] | None = None, **kwargs):
         self.site_dir = site_dir
         self.api = api
+        self.issuer = issuer
         super().__init__(*args, **kwargs)
 
     # --- routing -----------------------------------------------------------
@@ -114,7 +123,9 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     def _route(self, send_body: bool) -> None:
         path = urlsplit(self.path).path
         if path == "/api" or path.startswith("/api/"):
-            self._proxy(send_body)
+            self._proxy(send_body, self.api, "/api")
+        elif self.issuer is not None and path.startswith("/oidc/"):
+            self._proxy(send_body, self.issuer, "/oidc")
         elif self.command in ("GET", "HEAD"):
             self._static(path, send_body)
         else:
@@ -132,8 +143,12 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
             return
         content_type = (CONTENT_TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0]
                         or "application/octet-stream")
-        # Pages and scripts change with each build: always revalidate.
-        self._send(200, file.read_bytes(), content_type, send_body, {"Cache-Control": "no-cache"})
+        # Pages and scripts change with each build: always revalidate. The officer
+        # console's pages are never stored at all, so Back after signing out
+        # cannot bring one back from a cache.
+        officer = path.startswith("/officer/") and file.suffix == ".html"
+        self._send(200, file.read_bytes(), content_type, send_body,
+                   {"Cache-Control": "no-store" if officer else "no-cache"})
 
     def _resolve(self, path: str) -> Path | None:
         relative = unquote(path).lstrip("/") or "index.html"
@@ -147,10 +162,10 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
 
     # --- the API -----------------------------------------------------------
 
-    def _proxy(self, send_body: bool) -> None:
-        scheme, host_port, base_path = self.api
+    def _proxy(self, send_body: bool, upstream: tuple[str, str, str], prefix: str) -> None:
+        scheme, host_port, base_path = upstream
         split = urlsplit(self.path)
-        upstream_path = base_path + split.path[len("/api") :] or "/"
+        upstream_path = base_path + split.path[len(prefix) :] or "/"
         if split.query:
             upstream_path += "?" + split.query
         length = int(self.headers.get("Content-Length") or 0)
@@ -223,15 +238,18 @@ def _parse_api_url(api_url: str) -> tuple[str, str, str]:
     return parts.scheme, parts.netloc, parts.path.rstrip("/")
 
 
-def make_server(host: str, port: int, site_dir: str, api_url: str) -> http.server.ThreadingHTTPServer:
-    """A server (not yet started) for the built site at ``site_dir`` and ``/api/*`` → ``api_url``.
+def make_server(host: str, port: int, site_dir: str, api_url: str,
+                issuer_url: str | None = None) -> http.server.ThreadingHTTPServer:
+    """A server (not yet started) for the built site at ``site_dir``, ``/api/*`` → ``api_url``
+    and, if given, ``/oidc/*`` → ``issuer_url`` (the development issuer).
 
     Port 0 picks a free port: read it back from ``server.server_address``.
     """
     directory = Path(site_dir).resolve()
     if not (directory / "index.html").is_file():
         raise FileNotFoundError(f"{directory} has no index.html: build the site first (make site)")
-    handler = partial(SiteHandler, site_dir=directory, api=_parse_api_url(api_url))
+    handler = partial(SiteHandler, site_dir=directory, api=_parse_api_url(api_url),
+                      issuer=_parse_api_url(issuer_url) if issuer_url else None)
     server = http.server.ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     server.quiet = False
@@ -244,9 +262,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--api", default="http://127.0.0.1:8000", help="the local API (chalice local)")
     parser.add_argument("--site", default="site/dist", help="the built site")
+    parser.add_argument("--issuer", default=None, help="the development issuer, served under /oidc/")
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     options = parser.parse_args(argv)
-    server = make_server(options.host, options.port, options.site, options.api)
+    server = make_server(options.host, options.port, options.site, options.api, options.issuer)
     server.quiet = options.quiet
     host, port = server.server_address[:2]
     print(f"Victim site on http://{host}:{port}/ (API {options.api} under /api/)", flush=True)

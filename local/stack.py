@@ -149,7 +149,9 @@ class LocalStack:
 
         self.issuer = DevIssuer.create(self.issuer_url)
         self.issuer.save(self.base_dir / "dev-issuer")
-        issuer_server = serve_jwks(self.issuer, "127.0.0.1", self.issuer_port)
+        # The console reaches the issuer through the site server's /oidc/ (local/site_server.py).
+        issuer_server = serve_jwks(self.issuer, "127.0.0.1", self.issuer_port, console_url=self.site_url,
+                                   public_url=f"{self.site_url}/oidc")
         self._stops.append(issuer_server.shutdown)
 
         self._start_api()
@@ -201,7 +203,7 @@ class LocalStack:
         site_dir = ROOT / "site" / "dist"
         if not site_dir.exists():
             return
-        server = make_server("127.0.0.1", self.site_port, str(site_dir), self.api_url)
+        server = make_server("127.0.0.1", self.site_port, str(site_dir), self.api_url, self.issuer_url)
         threading.Thread(target=server.serve_forever, daemon=True, name="site").start()
         self._stops.append(server.shutdown)
 
@@ -272,11 +274,15 @@ def main() -> None:
     print("Starting the local stack (moto server, tables, issuer, chalice local)...", flush=True)
     stack.start()
     demo = stack.demo
+    from local.dev_issuer import DEMO_OFFICERS
+
+    officers = "\n".join(f"  - {o.name}: {o.force_name} ({o.force}), {o.role}" for o in DEMO_OFFICERS)
     print(f"""
 Track My Crime is running on this machine.
 
   API:              {stack.api_url}   (try {stack.api_url}/health)
   Victim site:      {stack.site_url}
+  Officer console:  {stack.site_url}/officer/index.html
   Embedded AWS:     {stack.moto_url}  (moto server; sent mail: {stack.moto_url}/moto-api/data.json)
   Emails written:   {stack.outbox_dir}/
   API log:          {stack.log_dir}/api.log
@@ -288,6 +294,10 @@ Registration link for the demo victim:
   {demo['registrationLink']}
 Invitation token (for POST /victim/register):
 {demo['invitation']}
+
+Officer console: sign in on the development issuer's page as one of
+{officers}
+The demo case is {DEMO_OFFICERS[0].name}'s: after the demo victim sends a message, it is in the inbox.
 
 Officer token (force {DEMO_FORCE}, role officer; valid 1 hour; `make officer-token` for another):
 {stack.officer_token()}

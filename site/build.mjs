@@ -1,7 +1,9 @@
 // Builds the victim site into dist/: pages from src/pages wrapped in
 // src/layout.html, CSS compiled from src/scss with govuk-frontend, our ES
 // modules, and govuk-frontend's own dist (JS and assets) copied from
-// node_modules so nothing is fetched from a third party at run time.
+// node_modules so nothing is fetched from a third party at run time. The
+// officer console's pages (src/officer/pages, in src/officer/layout.html) go
+// to dist/officer/, with oidc-client-ts copied into dist/assets/vendor/.
 //
 //   node build.mjs [--config config/default.json] [--out dist]
 //   SITE_CONFIG=/path/to/force.json node build.mjs
@@ -40,7 +42,20 @@ function loadConfig() {
   if (missing.length) fail(`${configPath} lacks ${missing.join(', ')}`)
   if (!/^#[0-9a-fA-F]{6}$/.test(config.colour)) fail('colour must be #rrggbb')
   if (!/^https:\/\//.test(config.exitUrl)) fail('exitUrl must be an https:// address')
+  checkOfficerSignIn(config.officerSignIn)
   return config
+}
+
+// The console's OIDC client, as the force registered it with its identity
+// provider. authority is the provider's address (https://, or a path on this
+// site, as /oidc is for the development issuer behind the local site server).
+function checkOfficerSignIn(signIn) {
+  if (!signIn || typeof signIn !== 'object') fail('officerSignIn is missing (see config/README.md)')
+  for (const key of ['authority', 'clientId', 'scope']) {
+    if (typeof signIn[key] !== 'string' || !signIn[key]) fail(`officerSignIn lacks ${key}`)
+  }
+  if (!/^(https:\/\/|\/[a-z])/.test(signIn.authority)) fail('officerSignIn.authority must be https:// or a path on this site')
+  if (!signIn.scope.split(/\s+/).includes('openid')) fail('officerSignIn.scope must include openid')
 }
 
 // WCAG 2.x relative luminance and contrast ratio.
@@ -138,11 +153,18 @@ function buildCss(config) {
   fs.writeFileSync(path.join(outDir, 'css', 'site.css'), result.css)
 }
 
-function buildPages(config) {
-  const layout = fs.readFileSync(path.join(here, 'src', 'layout.html'), 'utf8')
-  const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, escapeHtml(v)]))
-  const pagesDir = path.join(here, 'src', 'pages')
-  const titles = new Map()
+function buildPages(config, { layoutFile, pagesDir, into, titles }) {
+  const layout = fs.readFileSync(layoutFile, 'utf8')
+  const values = Object.fromEntries(Object.entries(config)
+    .filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, escapeHtml(v)]))
+  const signIn = config.officerSignIn
+  Object.assign(values, {
+    officerAuthority: escapeHtml(signIn.authority),
+    officerClientId: escapeHtml(signIn.clientId),
+    officerScope: escapeHtml(signIn.scope)
+  })
+  fs.mkdirSync(into, { recursive: true })
+  let count = 0
   for (const name of fs.readdirSync(pagesDir).filter((f) => f.endsWith('.html')).sort()) {
     const { meta, body } = readPage(path.join(pagesDir, name))
     if (!meta.title) fail(`${name} has no title`)
@@ -163,9 +185,32 @@ function buildPages(config) {
     const content = fill(includePartials(body, name), pageValues, name)
     const html = fill(layout, { ...pageValues, content }, 'layout.html')
     checkNoInlineCode(html, name)
-    fs.writeFileSync(path.join(outDir, name), html)
+    fs.writeFileSync(path.join(into, name), html)
+    count += 1
   }
-  return titles.size
+  return count
+}
+
+// oidc-client-ts's ES module imports jwt-decode by its bare name, which a
+// browser cannot resolve without an import map (an inline script, which the
+// CSP forbids): both are copied into assets/vendor/ and the import pointed at
+// the copy. Their licences go with them.
+function copyOidcClient() {
+  const vendor = path.join(outDir, 'assets', 'vendor')
+  fs.mkdirSync(vendor, { recursive: true })
+  const modules = path.join(here, 'node_modules')
+  const client = fs.readFileSync(path.join(modules, 'oidc-client-ts', 'dist', 'esm', 'oidc-client-ts.js'), 'utf8')
+  const rewritten = client.replace(/from\s*["']jwt-decode["']/g, 'from "./jwt-decode.js"')
+  if (/^\s*(import|export)\b[^;\n]*from\s*["'][^./]/m.test(rewritten)) {
+    fail('oidc-client-ts imports a module the build does not copy')
+  }
+  fs.writeFileSync(path.join(vendor, 'oidc-client-ts.js'), rewritten.replace(/\/\/# sourceMappingURL=.*$/m, ''))
+  fs.copyFileSync(path.join(modules, 'jwt-decode', 'build', 'esm', 'index.js'), path.join(vendor, 'jwt-decode.js'))
+  fs.copyFileSync(path.join(modules, 'oidc-client-ts', 'LICENSE'), path.join(vendor, 'oidc-client-ts.LICENSE.txt'))
+  fs.copyFileSync(path.join(modules, 'jwt-decode', 'LICENSE'), path.join(vendor, 'jwt-decode.LICENSE.txt'))
+  const version = (name) =>
+    JSON.parse(fs.readFileSync(path.join(modules, name, 'package.json'), 'utf8')).version
+  return `oidc-client-ts ${version('oidc-client-ts')}`
 }
 
 function main() {
@@ -188,11 +233,25 @@ function main() {
   )
 
   buildCss(config)
-  const count = buildPages(config)
+  const titles = new Map()
+  const count = buildPages(config, {
+    layoutFile: path.join(here, 'src', 'layout.html'),
+    pagesDir: path.join(here, 'src', 'pages'),
+    into: outDir,
+    titles
+  })
+  const officerCount = buildPages(config, {
+    layoutFile: path.join(here, 'src', 'officer', 'layout.html'),
+    pagesDir: path.join(here, 'src', 'officer', 'pages'),
+    into: path.join(outDir, 'officer'),
+    titles
+  })
+  const oidc = copyOidcClient()
   const version = JSON.parse(
     fs.readFileSync(path.join(here, 'node_modules', 'govuk-frontend', 'package.json'), 'utf8')
   ).version
-  console.log(`site build: ${count} pages for ${config.forceName} into ${outDir} (govuk-frontend ${version})`)
+  console.log(`site build: ${count} pages and ${officerCount} officer console pages for ${config.forceName}` +
+    ` into ${outDir} (govuk-frontend ${version}, ${oidc})`)
 }
 
 main()

@@ -1,0 +1,445 @@
+// The officer console: one page (/officer/index.html) whose views (the inbox,
+// a case, recording a case) are drawn from its <template>s, chosen by the
+// address's fragment (#inbox, #inbox/team, #case/LC-1, #new-case). One page,
+// because the tokens are in memory only: loading another page would lose
+// them. Everything shown comes from the API in this page's memory and is
+// written as text; signing out, timing out or leaving the page clears it.
+import { initAll } from '/assets/govuk-frontend.min.js'
+import { Component } from '../component.mjs'
+import { formatDue, formatPosted } from '../components/conversation.mjs'
+import { clearErrors, el, fieldErrors, readDate, setTitle, showErrors, showSuccess } from '../forms.mjs'
+import { OfficerAuth } from './auth.mjs'
+import { IdleTimer } from './idle.mjs'
+import {
+  UPDATE_TYPES, caseHash, casePath, contactName, contactStatus, mayWrite, reasonLabel, routeOf, withFieldMessages
+} from './labels.mjs'
+import { officerApi } from './officer-api.mjs'
+import { signInProblem } from './sign-in-settings.mjs'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const ACTIVITY = ['keydown', 'pointerdown', 'input', 'focusin']
+
+function problem(message) {
+  return [{ message }]
+}
+
+const SERVICE_PROBLEM = 'Sorry, there is a problem with the service. Try again in a few minutes. If it keeps happening, contact your IT service desk.'
+const READ_ONLY = 'You cannot change cases: you are signed in as an auditor, who can only read them.'
+
+export class OfficerConsole extends Component {
+  static moduleName = 'tmc-officer-console'
+
+  constructor(root) {
+    super(root)
+    this.view = this.required('[data-tmc-view]')
+    this.errors = this.required('[data-tmc-errors]')
+    this.banner = this.required('[data-tmc-banner]')
+    this.templates = {}
+    for (const name of ['sign-in', 'inbox', 'case', 'contact', 'new-case', 'not-found']) {
+      this.templates[name] = document.querySelector(`template[data-tmc-template="${name}"]`)
+      if (!this.templates[name]) this.required(`template[data-tmc-template="${name}"]`)
+    }
+    this.nav = document.querySelector('[data-tmc-officer-nav]')
+    this.auth = new OfficerAuth({
+      authority: this.setting('authority'), clientId: this.setting('clientId'), scope: this.setting('scope')
+    }, { onEnded: () => this.ended('Your sign-in has ended. Sign in again to carry on.') })
+    this.api = officerApi({
+      token: () => this.auth.accessToken(),
+      onSignedOut: () => this.ended('Your sign-in has ended. Sign in again to carry on.')
+    })
+    this.idle = new IdleTimer({
+      idleMs: Number(root.dataset.idleMinutes || 15) * 60 * 1000,
+      onIdle: () => this.signOut({ timedOut: true })
+    })
+    for (const type of ACTIVITY) document.addEventListener(type, () => this.idle.touch(), { passive: true })
+    // Nothing of a case may outlive the page: not in the back-forward cache, not after sign-out.
+    window.addEventListener('pagehide', () => this.clear())
+    window.addEventListener('pageshow', (event) => {
+      if (event.persisted) this.showSignIn()
+    })
+    window.addEventListener('hashchange', () => this.route())
+    document.addEventListener('click', (event) => {
+      const link = event.target instanceof Element ? event.target.closest('[data-tmc-sign-out]') : null
+      if (link) {
+        event.preventDefault()
+        this.signOut()
+      }
+    })
+    this.start()
+  }
+
+  async start() {
+    try {
+      const user = await this.auth.completeSignIn()
+      if (user) {
+        this.signedIn()
+        window.history.replaceState(null, '', window.location.pathname + this.auth.returnHash())
+        this.route()
+        return
+      }
+    } catch (error) {
+      this.showSignIn(signInProblem(error))
+      return
+    }
+    this.showSignIn()
+  }
+
+  signedIn() {
+    this.writer = mayWrite(this.auth.profile().roles)
+    this.nav.hidden = false
+    for (const item of document.querySelectorAll('[data-tmc-writer-only]')) item.hidden = !this.writer
+    this.idle.start()
+  }
+
+  clear() {
+    this.idle.stop()
+    this.auth.forget()
+    this.view.replaceChildren()
+    this.errors.replaceChildren()
+    this.banner.replaceChildren()
+    if (this.nav) this.nav.hidden = true
+  }
+
+  ended(reason) {
+    if (!this.auth.user && this.view.querySelector('[data-tmc-sign-in]')) return
+    this.clear()
+    this.showSignIn(reason)
+  }
+
+  async signOut({ timedOut = false } = {}) {
+    this.idle.stop()
+    this.view.replaceChildren()
+    this.errors.replaceChildren()
+    this.banner.replaceChildren()
+    this.nav.hidden = true
+    try {
+      await this.auth.signOut({ timedOut })
+    } catch {
+      this.clear()
+      this.showSignIn('You have signed out of the console. To sign out of your force account too, close the browser.')
+    }
+  }
+
+  // -- views ----------------------------------------------------------------------------
+
+  /** Puts a template's copy in the view, titles the page, focuses its heading. */
+  show(name, title, { focus = true } = {}) {
+    const content = this.templates[name].content.cloneNode(true)
+    this.errors.replaceChildren()
+    this.view.replaceChildren(content)
+    // An auditor's pages hold no form at all, not even a hidden one.
+    if (!this.writer) for (const item of this.view.querySelectorAll('[data-tmc-writer-only]')) item.remove()
+    setTitle(title)
+    for (const link of document.querySelectorAll('[data-tmc-nav]')) {
+      const current = link.dataset.tmcNav === name
+      link.closest('li').classList.toggle('govuk-service-navigation__item--active', current)
+      if (current) link.setAttribute('aria-current', 'page')
+      else link.removeAttribute('aria-current')
+    }
+    if (focus) this.view.querySelector('h1')?.focus()
+    return this.view
+  }
+
+  showSignIn(reason) {
+    this.writer = false
+    const view = this.show('sign-in', 'Sign in')
+    const said = view.querySelector('[data-tmc-reason]')
+    if (reason) {
+      said.textContent = reason
+      said.hidden = false
+      said.classList.add('govuk-inset-text')
+    }
+    view.querySelector('[data-tmc-sign-in]').addEventListener('click', () => {
+      this.auth.signIn(window.location.hash || '#inbox').catch(() => {
+        showErrors(null, this.errors, problem('The sign-in service is not answering. Try again in a few minutes. If it keeps happening, contact your IT service desk.'))
+      })
+    })
+  }
+
+  route() {
+    if (!this.auth.user) return
+    this.banner.replaceChildren()
+    const where = routeOf(window.location.hash)
+    if (where.view === 'case') return this.showCase(where.crimeNumber)
+    if (where.view === 'new-case') return this.showNewCase()
+    return this.showInbox(where.team)
+  }
+
+  async showInbox(team) {
+    const view = this.show('inbox', team ? "My team's cases" : 'Inbox')
+    const profile = this.auth.profile()
+    view.querySelector('[data-tmc-officer-name]').textContent = profile.name ? `Signed in as ${profile.name}` : ''
+    for (const link of view.querySelectorAll('[data-tmc-scope]')) {
+      if ((link.dataset.tmcScope === 'team') === Boolean(team)) link.setAttribute('aria-current', 'page')
+    }
+    const findForm = view.querySelector('[data-tmc-find-form]')
+    findForm.addEventListener('submit', (event) => {
+      event.preventDefault()
+      const number = findForm.elements.namedItem('crimeNumber').value.trim()
+      if (!number) {
+        showErrors(findForm, this.errors, [{ field: 'crimeNumber', message: 'Enter the crime number of the case to open' }])
+        return
+      }
+      window.location.hash = caseHash(number)
+    })
+    const place = view.querySelector('[data-tmc-inbox-items]')
+    place.replaceChildren(el('p', { class: 'govuk-body tmc-loading' }, 'Loading the inbox…'))
+    const { status, body } = await this.api.get(`/officer/inbox${team ? '' : '?mine=true'}`)
+    if (status === 401) return
+    if (status !== 200) {
+      place.replaceChildren()
+      showErrors(null, this.errors, problem(SERVICE_PROBLEM))
+      return
+    }
+    place.replaceChildren(inboxTable(body.items || [], team, Boolean(body.cursor)))
+  }
+
+  async showCase(crimeNumber, success) {
+    const { status, body } = await this.api.get(casePath(crimeNumber))
+    if (status === 401) return
+    if (status === 404 || status === 403) {
+      const view = this.show('not-found', 'Case not found')
+      view.querySelector('[data-tmc-not-found-text]').textContent = `There is no case with the crime number ${crimeNumber} that you can see.`
+      return
+    }
+    if (status !== 200) {
+      this.show('not-found', 'Case not found')
+      showErrors(null, this.errors, problem(SERVICE_PROBLEM))
+      return
+    }
+    const view = this.show('case', `Case ${body.crimeNumber}`, { focus: !success })
+    this.fillCase(view, body)
+    initAll({ scope: view })
+    if (success) showSuccess(this.banner, ...success)
+  }
+
+  fillCase(view, data) {
+    view.querySelector('[data-tmc-crime-number]').textContent = data.crimeNumber
+    view.querySelector('[data-tmc-read-only]').hidden = this.writer
+    const field = (name) => view.querySelector(`[data-tmc-field="${name}"]`)
+    field('statusLabel').textContent = data.statusLabel || data.status
+    field('officer').replaceChildren(data.officer?.name || '', el('br'), data.officer?.email || '')
+    field('nextUpdateDueBy').textContent = data.nextUpdateDueBy ? formatDue(data.nextUpdateDueBy) : 'Not set: the case is closed'
+    field('createdAt').textContent = formatPosted(data.createdAt)
+
+    const contacts = view.querySelector('[data-tmc-contacts]')
+    for (const contact of data.contacts || []) contacts.append(this.contactSection(data.crimeNumber, contact))
+
+    if (this.writer) {
+      const select = view.querySelector('[data-tmc-update-types]')
+      for (const [code, label] of UPDATE_TYPES) select.append(el('option', { value: code }, label))
+      const updateForm = view.querySelector('[data-tmc-update-form]')
+      this.listen(updateForm, (form) => {
+        const body = { type: form.elements.namedItem('type').value, text: form.elements.namedItem('text').value }
+        const due = readDate(form, 'nextUpdateDueBy')
+        if (due) body.nextUpdateDueBy = due
+        return this.api.post(`${casePath(data.crimeNumber)}/updates`, body)
+      }, [201, 200], () => this.showCase(data.crimeNumber, ['Update posted',
+        'Everyone registered on the case gets an email saying there is an update.']))
+    }
+
+    const updates = view.querySelector('[data-tmc-updates]')
+    for (const update of data.updates || []) {
+      updates.append(el('li', { class: 'tmc-update' },
+        el('h3', { class: 'govuk-heading-s govuk-!-margin-bottom-1' }, update.typeLabel || update.type),
+        el('p', { class: 'govuk-body-s tmc-update__meta' }, `${formatPosted(update.postedAt)}, by ${update.officerName || 'an officer'}`),
+        el('p', { class: 'govuk-body tmc-update__text' }, update.text)))
+    }
+    if (!updates.children.length) updates.replaceWith(el('p', { class: 'govuk-body' }, 'No updates yet.'))
+  }
+
+  contactSection(crimeNumber, contact) {
+    const section = this.templates.contact.content.cloneNode(true).querySelector('[data-tmc-contact]')
+    const id = `contact-${contact.id}`.replace(/[^A-Za-z0-9_-]/g, '')
+    const name = contactName(contact)
+    const person = [contact.forename, contact.surname].filter(Boolean).join(' ') || 'this person'
+    section.querySelector('[data-tmc-contact-name]').textContent = name
+    const field = (key) => section.querySelector(`[data-tmc-field="${key}"]`)
+    const status = contactStatus(contact.status)
+    const tag = el('strong', { class: `govuk-tag ${status.colour}` }, status.text)
+    field('status').replaceChildren(tag)
+    if (contact.alertsFailingReason) field('status').append(el('br'), contact.alertsFailingReason)
+    field('lastReadAt').textContent = contact.lastReadAt ? formatPosted(contact.lastReadAt) : 'Not yet'
+    field('enhancedRights').textContent = contact.enhancedRights ? 'Yes: updates due within 1 working day' : 'No'
+
+    const conversation = section.querySelector('[data-tmc-conversation]')
+    section.querySelector('[data-tmc-conversation-heading]').textContent = `Messages with ${person}`
+    const messages = Array.isArray(contact.messages) ? contact.messages : []
+    for (const message of messages) conversation.append(messageEntry(message, person))
+    if (!messages.length) conversation.replaceWith(el('p', { class: 'govuk-body' }, `No messages with ${person} yet.`))
+
+    const invitation = section.querySelector('[data-tmc-invitation-form]')
+    const reply = section.querySelector('[data-tmc-reply-form]')
+    if (!this.writer) {
+      invitation.remove()
+      reply.remove()
+      return section
+    }
+    this.name(invitation, 'email', `${id}-email`)
+    if (contact.status !== 'registered') {
+      invitation.hidden = false
+      this.listen(invitation, (form) => {
+        const email = form.elements.namedItem('email').value.trim()
+        return this.api.post(`${casePath(crimeNumber)}/contacts/${encodeURIComponent(contact.id)}/invitation`, email ? { email } : {})
+      }, [201], () => this.showCase(crimeNumber, ['Invitation sent',
+        `We have emailed ${person} a new link to register. The old link no longer works.`]))
+    } else {
+      invitation.remove()
+    }
+    reply.hidden = false
+    this.name(reply, 'text', `${id}-reply`)
+    reply.querySelector('[data-tmc-label="text"]').textContent = `Reply to ${person}`
+    reply.querySelector('[data-tmc-count-message]').id = `${id}-reply-info`
+    this.listen(reply, (form) => this.api.post(
+      `${casePath(crimeNumber)}/contacts/${encodeURIComponent(contact.id)}/messages`,
+      { text: form.elements.namedItem('text').value }
+    ), [201, 200], () => this.showCase(crimeNumber, ['Reply sent',
+      `${person} gets an email saying there is a new message. They read it when they sign in.`]))
+    return section
+  }
+
+  /** Gives a cloned form's field an id of its own, with its label and hint pointing at it. */
+  name(form, field, id) {
+    const input = form.querySelector(`[name="${field}"]`)
+    input.id = id
+    const label = form.querySelector(`[data-tmc-label="${field}"]`)
+    if (label) label.setAttribute('for', id)
+    const hint = form.querySelector(`[data-tmc-hint="${field}"]`)
+    const described = []
+    if (hint) {
+      hint.id = `${id}-hint`
+      described.push(hint.id)
+    }
+    if (input.classList.contains('govuk-js-character-count')) described.push(`${id}-info`)
+    if (described.length) input.setAttribute('aria-describedby', described.join(' '))
+  }
+
+  /**
+   * Sends a form when submitted (the button disabled meanwhile): send(form)
+   * returns the API's answer; a status in ok calls done(); a 400 shows the
+   * API's field messages; 403 and 404 say why plainly; anything else is a
+   * problem with the service.
+   */
+  listen(form, send, ok, done) {
+    const button = form.querySelector('button[type="submit"]')
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault()
+      if (button.disabled) return
+      button.disabled = true
+      try {
+        const { status, body } = await send(form)
+        if (status === 401) return
+        if (ok.includes(status)) {
+          clearErrors(form, this.errors)
+          await done(body)
+        } else if (status === 400) {
+          showErrors(form, this.errors, fieldErrors(form, withFieldMessages(body)))
+        } else if (status === 409) {
+          const fields = body?.fields || {}
+          const errors = Object.keys(fields).length
+            ? Object.entries(fields).map(([field, message]) => ({ field, message: body.message || message }))
+            : problem(body?.message || 'That has already been done.')
+          showErrors(form, this.errors, errors.map((e) => (form.querySelector(`[data-field="${e.field}"]`) ? e : { message: e.message })))
+        } else if (status === 403) {
+          showErrors(form, this.errors, problem(READ_ONLY))
+        } else if (status === 404) {
+          showErrors(form, this.errors, problem('This case is no longer there. It may have been closed and removed. Go back to the inbox.'))
+        } else if (status === 429) {
+          showErrors(form, this.errors, problem('Too many requests. Wait a minute, then try again.'))
+        } else {
+          showErrors(form, this.errors, problem(SERVICE_PROBLEM))
+        }
+      } finally {
+        if (button.isConnected) button.disabled = false
+      }
+    })
+  }
+
+  showNewCase() {
+    if (!this.writer) {
+      this.show('not-found', 'You cannot record cases')
+      this.view.querySelector('h1').textContent = 'You cannot record cases'
+      this.view.querySelector('[data-tmc-not-found-text]').textContent = READ_ONLY
+      this.view.querySelector('[data-tmc-not-found-text]').nextElementSibling.remove()
+      return
+    }
+    const view = this.show('new-case', 'Record a case')
+    initAll({ scope: view })
+    const form = view.querySelector('[data-tmc-new-case-form]')
+    const profile = this.auth.profile()
+    if (typeof profile.name === 'string') form.elements.namedItem('officer.name').value = profile.name
+    if (typeof profile.email === 'string') form.elements.namedItem('officer.email').value = profile.email
+    this.listen(form, (f) => {
+      const value = (name) => f.elements.namedItem(name).value.trim()
+      const role = f.querySelector('input[name="contacts[0].role"]:checked')
+      const contact = {
+        role: role ? role.value : '',
+        forename: value('contacts[0].forename'),
+        surname: value('contacts[0].surname'),
+        dateOfBirth: readDate(f, 'contacts[0].dateOfBirth'),
+        email: value('contacts[0].email')
+      }
+      if (f.elements.namedItem('contacts[0].enhancedRights').checked) contact.enhancedRights = true
+      return this.api.post('/officer/cases', {
+        crimeNumber: value('crimeNumber'),
+        officer: { name: value('officer.name'), email: value('officer.email') },
+        contacts: [contact]
+      })
+    }, [201], (created) => {
+      const people = (created.contacts || []).map((c) => [c.forename, c.surname].join(' ')).join(', ')
+      window.history.pushState(null, '', caseHash(created.crimeNumber))
+      return this.showCase(created.crimeNumber, ['Case recorded',
+        `We have emailed ${people || 'each person'} an invitation to register. The link works for 14 days.`])
+    })
+  }
+}
+
+function messageEntry(message, person) {
+  const fromContact = message.from !== 'officer'
+  const heading = !fromContact
+    ? `Reply from ${message.officerName || 'an officer'}`
+    : message.kind === 'update_request' ? `${person} asked for an update` : `Message from ${person}`
+  const status = []
+  if (fromContact) {
+    if (message.answeredAt) status.push(`Answered ${formatPosted(message.answeredAt)}`)
+    else if (message.replyDueBy) status.push(`Reply due by ${formatDue(message.replyDueBy)}`)
+  } else {
+    status.push(message.readAt ? `Read ${formatPosted(message.readAt)}` : 'Not read yet')
+  }
+  const entry = el('li', { class: `tmc-update${fromContact ? ' tmc-update--yours' : ''}` },
+    el('h5', { class: 'govuk-heading-s govuk-!-margin-bottom-1' }, heading),
+    el('p', { class: 'govuk-body-s tmc-update__meta' }, formatPosted(message.sentAt)))
+  if (message.text) entry.append(el('p', { class: 'govuk-body tmc-update__text' }, message.text))
+  entry.append(el('ul', { class: 'govuk-list tmc-update__status' }, ...status.map((s) => el('li', {}, s))))
+  return entry
+}
+
+function inboxTable(items, team, more) {
+  if (!items.length) {
+    return el('div', { class: 'govuk-inset-text' },
+      team ? "Nothing is waiting on your team's cases." : 'Nothing is waiting on your cases. To see your team’s, choose “My team’s cases”.')
+  }
+  const now = Date.now()
+  const rows = items.map((item) => {
+    // An update due is listed from the start of the day it is due (UTC midnight).
+    const due = item.reason === 'update_due'
+    const what = el('td', { class: 'govuk-table__cell' }, reasonLabel(item.reason))
+    if (due && Date.parse(item.waitingSince) + DAY_MS <= now) {
+      what.append(' ', el('strong', { class: 'govuk-tag govuk-tag--red' }, 'Overdue'))
+    }
+    const since = due ? `Due by ${formatDue(String(item.waitingSince).slice(0, 10))}` : formatPosted(item.waitingSince)
+    return el('tr', { class: 'govuk-table__row' },
+      el('th', { class: 'govuk-table__header', scope: 'row' },
+        el('a', { class: 'govuk-link', href: caseHash(item.crimeNumber) }, item.crimeNumber)),
+      what,
+      el('td', { class: 'govuk-table__cell' }, since))
+  })
+  const caption = `${items.length} ${items.length === 1 ? 'thing' : 'things'} waiting, oldest first${more ? ' (the first 100)' : ''}`
+  return el('table', { class: 'govuk-table' },
+    el('caption', { class: 'govuk-table__caption govuk-table__caption--m' }, caption),
+    el('thead', { class: 'govuk-table__head' }, el('tr', { class: 'govuk-table__row' },
+      el('th', { class: 'govuk-table__header', scope: 'col' }, 'Case'),
+      el('th', { class: 'govuk-table__header', scope: 'col' }, 'What is waiting'),
+      el('th', { class: 'govuk-table__header', scope: 'col' }, 'Since, or due by'))),
+    el('tbody', { class: 'govuk-table__body' }, ...rows))
+}

@@ -1,0 +1,123 @@
+// The officer console's words and small rules, with nothing of the DOM or the
+// network: what each inbox reason and contact status is called, the Victims'
+// Code update types, the console's addresses (#inbox, #case/LC-1...), and
+// which roles may change a case.
+
+// Kept in step with chalicelib/core/domain.py UPDATE_TYPES (a Python test compares them).
+export const UPDATE_TYPES = [
+  ['crime_recorded', 'Crime recorded'],
+  ['not_investigated', 'Decision not to investigate'],
+  ['suspect_arrested', 'Suspect arrested'],
+  ['interviewed_under_caution', 'Suspect interviewed under caution'],
+  ['released_without_charge', 'Suspect released without charge'],
+  ['bail', 'Suspect bailed, or bail conditions changed'],
+  ['released_under_investigation', 'Suspect released under investigation'],
+  ['charged', 'Suspect charged'],
+  ['out_of_court_resolution', 'Out-of-court resolution'],
+  ['not_charged', 'Decision not to charge'],
+  ['court_hearing', 'Court hearing date'],
+  ['evidence_required', 'You may need to give evidence'],
+  ['verdict', 'Verdict'],
+  ['sentence', 'Sentence'],
+  ['property_returned', 'Property returned'],
+  ['case_closed', 'Case closed'],
+  ['case_reopened', 'Case reopened'],
+  ['progress_update', 'Progress update']
+]
+
+const REASONS = {
+  message: 'Message waiting for a reply',
+  update_request: 'Asked for an update',
+  update_due: 'Update due',
+  unread: 'Update not read for 7 days'
+}
+
+/** What an inbox item is waiting for, in words. */
+export function reasonLabel(reason) {
+  return REASONS[reason] || 'Needs attention'
+}
+
+const STATUSES = {
+  invited: { text: 'Invited, not registered yet', colour: 'govuk-tag--blue' },
+  registered: { text: 'Registered', colour: 'govuk-tag--green' },
+  invitation_expired: { text: 'Invitation expired', colour: 'govuk-tag--yellow' },
+  alerts_failing: { text: 'Emails to them are failing', colour: 'govuk-tag--red' }
+}
+
+/** A contact's status as a GOV.UK tag's words and colour class. */
+export function contactStatus(status) {
+  return STATUSES[status] || { text: 'Unknown', colour: 'govuk-tag--grey' }
+}
+
+/** Roles that may post updates, reply, invite and record cases (chalicelib/core/domain.py ROLE_PERMISSIONS). */
+const WRITERS = ['officer', 'supervisor', 'integration']
+
+/** True if an officer with these roles (a string or a list, from the ID token) may change cases. */
+export function mayWrite(roles) {
+  const list = Array.isArray(roles) ? roles : typeof roles === 'string' ? [roles] : []
+  return list.some((role) => WRITERS.includes(role))
+}
+
+/**
+ * The console's view for an address's fragment:
+ * {view: 'inbox', team: boolean} | {view: 'case', crimeNumber} | {view: 'new-case'}.
+ * Anything else is the inbox.
+ */
+export function routeOf(hash) {
+  const value = String(hash || '').replace(/^#/, '')
+  if (value === 'new-case') return { view: 'new-case' }
+  if (value.startsWith('case/')) {
+    let crimeNumber = ''
+    try {
+      crimeNumber = decodeURIComponent(value.slice('case/'.length)).trim()
+    } catch {
+      crimeNumber = ''
+    }
+    if (crimeNumber) return { view: 'case', crimeNumber }
+  }
+  return { view: 'inbox', team: value === 'inbox/team' }
+}
+
+/** The fragment that opens a case. */
+export function caseHash(crimeNumber) {
+  return `#case/${encodeURIComponent(String(crimeNumber).trim())}`
+}
+
+/** The API path of a case (crime numbers may hold characters a path cannot). */
+export function casePath(crimeNumber) {
+  return `/officer/cases/${encodeURIComponent(String(crimeNumber).trim())}`
+}
+
+// The API's message for an empty required field is the same for every field;
+// the console names what is missing, as the GOV.UK pattern asks.
+const MISSING = {
+  type: 'Choose what has happened',
+  text: 'Enter the text to send',
+  crimeNumber: 'Enter the crime number',
+  'officer.name': "Enter the officer in charge's name",
+  'officer.email': "Enter the officer in charge's email address",
+  'contacts[0].role': 'Choose victim or witness',
+  'contacts[0].forename': 'Enter their first name',
+  'contacts[0].surname': 'Enter their last name',
+  'contacts[0].dateOfBirth': 'Enter their date of birth',
+  'contacts[0].email': 'Enter their email address'
+}
+
+/** The message to show for a field the API refused: its own, unless it only says a value is missing. */
+export function fieldMessage(field, message) {
+  if (/^Enter a value$/i.test(String(message)) && MISSING[field]) return MISSING[field]
+  return String(message)
+}
+
+/** A 400 answer's field errors with the console's wording for missing values. */
+export function withFieldMessages(body) {
+  if (!body || typeof body.fields !== 'object' || !body.fields) return body
+  const fields = Object.fromEntries(Object.entries(body.fields).map(([field, message]) => [field, fieldMessage(field, message)]))
+  return { ...body, fields }
+}
+
+/** "Sam Taylor (victim)" */
+export function contactName(contact) {
+  const name = [contact.forename, contact.surname].filter(Boolean).join(' ') || 'Unnamed person'
+  return contact.role ? `${name} (${contact.role})` : name
+}

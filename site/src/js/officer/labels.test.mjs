@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import {
+  UPDATE_TYPES, caseHash, casePath, contactName, contactStatus, fieldMessage, mayWrite, reasonLabel, routeOf, withFieldMessages
+} from './labels.mjs'
+
+describe('routeOf', () => {
+  it('opens my cases by default, and for anything it does not know', () => {
+    assert.deepEqual(routeOf(''), { view: 'inbox', team: false })
+    assert.deepEqual(routeOf('#inbox'), { view: 'inbox', team: false })
+    assert.deepEqual(routeOf('#nonsense'), { view: 'inbox', team: false })
+  })
+
+  it("opens the team's inbox", () => {
+    assert.deepEqual(routeOf('#inbox/team'), { view: 'inbox', team: true })
+  })
+
+  it('opens a case by its crime number, decoded', () => {
+    assert.deepEqual(routeOf('#case/LC%2F2026%201'), { view: 'case', crimeNumber: 'LC/2026 1' })
+  })
+
+  it('treats a case address with no number, or one that cannot be decoded, as the inbox', () => {
+    assert.deepEqual(routeOf('#case/'), { view: 'inbox', team: false })
+    assert.deepEqual(routeOf('#case/%E0%A4%A'), { view: 'inbox', team: false })
+  })
+
+  it('opens the form to record a case', () => {
+    assert.deepEqual(routeOf('#new-case'), { view: 'new-case' })
+  })
+})
+
+describe('addresses of a case', () => {
+  it('encodes the crime number in the fragment and the API path', () => {
+    assert.equal(caseHash(' LC/1 '), '#case/LC%2F1')
+    assert.equal(casePath('LC/1?x'), '/officer/cases/LC%2F1%3Fx')
+    assert.deepEqual(routeOf(caseHash('LC-2026-1')), { view: 'case', crimeNumber: 'LC-2026-1' })
+  })
+})
+
+describe('mayWrite', () => {
+  it('lets officers, supervisors and integrations change cases', () => {
+    assert.equal(mayWrite(['officer']), true)
+    assert.equal(mayWrite('supervisor'), true)
+    assert.equal(mayWrite(['auditor', 'integration']), true)
+  })
+
+  it('keeps auditors, unknown roles and missing claims to reading', () => {
+    assert.equal(mayWrite(['auditor']), false)
+    assert.equal(mayWrite(['admin']), false)
+    assert.equal(mayWrite(undefined), false)
+    assert.equal(mayWrite({ officer: true }), false)
+  })
+})
+
+describe('words', () => {
+  it('names every inbox reason, and something sensible for a new one', () => {
+    assert.equal(reasonLabel('message'), 'Message waiting for a reply')
+    assert.equal(reasonLabel('update_request'), 'Asked for an update')
+    assert.equal(reasonLabel('update_due'), 'Update due')
+    assert.equal(reasonLabel('unread'), 'Update not read for 7 days')
+    assert.equal(reasonLabel('something_new'), 'Needs attention')
+  })
+
+  it('gives each contact status words and a tag colour', () => {
+    assert.deepEqual(contactStatus('alerts_failing'), { text: 'Emails to them are failing', colour: 'govuk-tag--red' })
+    assert.equal(contactStatus('other').text, 'Unknown')
+  })
+
+  it('lists the 18 Victims\' Code update types, each once', () => {
+    assert.equal(UPDATE_TYPES.length, 18)
+    assert.equal(new Set(UPDATE_TYPES.map(([code]) => code)).size, 18)
+  })
+
+  it('names a contact with their role', () => {
+    assert.equal(contactName({ forename: 'Sam', surname: 'Taylor', role: 'victim' }), 'Sam Taylor (victim)')
+    assert.equal(contactName({}), 'Unnamed person')
+  })
+})
+
+describe('fieldMessage', () => {
+  it("says which value is missing where the API's message does not", () => {
+    assert.equal(fieldMessage('type', 'Enter a value'), 'Choose what has happened')
+    assert.equal(fieldMessage('contacts[0].dateOfBirth', 'Enter a value'), 'Enter their date of birth')
+  })
+
+  it("keeps the API's own message otherwise", () => {
+    assert.equal(fieldMessage('text', 'Must be 2,000 characters or fewer'), 'Must be 2,000 characters or fewer')
+    assert.equal(fieldMessage('unknown', 'Enter a value'), 'Enter a value')
+  })
+
+  it('rewrites a whole answer, leaving one without fields alone', () => {
+    assert.deepEqual(withFieldMessages({ code: 'invalid', fields: { text: 'Enter a value' } }),
+      { code: 'invalid', fields: { text: 'Enter the text to send' } })
+    assert.equal(withFieldMessages(null), null)
+  })
+})

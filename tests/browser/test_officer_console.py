@@ -1,0 +1,224 @@
+"""The officer console (issue 13) on the real local stack: signing in through
+the development issuer's page (authorization code with PKCE), the inbox, a
+case, replying, posting an update, recording a case, the error states, another
+force's case, an auditor's read-only view, and signing out, with the keyboard
+alone. One sign-in per officer; every page and state checked with axe."""
+
+from __future__ import annotations
+
+import re
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.api import Api
+from tests.browser.support import check_state, focused, tab_to
+
+pytestmark = pytest.mark.browser
+
+CONSOLE = "/officer/index.html"
+# The development issuer's demo officers, in the order its page lists them (local/dev_issuer.py).
+LINCS_OFFICER, LINCS_SUPERVISOR, LINCS_AUDITOR, AVON_OFFICER = range(4)
+
+
+def tab_on_issuer_page(page, selector: str, limit: int = 20) -> None:
+    """tab_to for the issuer's page, which runs no script (so nothing marks it as started)."""
+    page.wait_for_selector(selector, state="visible")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached with Tab; focus ended on {focused(page)}")
+
+
+def sign_in_with_keyboard(page, site_url: str, officer: int, path: str = CONSOLE) -> None:
+    """From the console's sign-in view, through the issuer's page, back to the console."""
+    page.goto(site_url + path)
+    tab_to(page, "[data-tmc-sign-in]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/oidc/authorize\?"))
+    # The first officer is chosen already; arrows move the choice within the group.
+    tab_on_issuer_page(page, "input[name=officer]:checked")
+    for _ in range(officer):
+        page.keyboard.press("ArrowDown")
+    tab_on_issuer_page(page, "#sign-in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/officer/index\.html#"))
+    expect(page.locator("[data-tmc-officer-nav]")).to_be_visible()
+
+
+def sign_out_with_keyboard(page) -> None:
+    tab_to(page, "[data-tmc-sign-out]", limit=80)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/officer/signed-out\.html$"))
+
+
+def emails_to(stack, address: str) -> int:
+    count = 0
+    for file in Path(stack.outbox_dir).glob("*.eml"):
+        message = BytesParser(policy=policy.default).parsebytes(file.read_bytes())
+        if address in str(message.get("To", "")):
+            count += 1
+    return count
+
+
+def victim_sends_a_message(stack, victim, text: str) -> None:
+    api = Api(stack.api_url)
+    signed_in = api.post("/victim/sign-in", {"crimeNumber": victim.crime_number, "surname": victim.surname,
+                                             "dateOfBirth": victim.date_of_birth, "password": victim.password})
+    assert signed_in.status_code == 200, signed_in.body
+    cookie = {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}
+    sent = api.post("/victim/messages", {"text": text}, cookie)
+    assert sent.status_code == 201, sent.body
+
+
+def submit_with_enter(page, path_glob: str) -> int:
+    with page.expect_response(path_glob) as answer:
+        page.keyboard.press("Enter")
+    return answer.value.status
+
+
+def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_and_signs_out(
+        page, stack, watch, registered_victim):
+    victim = registered_victim
+    message = "Has anyone looked at the CCTV yet? <b>not bold</b>"
+    victim_sends_a_message(stack, victim, message)
+
+    # Signed out: the console asks for a sign-in, and shows nothing else.
+    page.goto(stack.site_url + CONSOLE)
+    expect(page).to_have_title(re.compile(r"^Sign in – Track My Crime officer console – "))
+    check_state(page, "officer-sign-in")
+    tab_to(page, "[data-tmc-sign-in]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/oidc/authorize\?"))
+    expect(page.locator("input[name=officer]")).to_have_count(4)
+    check_state(page, "officer-issuer-sign-in")
+    tab_on_issuer_page(page, "#sign-in")
+    page.keyboard.press("Enter")
+
+    # The inbox: the victim's message waits on this officer's case.
+    page.wait_for_url(re.compile(r"/officer/index\.html#inbox$"))
+    expect(page).to_have_title(re.compile(r"^Inbox – "))
+    row = page.locator("tbody tr", has_text=victim.crime_number)
+    expect(row).to_contain_text("Message waiting for a reply")
+    expect(page.locator("[data-tmc-officer-name]")).to_have_text("Signed in as PC 1234 Alex Morgan")
+    assert page.evaluate("() => Object.keys(localStorage).length") == 0
+    # Only the sign-in request's state (removed once read) ever goes to sessionStorage.
+    assert page.evaluate("() => Object.keys(sessionStorage).filter(k => k.startsWith('oidc.')).length") == 0
+    check_state(page, "officer-inbox")
+
+    # The case: the message shown as text.
+    tab_to(page, f'a[href="#case/{victim.crime_number}"]')
+    with page.expect_response(f"**/api/officer/cases/{victim.crime_number}"):
+        page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(victim.crime_number)
+    entry = page.locator("[data-tmc-conversation] li").first
+    expect(entry.locator("h5")).to_have_text(f"Message from {victim.forename} {victim.surname}")
+    expect(entry.locator(".tmc-update__text")).to_have_text(message)
+    assert entry.locator(".tmc-update__text b").count() == 0
+    expect(page.locator("[data-tmc-contact] .govuk-tag")).to_have_text("Registered")
+    check_state(page, "officer-case")
+
+    # Reply: the victim gets an alert email.
+    before = emails_to(stack, victim.email)
+    tab_to(page, "[data-tmc-reply-form] textarea", limit=60)
+    page.keyboard.type("Yes, it shows a van. I will update you on Friday.")
+    tab_to(page, "[data-tmc-reply-form] button[type=submit]")
+    assert submit_with_enter(page, "**/messages") == 201
+    banner = page.locator("[data-tmc-banner] .govuk-notification-banner--success")
+    expect(banner).to_be_focused()
+    expect(banner).to_contain_text("Reply sent")
+    expect(page.locator("[data-tmc-conversation] li").first.locator("h5")).to_have_text(
+        "Reply from PC 1234 Alex Morgan")
+    for _ in range(100):
+        if emails_to(stack, victim.email) > before:
+            break
+        page.wait_for_timeout(100)
+    assert emails_to(stack, victim.email) == before + 1, "the victim's alert is not in the outbox"
+    check_state(page, "officer-case-replied")
+
+    # Post an update: empty first, then with the keyboard.
+    tab_to(page, "[data-tmc-update-form] button[type=submit]", limit=80)
+    assert submit_with_enter(page, "**/updates") == 400
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator("li")).to_have_text(["Choose what has happened", "Enter the text to send"])
+    expect(page).to_have_title(re.compile(rf"^Error: Case {victim.crime_number} – "))
+    check_state(page, "officer-update-errors")
+    page.keyboard.press("Tab")
+    assert focused(page) == "a:Choose what has happened"
+    page.keyboard.press("Enter")
+    expect(page.locator("#update-type")).to_be_focused()
+    page.keyboard.type("Suspect arrested")
+    expect(page.locator("#update-type")).to_have_value("suspect_arrested")
+    tab_to(page, "#update-text")
+    page.keyboard.type("A man has been arrested and is being interviewed.")
+    tab_to(page, "[data-tmc-update-form] button[type=submit]")
+    assert submit_with_enter(page, "**/updates") == 201
+    expect(banner).to_contain_text("Update posted")
+    expect(page.locator("[data-tmc-updates] li").first.locator("h3")).to_have_text("Suspect arrested")
+
+    # Record a case: empty first (the API's messages, named), then filled in.
+    tab_to(page, '[data-tmc-nav="new-case"]', limit=80)
+    page.keyboard.press("Enter")
+    expect(page).to_have_title(re.compile(r"^Record a case – "))
+    expect(page.locator("#officer-name")).to_have_value("PC 1234 Alex Morgan")
+    tab_to(page, "#crime-number")
+    page.keyboard.press("Tab")
+    tab_to(page, "[data-tmc-new-case-form] button[type=submit]")
+    assert submit_with_enter(page, "**/api/officer/cases") == 400
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Enter the crime number")
+    expect(summary).to_contain_text("Enter their date of birth")
+    check_state(page, "officer-new-case-errors")
+    crime_number = f"LC-2026-C{victim.crime_number[-6:]}"
+    tab_to(page, "#crime-number")
+    page.keyboard.type(crime_number)
+    tab_to(page, "#contact-role")
+    page.keyboard.press("Space")
+    tab_to(page, "#contact-forename")
+    page.keyboard.type("Jo")
+    tab_to(page, "#contact-surname")
+    page.keyboard.type("Bloggs")
+    tab_to(page, "#contact-dob-day")
+    for part in ("2", "1", "1990"):
+        page.keyboard.type(part)
+        page.keyboard.press("Tab")
+    page.keyboard.type("jo.bloggs@example.com")
+    tab_to(page, "[data-tmc-new-case-form] button[type=submit]")
+    assert submit_with_enter(page, "**/api/officer/cases") == 201
+    expect(banner).to_contain_text("Case recorded")
+    expect(page.locator("h1")).to_have_text(crime_number)
+    expect(page.locator("[data-tmc-contact] .govuk-tag")).to_have_text("Invited, not registered yet")
+    check_state(page, "officer-case-recorded")
+
+    # Sign out, then Back: nothing of any case comes back.
+    sign_out_with_keyboard(page)
+    check_state(page, "officer-signed-out")
+    page.go_back()
+    expect(page).to_have_title(re.compile(r"^Sign in – "))
+    body = page.locator("body").inner_text()
+    assert victim.crime_number not in body and crime_number not in body
+    expect(page.locator("[data-tmc-officer-nav]")).to_be_hidden()
+    assert watch.third_party == [], "the console must not load anything from another origin"
+
+
+def test_another_forces_officer_cannot_see_the_case_and_an_auditor_only_reads_it(page, stack, watch, victim):
+    sign_in_with_keyboard(page, stack.site_url, AVON_OFFICER, f"{CONSOLE}#case/{victim.crime_number}")
+    expect(page.locator("h1")).to_have_text("Case not found")
+    expect(page.locator("[data-tmc-not-found-text]")).to_have_text(
+        f"There is no case with the crime number {victim.crime_number} that you can see.")
+    assert victim.forename not in page.locator("body").inner_text()
+    check_state(page, "officer-case-not-found")
+    sign_out_with_keyboard(page)
+
+    sign_in_with_keyboard(page, stack.site_url, LINCS_AUDITOR, f"{CONSOLE}#case/{victim.crime_number}")
+    expect(page.locator("h1")).to_have_text(victim.crime_number)
+    expect(page.locator("[data-tmc-read-only]")).to_be_visible()
+    expect(page.locator("[data-tmc-view] form")).to_have_count(0)
+    expect(page.locator('[data-tmc-nav="new-case"]')).to_be_hidden()
+    check_state(page, "officer-case-auditor")
+    assert watch.third_party == []
