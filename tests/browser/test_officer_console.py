@@ -6,6 +6,7 @@ alone. One sign-in per officer; every page and state checked with axe."""
 
 from __future__ import annotations
 
+import json
 import re
 from email import policy
 from email.parser import BytesParser
@@ -221,4 +222,43 @@ def test_another_forces_officer_cannot_see_the_case_and_an_auditor_only_reads_it
     expect(page.locator("[data-tmc-view] form")).to_have_count(0)
     expect(page.locator('[data-tmc-nav="new-case"]')).to_be_hidden()
     check_state(page, "officer-case-auditor")
+
+    # The team's inbox, a page at a time. A hundred and more things waiting are
+    # costly to make on the stack, so the API's two pages are stubbed here (the
+    # API's own tests cover its cursor).
+    stub_inbox_pages(page)
+    tab_to(page, '[data-tmc-nav="inbox"]', limit=80)
+    page.keyboard.press("Enter")
+    tab_to(page, '[data-tmc-scope="team"]')
+    page.keyboard.press("Enter")
+    caption = page.locator("[data-tmc-inbox-items] caption")
+    expect(caption).to_have_text("The 100 things waiting longest, oldest first")
+    # "Show more" comes next after the list's last case.
+    page.locator("tbody tr a").last.focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("[data-tmc-show-more]")).to_be_focused()
+    with page.expect_response("**/api/officer/inbox?cursor=page-2"):
+        page.keyboard.press("Enter")
+    # The officer's place is kept: focus on the first case of the new page.
+    expect(page.get_by_role("link", name="LC-STUB-100")).to_be_focused()
+    expect(page.locator("tbody tr")).to_have_count(102)
+    expect(caption).to_have_text("102 things waiting, oldest first")
+    expect(page.locator("[data-tmc-inbox-more-text]")).to_have_text("That is everything waiting.")
+    expect(page.locator("[data-tmc-show-more]")).to_have_count(0)
+    check_state(page, "officer-inbox-more", widths=(375,))
     assert watch.third_party == []
+
+
+def stub_inbox_pages(page) -> None:
+    """The team's inbox as two pages: 100 things and a cursor, then 2 more and no cursor."""
+    def item(i: int) -> dict:
+        return {"crimeNumber": f"LC-STUB-{i:03}", "contactId": "c1", "reason": "message",
+                "waitingSince": f"2026-01-01T09:{i // 60:02}:{i % 60:02}Z", "officerId": "o1"}
+
+    def answer(route) -> None:
+        later = "cursor=page-2" in route.request.url
+        body = {"items": [item(i) for i in (range(100, 102) if later else range(100))],
+                "cursor": None if later else "page-2"}
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/api/officer/inbox*", answer)

@@ -13,6 +13,7 @@ import { IdleTimer } from './idle.mjs'
 import {
   UPDATE_TYPES, caseHash, casePath, contactName, contactStatus, mayWrite, reasonLabel, routeOf, withFieldMessages
 } from './labels.mjs'
+import { inboxCaption, nextInboxItems } from './inbox.mjs'
 import { officerApi } from './officer-api.mjs'
 import { signInProblem } from './sign-in-settings.mjs'
 
@@ -184,14 +185,67 @@ export class OfficerConsole extends Component {
     })
     const place = view.querySelector('[data-tmc-inbox-items]')
     place.replaceChildren(el('p', { class: 'govuk-body tmc-loading' }, 'Loading the inbox…'))
-    const { status, body } = await this.api.get(`/officer/inbox${team ? '' : '?mine=true'}`)
-    if (status === 401) return
-    if (status !== 200) {
+    const first = await nextInboxItems(this.api, { team })
+    if (first.status === 401 || !place.isConnected) return
+    if (first.status !== 200) {
       place.replaceChildren()
       showErrors(null, this.errors, problem(SERVICE_PROBLEM))
       return
     }
-    place.replaceChildren(inboxTable(body.items || [], team, Boolean(body.cursor)))
+    if (!first.items.length && !first.cursor) {
+      place.replaceChildren(el('div', { class: 'govuk-inset-text' },
+        team ? "Nothing is waiting on your team's cases." : 'Nothing is waiting on your cases. To see your team’s, choose “My team’s cases”.'))
+      return
+    }
+    const table = inboxTable(first.items)
+    place.replaceChildren(table)
+    this.pageInbox(view, table, team, first.items.length, first.cursor)
+  }
+
+  /**
+   * "Show more" under the inbox while the API has a cursor: the next items
+   * join the same table, and focus moves to the first of them, so the officer
+   * carries on reading where the list had ended.
+   */
+  pageInbox(view, table, team, shown, cursor) {
+    const more = view.querySelector('[data-tmc-inbox-more]')
+    const button = more.querySelector('[data-tmc-show-more]')
+    const caption = table.querySelector('caption')
+    let count = shown
+    let next = cursor
+    caption.textContent = inboxCaption(count, Boolean(next))
+    more.hidden = !next
+    button.addEventListener('click', async () => {
+      if (button.disabled || !next) return
+      button.disabled = true
+      button.setAttribute('aria-disabled', 'true')
+      try {
+        const page = await nextInboxItems(this.api, { team, cursor: next })
+        if (page.status === 401 || !table.isConnected) return
+        if (page.status !== 200) {
+          showErrors(null, this.errors, problem(SERVICE_PROBLEM))
+          return
+        }
+        this.errors.replaceChildren()
+        next = page.cursor
+        const rows = inboxRows(page.items)
+        table.querySelector('tbody').append(...rows)
+        count += rows.length
+        caption.textContent = inboxCaption(count, Boolean(next))
+        if (!next) {
+          button.remove()
+          const said = more.querySelector('[data-tmc-inbox-more-text]')
+          said.textContent = rows.length ? 'That is everything waiting.' : 'Nothing more is waiting.'
+          if (!rows.length) said.focus()
+        }
+        rows[0]?.querySelector('a')?.focus()
+      } finally {
+        if (button.isConnected) {
+          button.disabled = false
+          button.removeAttribute('aria-disabled')
+        }
+      }
+    })
   }
 
   async showCase(crimeNumber, success) {
@@ -414,13 +468,9 @@ function messageEntry(message, person) {
   return entry
 }
 
-function inboxTable(items, team, more) {
-  if (!items.length) {
-    return el('div', { class: 'govuk-inset-text' },
-      team ? "Nothing is waiting on your team's cases." : 'Nothing is waiting on your cases. To see your team’s, choose “My team’s cases”.')
-  }
+function inboxRows(items) {
   const now = Date.now()
-  const rows = items.map((item) => {
+  return items.map((item) => {
     // An update due is listed from the start of the day it is due (UTC midnight).
     const due = item.reason === 'update_due'
     const what = el('td', { class: 'govuk-table__cell' }, reasonLabel(item.reason))
@@ -430,16 +480,18 @@ function inboxTable(items, team, more) {
     const since = due ? `Due by ${formatDue(String(item.waitingSince).slice(0, 10))}` : formatPosted(item.waitingSince)
     return el('tr', { class: 'govuk-table__row' },
       el('th', { class: 'govuk-table__header', scope: 'row' },
-        el('a', { class: 'govuk-link', href: caseHash(item.crimeNumber) }, item.crimeNumber)),
+        el('a', { class: 'govuk-link', href: caseHash(item.crimeNumber) }, String(item.crimeNumber))),
       what,
       el('td', { class: 'govuk-table__cell' }, since))
   })
-  const caption = `${items.length} ${items.length === 1 ? 'thing' : 'things'} waiting, oldest first${more ? ' (the first 100)' : ''}`
+}
+
+function inboxTable(items) {
   return el('table', { class: 'govuk-table' },
-    el('caption', { class: 'govuk-table__caption govuk-table__caption--m' }, caption),
+    el('caption', { class: 'govuk-table__caption govuk-table__caption--m' }, inboxCaption(items.length, false)),
     el('thead', { class: 'govuk-table__head' }, el('tr', { class: 'govuk-table__row' },
       el('th', { class: 'govuk-table__header', scope: 'col' }, 'Case'),
       el('th', { class: 'govuk-table__header', scope: 'col' }, 'What is waiting'),
       el('th', { class: 'govuk-table__header', scope: 'col' }, 'Since, or due by'))),
-    el('tbody', { class: 'govuk-table__body' }, ...rows))
+    el('tbody', { class: 'govuk-table__body' }, ...inboxRows(items)))
 }
