@@ -76,6 +76,22 @@ def victim_sends_a_message(stack, victim, text: str) -> None:
     assert sent.status_code == 201, sent.body
 
 
+def fill_person_with_keyboard(page, number: int, forename: str | None, surname: str, email: str) -> None:
+    """Person `number` on "Record a case": a victim (unless chosen already), names, 2 1 1990, email."""
+    if forename is not None:
+        tab_to(page, f"#person-{number}-role")
+        page.keyboard.press("Space")
+        tab_to(page, f"#person-{number}-forename")
+        page.keyboard.type(forename)
+    tab_to(page, f"#person-{number}-surname")
+    page.keyboard.type(surname)
+    tab_to(page, f"#person-{number}-dob-day")
+    for part in ("2", "1", "1990"):
+        page.keyboard.type(part)
+        page.keyboard.press("Tab")
+    page.keyboard.type(email)
+
+
 def submit_with_enter(page, path_glob: str) -> int:
     with page.expect_response(path_glob) as answer:
         page.keyboard.press("Enter")
@@ -178,22 +194,43 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
     crime_number = f"LC-2026-C{victim.crime_number[-6:]}"
     tab_to(page, "#crime-number")
     page.keyboard.type(crime_number)
-    tab_to(page, "#contact-role")
+    fill_person_with_keyboard(page, 1, "Jo", "Bloggs", "jo.bloggs@example.com")
+    # A second and a third person; the third is removed again.
+    for number in (2, 3):
+        tab_to(page, "[data-tmc-add-person]", limit=60)
+        page.keyboard.press("Enter")
+        expect(page.locator(f"#person-{number}-role")).to_be_focused()
+        expect(page.locator("[data-tmc-person-heading]").nth(number - 1)).to_have_text(f"Person {number}")
+    expect(page.locator("[data-tmc-people-status]")).to_have_text("Person 3 added. There are 3 people on this case.")
+    tab_to(page, "#person-2-role")
     page.keyboard.press("Space")
-    tab_to(page, "#contact-forename")
-    page.keyboard.type("Jo")
-    tab_to(page, "#contact-surname")
-    page.keyboard.type("Bloggs")
-    tab_to(page, "#contact-dob-day")
-    for part in ("2", "1", "1990"):
-        page.keyboard.type(part)
-        page.keyboard.press("Tab")
-    page.keyboard.type("jo.bloggs@example.com")
+    tab_to(page, "#person-2-forename")
+    page.keyboard.type("Sam")
+    tab_to(page, "[data-tmc-new-case-form] button[type=submit]", limit=60)
+    assert submit_with_enter(page, "**/api/officer/cases") == 400
+    # Each error names its person and leads to that person's field.
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Enter the last name of person 2")
+    expect(summary).to_contain_text("Choose whether person 3 is a victim or a witness")
+    check_state(page, "officer-new-case-people-errors", widths=(375,))
+    link = summary.get_by_role("link", name="Enter the email address of person 2")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#person-2-email")).to_be_focused()
+    expect(page.locator("[data-field='contacts[1].email'] .govuk-error-message")).to_contain_text(
+        "Enter the email address of person 2")
+    tab_to(page, '[data-tmc-person]:nth-child(3) [data-tmc-remove-person]', limit=60)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-tmc-person]")).to_have_count(2)
+    expect(page.locator("[data-tmc-person-heading]").nth(1)).to_be_focused()
+    expect(page.locator("[data-tmc-people-status]")).to_have_text("Person removed. There are 2 people on this case.")
+    fill_person_with_keyboard(page, 2, None, "Taylor", "sam.taylor@example.com")
     tab_to(page, "[data-tmc-new-case-form] button[type=submit]")
     assert submit_with_enter(page, "**/api/officer/cases") == 201
     expect(banner).to_contain_text("Case recorded")
+    expect(banner).to_contain_text("We have emailed Jo Bloggs and Sam Taylor an invitation")
     expect(page.locator("h1")).to_have_text(crime_number)
-    expect(page.locator("[data-tmc-contact] .govuk-tag")).to_have_text("Invited, not registered yet")
+    expect(page.locator("[data-tmc-contact] .govuk-tag")).to_have_text(["Invited, not registered yet"] * 2)
     check_state(page, "officer-case-recorded")
 
     # Sign out, then Back: nothing of any case comes back.

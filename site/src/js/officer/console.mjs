@@ -15,6 +15,7 @@ import {
 } from './labels.mjs'
 import { inboxCaption, nextInboxItems } from './inbox.mjs'
 import { officerApi } from './officer-api.mjs'
+import { MAX_PEOPLE, namesInWords, numberPerson, peopleStatus, personHeading } from './people.mjs'
 import { signInProblem } from './sign-in-settings.mjs'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -387,7 +388,8 @@ export class OfficerConsole extends Component {
           clearErrors(form, this.errors)
           await done(body)
         } else if (status === 400) {
-          showErrors(form, this.errors, fieldErrors(form, withFieldMessages(body)))
+          const people = form.querySelectorAll('[data-tmc-person]').length || 1
+          showErrors(form, this.errors, fieldErrors(form, withFieldMessages(body, { people })))
         } else if (status === 409) {
           const fields = body?.fields || {}
           const errors = Object.keys(fields).length
@@ -417,34 +419,89 @@ export class OfficerConsole extends Component {
       this.view.querySelector('[data-tmc-not-found-text]').nextElementSibling.remove()
       return
     }
+    // A copy of the first person as it was served, for "Add another person".
+    const blank = this.templates['new-case'].content.querySelector('[data-tmc-person]').cloneNode(true)
     const view = this.show('new-case', 'Record a case')
     initAll({ scope: view })
     const form = view.querySelector('[data-tmc-new-case-form]')
     const profile = this.auth.profile()
     if (typeof profile.name === 'string') form.elements.namedItem('officer.name').value = profile.name
     if (typeof profile.email === 'string') form.elements.namedItem('officer.email').value = profile.email
+    this.addAnother(form, blank)
     this.listen(form, (f) => {
       const value = (name) => f.elements.namedItem(name).value.trim()
-      const role = f.querySelector('input[name="contacts[0].role"]:checked')
-      const contact = {
-        role: role ? role.value : '',
-        forename: value('contacts[0].forename'),
-        surname: value('contacts[0].surname'),
-        dateOfBirth: readDate(f, 'contacts[0].dateOfBirth'),
-        email: value('contacts[0].email')
-      }
-      if (f.elements.namedItem('contacts[0].enhancedRights').checked) contact.enhancedRights = true
+      const contacts = [...f.querySelectorAll('[data-tmc-person]')].map((_, i) => {
+        const role = f.querySelector(`input[name="contacts[${i}].role"]:checked`)
+        const contact = {
+          role: role ? role.value : '',
+          forename: value(`contacts[${i}].forename`),
+          surname: value(`contacts[${i}].surname`),
+          dateOfBirth: readDate(f, `contacts[${i}].dateOfBirth`),
+          email: value(`contacts[${i}].email`)
+        }
+        if (f.elements.namedItem(`contacts[${i}].enhancedRights`).checked) contact.enhancedRights = true
+        return contact
+      })
       return this.api.post('/officer/cases', {
         crimeNumber: value('crimeNumber'),
         officer: { name: value('officer.name'), email: value('officer.email') },
-        contacts: [contact]
+        contacts
       })
     }, [201], (created) => {
-      const people = (created.contacts || []).map((c) => [c.forename, c.surname].join(' ')).join(', ')
+      const people = namesInWords((created.contacts || []).map((c) => [c.forename, c.surname].join(' ')))
       window.history.pushState(null, '', caseHash(created.crimeNumber))
       return this.showCase(created.crimeNumber, ['Case recorded',
         `We have emailed ${people || 'each person'} an invitation to register. The link works for 14 days.`])
     })
+  }
+
+  /**
+   * "Add another person" and each person's "Remove" (the add-another pattern):
+   * a new person's first field takes focus; after a removal, the heading of
+   * the person now in that place (or the one before) does, and a status
+   * message says how many people there are. Errors shown are cleared, as
+   * their numbers no longer hold.
+   */
+  addAnother(form, blank) {
+    const place = form.querySelector('[data-tmc-people]')
+    const add = form.querySelector('[data-tmc-add-person]')
+    const full = form.querySelector('[data-tmc-people-full]')
+    const status = form.querySelector('[data-tmc-people-status]')
+    const people = () => [...place.querySelectorAll('[data-tmc-person]')]
+    const number = () => {
+      const all = people()
+      all.forEach((person, index) => {
+        numberPerson(person, index)
+        person.querySelector('[data-tmc-person-heading]').textContent = personHeading(index)
+        person.querySelector('[data-tmc-remove-whom]').textContent = ` ${personHeading(index).toLowerCase()}`
+        person.querySelector('[data-tmc-remove-person]').hidden = all.length === 1
+      })
+      add.hidden = all.length >= MAX_PEOPLE
+      full.hidden = !add.hidden
+      return all
+    }
+    const wire = (person) => {
+      person.querySelector('[data-tmc-remove-person]').addEventListener('click', () => {
+        const at = people().indexOf(person)
+        person.remove()
+        clearErrors(form, this.errors)
+        const left = number()
+        status.textContent = peopleStatus('removed', left.length)
+        left[Math.min(at, left.length - 1)].querySelector('[data-tmc-person-heading]').focus()
+      })
+    }
+    wire(people()[0])
+    add.addEventListener('click', () => {
+      if (people().length >= MAX_PEOPLE) return
+      const person = blank.cloneNode(true)
+      place.append(person)
+      wire(person)
+      clearErrors(form, this.errors)
+      const all = number()
+      status.textContent = peopleStatus('added', all.length)
+      person.querySelector('input').focus()
+    })
+    number()
   }
 }
 
