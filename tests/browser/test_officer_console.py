@@ -245,6 +245,8 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
 
 
 def test_another_forces_officer_cannot_see_the_case_and_an_auditor_only_reads_it(page, stack, watch, victim):
+    # A clock the test can move on, for the idle warning at the end.
+    page.clock.install()
     sign_in_with_keyboard(page, stack.site_url, AVON_OFFICER, f"{CONSOLE}#case/{victim.crime_number}")
     expect(page.locator("h1")).to_have_text("Case not found")
     expect(page.locator("[data-tmc-not-found-text]")).to_have_text(
@@ -259,6 +261,18 @@ def test_another_forces_officer_cannot_see_the_case_and_an_auditor_only_reads_it
     expect(page.locator("[data-tmc-view] form")).to_have_count(0)
     expect(page.locator('[data-tmc-nav="new-case"]')).to_be_hidden()
     check_state(page, "officer-case-auditor")
+
+    # Idle for 13 minutes: a warning, with focus in it; Escape keeps the officer signed in.
+    page.clock.fast_forward("13:00")
+    warning = page.locator("[data-tmc-idle-warning]")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("You have not used the console for 13 minutes. To protect the information"
+                                    " on this page, we will sign you out in 2 minutes.")
+    expect(page.locator("[data-tmc-stay]")).to_be_focused()
+    check_state(page, "officer-idle-warning")
+    page.keyboard.press("Escape")
+    expect(warning).to_be_hidden()
+    expect(page.locator("[data-tmc-view] h1")).to_be_focused()
 
     # The team's inbox, a page at a time. A hundred and more things waiting are
     # costly to make on the stack, so the API's two pages are stubbed here (the
@@ -282,7 +296,12 @@ def test_another_forces_officer_cannot_see_the_case_and_an_auditor_only_reads_it
     expect(caption).to_have_text("102 things waiting, oldest first")
     expect(page.locator("[data-tmc-inbox-more-text]")).to_have_text("That is everything waiting.")
     expect(page.locator("[data-tmc-show-more]")).to_have_count(0)
-    check_state(page, "officer-inbox-more", widths=(375,))
+    check_state(page, "officer-inbox-more", widths=())  # a hundred rows: too long to look at
+
+    # Then 15 minutes with nothing done: signed out, and told why.
+    page.clock.fast_forward("15:00")
+    page.wait_for_url(re.compile(r"/officer/timed-out\.html$"))
+    assert "LC-STUB" not in page.locator("body").inner_text()
     assert watch.third_party == []
 
 

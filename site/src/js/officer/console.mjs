@@ -7,6 +7,7 @@
 import { initAll } from '/assets/govuk-frontend.min.js'
 import { Component } from '../component.mjs'
 import { formatDue, formatPosted } from '../components/conversation.mjs'
+import { WARN_BEFORE_MS, describeTimeLeft } from '../components/idle-warning.mjs'
 import { clearErrors, el, fieldErrors, readDate, setTitle, showErrors, showSuccess } from '../forms.mjs'
 import { OfficerAuth } from './auth.mjs'
 import { IdleTimer } from './idle.mjs'
@@ -49,11 +50,26 @@ export class OfficerConsole extends Component {
       token: () => this.auth.accessToken(),
       onSignedOut: () => this.ended('Your sign-in has ended. Sign in again to carry on.')
     })
+    const idleMs = Number(root.dataset.idleMinutes || 15) * 60 * 1000
+    this.warning = this.required('[data-tmc-idle-warning]')
     this.idle = new IdleTimer({
-      idleMs: Number(root.dataset.idleMinutes || 15) * 60 * 1000,
+      idleMs,
+      warnMs: WARN_BEFORE_MS,
+      onWarn: (left) => this.warn(left),
       onIdle: () => this.signOut({ timedOut: true })
     })
+    this.warning.querySelector('[data-tmc-idle-for]').textContent = describeTimeLeft(idleMs - WARN_BEFORE_MS)
+    this.warning.querySelector('[data-tmc-stay]').addEventListener('click', () => this.stay())
+    // Escape would close the warning without a choice: it counts as staying.
+    this.warning.addEventListener('cancel', (event) => {
+      event.preventDefault()
+      this.stay()
+    })
     for (const type of ACTIVITY) document.addEventListener(type, () => this.idle.touch(), { passive: true })
+    // Timers sleep in a hidden tab or a closed laptop: look at the clock on return.
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') this.idle.check()
+    })
     // Nothing of a case may outlive the page: not in the back-forward cache, not after sign-out.
     window.addEventListener('pagehide', () => this.clear())
     window.addEventListener('pageshow', (event) => {
@@ -93,8 +109,33 @@ export class OfficerConsole extends Component {
     this.idle.start()
   }
 
+  /** The idle warning, open (focus moves into it) with the time left in words. */
+  warn(left) {
+    const words = describeTimeLeft(left)
+    const countdown = this.warning.querySelector('[data-tmc-countdown]')
+    if (countdown.textContent !== words) countdown.textContent = words
+    if (!this.warning.open) {
+      this.beforeWarning = document.activeElement
+      this.warning.showModal()
+    }
+  }
+
+  stay() {
+    const stayed = this.idle.stay()
+    if (stayed) this.closeWarning()
+  }
+
+  closeWarning() {
+    if (!this.warning.open) return
+    this.warning.close()
+    // Back to where the officer was, if it is still there.
+    if (this.beforeWarning?.isConnected) this.beforeWarning.focus()
+    this.beforeWarning = null
+  }
+
   clear() {
     this.idle.stop()
+    this.closeWarning()
     this.auth.forget()
     this.view.replaceChildren()
     this.errors.replaceChildren()
@@ -110,6 +151,7 @@ export class OfficerConsole extends Component {
 
   async signOut({ timedOut = false } = {}) {
     this.idle.stop()
+    this.closeWarning()
     this.view.replaceChildren()
     this.errors.replaceChildren()
     this.banner.replaceChildren()
