@@ -142,8 +142,22 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
     # Reply: the victim gets an alert email.
     before = emails_to(stack, victim.email)
     tab_to(page, "[data-tmc-reply-form] textarea", limit=60)
-    page.keyboard.type("Yes, it shows a van. I will update you on Friday.")
+    reply = "Yes, it shows a van. I will update you on Friday."
+    page.keyboard.type(reply)
     tab_to(page, "[data-tmc-reply-form] button[type=submit]")
+    # The sign-in has ended meanwhile (the API refuses the token): nothing is
+    # lost, and the officer is told what to do, not shown a 401.
+    page.route("**/messages", lambda route: route.fulfill(
+        status=401, content_type="application/json", body='{"code": "unauthorized", "message": "Unauthorized"}'))
+    assert submit_with_enter(page, "**/messages") == 401
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Your sign-in has ended, so this has not been sent. Copy what you have written")
+    expect(summary.locator("[data-tmc-sign-in-again]")).to_be_visible()
+    expect(page.locator("[data-tmc-reply-form] textarea")).to_have_value(reply)
+    check_state(page, "officer-reply-signed-out", widths=(375,))
+    page.unroute("**/messages")
+    tab_to(page, "[data-tmc-reply-form] button[type=submit]", limit=80)
     assert submit_with_enter(page, "**/messages") == 201
     banner = page.locator("[data-tmc-banner] .govuk-notification-banner--success")
     expect(banner).to_be_focused()
@@ -160,7 +174,6 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
     # Post an update: empty first, then with the keyboard.
     tab_to(page, "[data-tmc-update-form] button[type=submit]", limit=80)
     assert submit_with_enter(page, "**/updates") == 400
-    summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
     expect(summary.locator("li")).to_have_text(["Choose what has happened", "Enter the text to send"])
     expect(page).to_have_title(re.compile(rf"^Error: Case {victim.crime_number} – "))

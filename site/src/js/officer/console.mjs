@@ -27,6 +27,8 @@ function problem(message) {
 }
 
 const SERVICE_PROBLEM = 'Sorry, there is a problem with the service. Try again in a few minutes. If it keeps happening, contact your IT service desk.'
+const SIGN_IN_ENDED = 'Your sign-in has ended. Sign in again to carry on.'
+const NOT_SENT_SIGNED_OUT = 'Your sign-in has ended, so this has not been sent. Copy what you have written before you sign in again: signing in starts this page afresh.'
 const READ_ONLY = 'You cannot change cases: you are signed in as an auditor, who can only read them.'
 
 export class OfficerConsole extends Component {
@@ -45,10 +47,10 @@ export class OfficerConsole extends Component {
     this.nav = document.querySelector('[data-tmc-officer-nav]')
     this.auth = new OfficerAuth({
       authority: this.setting('authority'), clientId: this.setting('clientId'), scope: this.setting('scope')
-    }, { onEnded: () => this.ended('Your sign-in has ended. Sign in again to carry on.') })
+    }, { onEnded: () => this.tokenExpired() })
     this.api = officerApi({
       token: () => this.auth.accessToken(),
-      onSignedOut: () => this.ended('Your sign-in has ended. Sign in again to carry on.')
+      onSignedOut: () => this.ended(SIGN_IN_ENDED)
     })
     const idleMs = Number(root.dataset.idleMinutes || 15) * 60 * 1000
     this.warning = this.required('[data-tmc-idle-warning]')
@@ -143,7 +145,24 @@ export class OfficerConsole extends Component {
     if (this.nav) this.nav.hidden = true
   }
 
+  /**
+   * The access token has expired (an hour after signing in). If the officer
+   * has typed into a form, the page stays as it is: sending it will say the
+   * sign-in has ended and keep the text (see listen). Otherwise, the sign-in
+   * page, saying why.
+   */
+  tokenExpired() {
+    const typed = [...this.view.querySelectorAll('form textarea, form input')].some((field) =>
+      ['checkbox', 'radio'].includes(field.type) ? field.checked !== field.defaultChecked : field.value !== field.defaultValue)
+    if (typed) {
+      this.expired = true
+      return
+    }
+    this.ended(SIGN_IN_ENDED)
+  }
+
   ended(reason) {
+    this.expired = false
     if (!this.auth.user && this.view.querySelector('[data-tmc-sign-in]')) return
     this.clear()
     this.showSignIn(reason)
@@ -201,7 +220,11 @@ export class OfficerConsole extends Component {
   }
 
   route() {
-    if (!this.auth.user) return
+    if (!this.auth.user) {
+      // Leaving a form kept after the sign-in ended: ask for a sign-in now.
+      if (this.expired) this.ended(SIGN_IN_ENDED)
+      return
+    }
     this.banner.replaceChildren()
     const where = routeOf(window.location.hash)
     if (where.view === 'case') return this.showCase(where.crimeNumber)
@@ -425,7 +448,10 @@ export class OfficerConsole extends Component {
       button.disabled = true
       try {
         const { status, body } = await send(form)
-        if (status === 401) return
+        if (status === 401) {
+          this.signInToSend(form)
+          return
+        }
         if (ok.includes(status)) {
           clearErrors(form, this.errors)
           await done(body)
@@ -451,6 +477,23 @@ export class OfficerConsole extends Component {
         if (button.isConnected) button.disabled = false
       }
     })
+  }
+
+  /**
+   * A form sent after the sign-in ended (the token expired or was refused):
+   * nothing was sent; the form keeps what the officer wrote, and the error
+   * summary says what to do, with a button to sign in again.
+   */
+  signInToSend(form) {
+    showErrors(form, this.errors, problem(NOT_SENT_SIGNED_OUT))
+    const again = el('button', { type: 'button', class: 'govuk-button', 'data-module': 'govuk-button', 'data-tmc-sign-in-again': '' },
+      'Sign in again')
+    again.addEventListener('click', () => {
+      this.auth.signIn(window.location.hash || '#inbox').catch(() => {
+        showErrors(null, this.errors, problem('The sign-in service is not answering. Try again in a few minutes. If it keeps happening, contact your IT service desk.'))
+      })
+    })
+    this.errors.querySelector('.govuk-error-summary__body').append(again)
   }
 
   showNewCase() {
