@@ -9,8 +9,11 @@ from __future__ import annotations
 import functools
 import os
 import secrets
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 
@@ -182,28 +185,58 @@ def _check(settings: Settings) -> None:
 
 @dataclass(frozen=True)
 class EventSources:
-    """What `app.py`'s event-handler decorators need when Chalice imports it (at
-    package and deploy time too, with the stage's environment variables set):
-    names only, read without validation and without calling AWS."""
+    """What `app.py`'s event-handler decorators need when Chalice imports it:
+    the cases table's stream and the bounce topic's name (Chalice makes the
+    topic's ARN from the function's account and region)."""
 
     cases_stream_arn: str
     email_events_topic: str
 
 
-def event_sources(env: Mapping[str, str] = os.environ) -> EventSources:
+def _deploying(argv: Sequence[str]) -> bool:
+    """True in the process of `chalice deploy` (the only time the stream's ARN
+    matters: Chalice subscribes the alert sender to it)."""
+    return bool(argv) and Path(argv[0]).name == "chalice" and "deploy" in argv[1:]
+
+
+def event_sources(env: Mapping[str, str] = os.environ, argv: Sequence[str] = sys.argv,
+                  describe_table: Callable[[str], Mapping[str, Any]] | None = None) -> EventSources:
+    """Nothing committed names an account, a region or a stream label: under
+    `chalice deploy` the stream's ARN is read from the table (DescribeTable,
+    with the deployer's own credentials and region). Everywhere else (inside
+    Lambda, `chalice package`, `chalice local`, the tests) the decorator's ARN
+    is never used, so a stand-in does, and nothing calls AWS at import.
+    CASES_STREAM_ARN, when set, wins (e.g. to package for a known stream)."""
     stage = env.get("STAGE", "dev")
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-2"
     table = env.get("CASES_TABLE", f"tmc-{stage}-cases")
     stream_arn = env.get("CASES_STREAM_ARN", "").strip()
+    if not stream_arn and not env.get("AWS_LAMBDA_FUNCTION_NAME") and _deploying(argv):
+        stream_arn = _latest_stream_arn(table, describe_table or _describe_table)
     if not stream_arn:
-        if stage == "prod":
-            raise ConfigError("CASES_STREAM_ARN is not set")
-        # Tests, `chalice local` and the local stack invoke the handler directly.
-        stream_arn = f"arn:aws:dynamodb:{region}:000000000000:table/{table}/stream/not-configured"
+        stream_arn = f"arn:aws:dynamodb:{region}:000000000000:table/{table}/stream/not-deployed"
     return EventSources(
         cases_stream_arn=stream_arn,
         email_events_topic=env.get("EMAIL_EVENTS_TOPIC", "").strip() or f"tmc-{stage}-email-events",
     )
+
+
+def _describe_table(table: str) -> Mapping[str, Any]:
+    import boto3
+
+    return boto3.client("dynamodb").describe_table(TableName=table)["Table"]
+
+
+def _latest_stream_arn(table: str, describe_table: Callable[[str], Mapping[str, Any]]) -> str:
+    try:
+        described = describe_table(table)
+    except Exception as exc:  # any failure means the same to the deployer: no stream to subscribe to
+        raise ConfigError(f"cannot read table {table} ({exc}): run `make infra STAGE=...` first, "
+                          "with the same AWS credentials and region as `chalice deploy`") from exc
+    arn = str(described.get("LatestStreamArn") or "")
+    if not arn:
+        raise ConfigError(f"table {table} has no stream: deploy infra/data.yaml (make infra)")
+    return arn
 
 
 @functools.lru_cache(maxsize=1)

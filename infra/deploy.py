@@ -2,7 +2,6 @@
 
     python -m infra.deploy data STAGE        # aws cloudformation deploy infra/data.yaml
     python -m infra.deploy secret STAGE      # the token secret, a SecureString, made once
-    python -m infra.deploy configure STAGE   # stack outputs -> .chalice/config.json and policies
     python -m infra.deploy api STAGE         # API Gateway throttling and gateway responses
     python -m infra.deploy edge STAGE        # aws cloudformation deploy infra/edge.yaml
     python -m infra.deploy upload STAGE      # site/dist -> S3, then a CloudFront invalidation
@@ -10,8 +9,10 @@
     python -m infra.deploy destroy STAGE [--delete-data]
 
 Every AWS change goes through the AWS CLI or boto3 with the caller's own
-credentials; nothing here stores them. The pure functions (`stage_settings`,
-`localise_policy`, `gateway_responses`) are tested offline in tests/infra.
+credentials; nothing here stores them, and nothing here writes a committed file
+(.chalice/config.json and the policies name no account, region or stream: the
+app reads the stream's ARN when `chalice deploy` imports it). The pure
+functions (`gateway_responses`, `stage_patches`...) are tested offline in tests/infra.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import secrets
 import shutil
 import subprocess
@@ -33,21 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CHALICE_DIR = ROOT / ".chalice"
 APP = "track-my-crime"
 API_STAGE = "api"
-PLACEHOLDER_ACCOUNT = "111122223333"
-
-# Stack output -> the Chalice stage environment variable it feeds.
-OUTPUT_TO_ENV = {
-    "CasesTableName": "CASES_TABLE",
-    "SessionsTableName": "SESSIONS_TABLE",
-    "AuditTableName": "AUDIT_TABLE",
-    "CasesStreamArn": "CASES_STREAM_ARN",
-    "MailEventsTopicArn": "EMAIL_EVENTS_TOPIC",
-    "MailConfigurationSet": "SES_CONFIGURATION_SET",
-    "TokenSecretParameter": "TOKEN_SECRET_PARAMETER",
-    "OriginVerifySecretArn": "ORIGIN_VERIFY_SECRET",
-    "SiteUrl": "SITE_URL",
-}
-
 
 def data_stack(stage: str) -> str:
     return f"{APP}-{stage}-data"
@@ -61,54 +46,7 @@ def log(message: str) -> None:
     print(f"[deploy] {message}", flush=True)
 
 
-# -- pure: what the configuration should say -------------------------------------------
-
-
-def stage_settings(config: Mapping[str, Any], stage: str, outputs: Mapping[str, str]) -> dict[str, Any]:
-    """A copy of .chalice/config.json whose stage environment carries the stacks'
-    outputs (table names, stream ARN, topic, configuration set, site URL)."""
-    updated = json.loads(json.dumps(config))
-    env = updated["stages"][stage]["environment_variables"]
-    for output, name in OUTPUT_TO_ENV.items():
-        if outputs.get(output):
-            env[name] = outputs[output]
-    return updated
-
-
-def localise_policy(policy: Mapping[str, Any], account: str, region: str, mail_from: str) -> dict[str, Any]:
-    """The hand-written policy with this account and region in every ARN and
-    service name, and the SES identity and sender taken from MAIL_FROM.
-    Nothing else changes: actions and resource names stay as written."""
-    domain = mail_from.rpartition("@")[2]
-
-    def fix(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: (mail_from if k == "ses:FromAddress" else fix(v)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [fix(v) for v in value]
-        if not isinstance(value, str):
-            return value
-        match = re.match(r"^arn:aws:([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.*)$", value)
-        if match:
-            service, old_region, old_account, rest = match.groups()
-            if service == "ses" and rest.startswith("identity/"):
-                rest = f"identity/{domain}"
-            return (f"arn:aws:{service}:{region if old_region else ''}:"
-                    f"{account if old_account else ''}:{rest}")
-        return re.sub(r"^([a-z0-9-]+)\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com$", rf"\1.{region}.amazonaws.com",
-                      value)
-
-    return fix(policy)
-
-
-def policy_files(config: Mapping[str, Any], stage: str) -> list[str]:
-    """Every iam_policy_file the stage uses (its own and its functions')."""
-    stage_config = config["stages"][stage]
-    files = [stage_config.get("iam_policy_file", f"policy-{stage}.json")]
-    for function in stage_config.get("lambda_functions", {}).values():
-        if function.get("iam_policy_file"):
-            files.append(function["iam_policy_file"])
-    return list(dict.fromkeys(files))
+# -- pure: what the post-deploy step applies ----------------------------------------------
 
 
 # API Gateway's access log line ($context variables). The route template, never
@@ -293,27 +231,6 @@ def cmd_secret(args: argparse.Namespace) -> None:
     log(f"token secret {name} created")
 
 
-def cmd_configure(args: argparse.Namespace) -> None:
-    config = read_config()
-    outputs = {**stack_outputs(data_stack(args.stage)), **stack_outputs(edge_stack(args.stage))}
-    if args.site_url:
-        outputs["SiteUrl"] = args.site_url
-    if not outputs:
-        sys.exit(f"no outputs from {data_stack(args.stage)}: run `make deploy` (data step) first")
-    updated = stage_settings(config, args.stage, outputs)
-    changed = write_json(CHALICE_DIR / "config.json", updated)
-    account = boto("sts").get_caller_identity()["Account"]
-    mail_from = updated["stages"][args.stage]["environment_variables"]["MAIL_FROM"]
-    for filename in policy_files(updated, args.stage):
-        path = CHALICE_DIR / filename
-        localised = localise_policy(json.loads(path.read_text()), account, region(), mail_from)
-        changed = write_json(path, localised) or changed
-    state = "updated" if changed else "unchanged"
-    log(f"{state}: .chalice/config.json stage {args.stage} and its policies")
-    if changed and args.changed_flag:
-        Path(args.changed_flag).touch()
-
-
 def cmd_api(args: argparse.Namespace) -> None:
     """Chalice has no setting for these, and its deploy replaces the API
     definition (PutRestApi, mode overwrite), which drops gateway responses: so
@@ -443,9 +360,6 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_argument("--hosted-zone-id", default=os.environ.get("HOSTED_ZONE_ID", ""))
     sub.add_argument("--alert-sender", default=os.environ.get("ALERT_SENDER_FUNCTION", ""))
     command("secret", cmd_secret)
-    sub = command("configure", cmd_configure)
-    sub.add_argument("--site-url", default="")
-    sub.add_argument("--changed-flag", default="")
     sub = command("api", cmd_api)
     sub.add_argument("--rate", type=float, default=float(os.environ.get("THROTTLE_RATE", "50")))
     sub.add_argument("--burst", type=int, default=int(os.environ.get("THROTTLE_BURST", "100")))

@@ -16,7 +16,6 @@ KEEP_DATA ?= true
 DEPLOY_REGION := $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),eu-west-2)
 CHALICE := $(VENV)/bin/chalice
 DEPLOY := $(PY) -m infra.deploy
-DEPLOY_FLAG := .chalice/deployed/.reconfigured-$(STAGE)
 
 # The optional settings reach infra/deploy.py as environment variables: make
 # exports those given on its command line, and the environment's own.
@@ -39,17 +38,11 @@ deploy: $(STAMP) deploy-check-stage
 	# 1. Tables, key, SES identity and configuration set, topics, log groups, alarms.
 	$(DEPLOY) data $(STAGE)
 	$(DEPLOY) secret $(STAGE)
-	# 2. Stack outputs into the stage's environment and policies, then the functions and API.
-	$(DEPLOY) configure $(STAGE) $(if $(SITE_DOMAIN),--site-url https://$(SITE_DOMAIN))
+	# 2. The functions and API (the app reads the stream's ARN from the table itself).
 	$(CHALICE) deploy --stage $(STAGE)
 	$(DEPLOY) api $(STAGE)
-	# 3. The site's bucket and distribution (needs the API's domain). On a first deploy
-	#    without SITE_DOMAIN, SITE_URL becomes the distribution's name: deploy the app again.
+	# 3. The site's bucket and distribution (needs the API's domain).
 	$(DEPLOY) edge $(STAGE)
-	rm -f $(DEPLOY_FLAG)
-	$(DEPLOY) configure $(STAGE) --changed-flag $(DEPLOY_FLAG)
-	if [ -f $(DEPLOY_FLAG) ]; then $(CHALICE) deploy --stage $(STAGE) && $(DEPLOY) api $(STAGE); fi
-	rm -f $(DEPLOY_FLAG)
 	# 4. The site.
 	$(MAKE) site
 	$(DEPLOY) upload $(STAGE)

@@ -186,9 +186,10 @@ def _staged(need: Need, stage: str, settings: Any) -> tuple[str, str, dict[str, 
 
 def _suffixes(document: dict[str, Any]) -> dict[str, Any]:
     """The policy with each resource ARN cut to what follows its fifth colon
-    (account and region are filled in at deploy time)."""
-    return {**document, "Statement": [{**s, "Resource": [r.split(":", 5)[5] for r in iam.as_list(s["Resource"])]}
-                                      for s in iam.as_list(document["Statement"])]}
+    (the account and region, policy variables, are the caller's own)."""
+    return {**document, "Statement": [
+        {**s, "Resource": [iam.substitute(r).split(":", 5)[5] for r in iam.as_list(s["Resource"])]}
+        for s in iam.as_list(document["Statement"])]}
 
 
 # -- the journeys -----------------------------------------------------------------------
