@@ -196,7 +196,14 @@ class EventSources:
 def _deploying(argv: Sequence[str]) -> bool:
     """True in the process of `chalice deploy` (the only time the stream's ARN
     matters: Chalice subscribes the alert sender to it)."""
-    return bool(argv) and Path(argv[0]).name == "chalice" and "deploy" in argv[1:]
+    return chalice_command(argv) == "deploy"
+
+
+def chalice_command(argv: Sequence[str] = sys.argv) -> str | None:
+    """`deploy`, `package`, `local`... when this process is the Chalice CLI."""
+    if not argv or Path(argv[0]).name != "chalice":
+        return None
+    return next((a for a in argv[1:] if a in ("deploy", "package", "local", "delete", "invoke", "logs")), None)
 
 
 def event_sources(env: Mapping[str, str] = os.environ, argv: Sequence[str] = sys.argv,

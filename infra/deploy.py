@@ -29,6 +29,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from chalicelib.web.gateway import gateway_responses
+
 ROOT = Path(__file__).resolve().parent.parent
 CHALICE_DIR = ROOT / ".chalice"
 APP = "track-my-crime"
@@ -75,39 +77,6 @@ def stage_patches(rate: float, burst: int, access_log_arn: str) -> list[dict[str
         {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": access_log_arn},
         {"op": "replace", "path": "/accessLogSettings/format", "value": ACCESS_LOG_FORMAT},
     ]
-
-
-def gateway_responses(security_headers: Mapping[str, str]) -> list[dict[str, Any]]:
-    """put_gateway_response arguments: answers API Gateway makes itself (no
-    token, unknown path, throttled, body too large) carry the security headers
-    and the contract's error shape."""
-    # A static value is quoted in single quotes; quotes inside it (CSP's
-    # 'self') are escaped with a backslash.
-    parameters = {f"gatewayresponse.header.{name}": "'{}'".format(value.replace("'", "\\'"))
-                  for name, value in security_headers.items()}
-    parameters["gatewayresponse.header.Content-Type"] = "'application/json'"
-    shapes = [
-        # (response type, status or None for API Gateway's own, code, message)
-        ("UNAUTHORIZED", None, "unauthorized", "A valid officer access token is required."),
-        ("ACCESS_DENIED", None, "unauthorized", "A valid officer access token is required."),
-        # An unknown path answers 404, as the app does, rather than API Gateway's 403.
-        ("MISSING_AUTHENTICATION_TOKEN", "404", "not_found", "Not found."),
-        ("THROTTLED", None, "too_many_requests", "Too many requests. Try again later."),
-        ("REQUEST_TOO_LARGE", None, "payload_too_large", "The request body is too large."),
-        ("DEFAULT_4XX", None, "error", "The request could not be handled."),
-        ("DEFAULT_5XX", None, "service_unavailable", "The service is unavailable. Try again shortly."),
-    ]
-    responses = []
-    for response_type, status, code, message in shapes:
-        response: dict[str, Any] = {
-            "responseType": response_type,
-            "responseParameters": dict(parameters),
-            "responseTemplates": {"application/json": json.dumps({"code": code, "message": message})},
-        }
-        if status:
-            response["statusCode"] = status
-        responses.append(response)
-    return responses
 
 
 PROD_NEEDS_OWN_NAME = ("prod needs SITE_DOMAIN and CERTIFICATE_ARN: on its own cloudfront.net name "
