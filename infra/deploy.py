@@ -511,6 +511,18 @@ def cmd_rotate_origin_secret(args: argparse.Namespace) -> None:
         f"(make deploy STAGE={args.stage}, or python -m infra.deploy edge {args.stage})")
 
 
+def cmd_rotate_token_secret(args: argparse.Namespace) -> None:
+    """A new link-sealing secret, as a new version of the same parameter. The
+    app seals with it from each container's next start, and still opens links
+    sealed with the version before it until those have expired (chalicelib/config.py)."""
+    outputs = stack_outputs(data_stack(args.stage))
+    name = outputs["TokenSecretParameter"]
+    version = boto("ssm").put_parameter(Name=name, Type="SecureString", KeyId=outputs["DataKeyAlias"],
+                                        Value=secrets.token_urlsafe(48), Overwrite=True)["Version"]
+    log(f"token secret {name} is now version {version}; links sealed with version {version - 1} "
+        "keep opening until they expire")
+
+
 def cmd_upload(args: argparse.Namespace) -> None:
     outputs = stack_outputs(edge_stack(args.stage))
     dist = ROOT / "site" / "dist"
@@ -603,6 +615,7 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_argument("--web-acl-arn", default=os.environ.get("WEB_ACL_ARN", ""))
     command("upload", cmd_upload)
     command("rotate-origin-secret", cmd_rotate_origin_secret)
+    command("rotate-token-secret", cmd_rotate_token_secret)
     sub = command("destroy", cmd_destroy)
     sub.add_argument("--delete-data", action="store_true")
     args = parser.parse_args(argv)
