@@ -29,8 +29,8 @@ DEPLOY_VENV := .venv-deploy
 DEPLOY_STAMP := $(DEPLOY_VENV)/.installed
 CHALICE := $(DEPLOY_VENV)/bin/chalice
 
-infra deploy destroy package rotate-origin-secret deploy-venv: export AWS_REGION = $(DEPLOY_REGION)
-infra deploy destroy package rotate-origin-secret deploy-venv: export AWS_DEFAULT_REGION = $(DEPLOY_REGION)
+infra deploy destroy package rotate-origin-secret rotate-token-secret deploy-venv: export AWS_REGION = $(DEPLOY_REGION)
+infra deploy destroy package rotate-origin-secret rotate-token-secret deploy-venv: export AWS_DEFAULT_REGION = $(DEPLOY_REGION)
 
 .PHONY: infra deploy destroy package check-deploy deploy-check-stage rotate-origin-secret deploy-venv \
 	deploy-simulation
@@ -79,6 +79,10 @@ rotate-origin-secret: $(STAMP) deploy-check-stage
 	$(DEPLOY) rotate-origin-secret $(STAGE)
 	sleep 330
 	$(DEPLOY) edge $(STAGE)
+
+.PHONY: rotate-token-secret
+rotate-token-secret: $(STAMP) deploy-check-stage
+	$(DEPLOY) rotate-token-secret $(STAGE)
 
 package: $(STAMP)
 	rm -rf build

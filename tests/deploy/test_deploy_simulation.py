@@ -96,6 +96,10 @@ def make_infra(project: Path, endpoint: str) -> None:
     _run(project, endpoint, sys.executable, "-m", "infra.deploy", "infra", STAGE)
 
 
+def reconcile(project: Path, endpoint: str) -> None:
+    _run(project, endpoint, sys.executable, "-m", "infra.deploy", "reconcile", STAGE)
+
+
 def chalice_deploy(project: Path, endpoint: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     chalice = str(Path(sys.executable).parent / "chalice")
     return _run(project, endpoint, chalice, "deploy", "--stage", STAGE, check=check)
@@ -252,6 +256,7 @@ def interrupted_then_rerun(endpoint: str, project: Path, call: str, occurrence: 
     assert "DeployInterrupted" in failed.stdout + failed.stderr
     make_infra(project, endpoint)  # Chalice's record from what exists; the safety net on it
     chalice_deploy(project, endpoint)
+    reconcile(project, endpoint)  # as `make deploy` does: the net on a mapping this deploy created
     return counts(endpoint)
 
 
