@@ -59,7 +59,7 @@ deploy-check-prod-name:
 	@if [ "$(STAGE)" = prod ] && { [ -z "$(SITE_DOMAIN)" ] || [ -z "$(CERTIFICATE_ARN)" ]; }; then \
 	  echo "prod needs SITE_DOMAIN and CERTIFICATE_ARN: on its own cloudfront.net name CloudFront accepts TLS 1.0 and 1.1 (docs/deploy.md)"; exit 1; fi
 
-deploy: infra
+deploy: deploy-check-prod-name infra
 	# 1. The functions and API: plain Chalice (the app reads the stream's ARN itself).
 	$(CHALICE) deploy --stage $(STAGE)
 	# 2. The safety net on anything the deploy created; the stage's throttling and access log.
