@@ -274,8 +274,9 @@ def _read_deployed(stage: str) -> dict[str, Any]:
 def merge_resources(recorded: list[dict[str, Any]], found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Chalice's record with each found resource in place of the recorded one
     of the same name (or added): what exists wins over what was written."""
-    names = {r["name"] for r in found}
-    return [r for r in recorded if r["name"] not in names] + found
+    by_name = {r["name"]: r for r in found}
+    merged = [by_name.pop(r["name"], r) for r in recorded]
+    return merged + list(by_name.values())
 
 
 def recover(stage: str) -> list[dict[str, Any]]:
