@@ -94,7 +94,8 @@ def current_version(described: Mapping[str, Any]) -> str:
 
 
 def edge_parameters(stage: str, api_domain: str, origin_secret_arn: str, origin_secret_version: str,
-                    site_domain: str = "", certificate_arn: str = "", web_acl_arn: str = "") -> list[str]:
+                    site_domain: str = "", certificate_arn: str = "", web_acl_arn: str = "",
+                    identity_provider_origin: str = "") -> list[str]:
     """The edge stack's parameters. The origin secret's version id is passed so
     that a rotated secret changes the template's parameters, and CloudFormation
     resolves the header's value again."""
@@ -103,7 +104,7 @@ def edge_parameters(stage: str, api_domain: str, origin_secret_arn: str, origin_
     parameters = [f"Stage={stage}", f"ApiDomainName={api_domain}",
                   f"OriginVerifySecretArn={origin_secret_arn}", f"OriginVerifySecretVersion={origin_secret_version}"]
     for name, value in (("SiteDomainName", site_domain), ("CertificateArn", certificate_arn),
-                        ("WebAclArn", web_acl_arn)):
+                        ("WebAclArn", web_acl_arn), ("IdentityProviderOrigin", identity_provider_origin)):
         if value:
             parameters.append(f"{name}={value}")
     return parameters
@@ -496,7 +497,7 @@ def cmd_edge(args: argparse.Namespace) -> None:
     secret_arn = _origin_secret(args.stage)
     version = current_version(boto("secretsmanager").describe_secret(SecretId=secret_arn))
     parameters = edge_parameters(args.stage, api_domain, secret_arn, version, args.site_domain,
-                                 args.certificate_arn, args.web_acl_arn)
+                                 args.certificate_arn, args.web_acl_arn, args.identity_provider_origin)
     run("aws", "cloudformation", "deploy", "--template-file", "infra/edge.yaml",
         "--stack-name", edge_stack(args.stage), "--no-fail-on-empty-changeset",
         "--tags", f"app={APP}", f"stage={args.stage}", "--parameter-overrides", *parameters)
@@ -614,6 +615,8 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_argument("--site-domain", default=os.environ.get("SITE_DOMAIN", ""))
     sub.add_argument("--certificate-arn", default=os.environ.get("CERTIFICATE_ARN", ""))
     sub.add_argument("--web-acl-arn", default=os.environ.get("WEB_ACL_ARN", ""))
+    # The officer console's identity provider (its CSP connect-src); Entra ID's when unset.
+    sub.add_argument("--identity-provider-origin", default=os.environ.get("IDENTITY_PROVIDER_ORIGIN", ""))
     command("upload", cmd_upload)
     command("rotate-origin-secret", cmd_rotate_origin_secret)
     command("rotate-token-secret", cmd_rotate_token_secret)

@@ -14,6 +14,7 @@
 #
 # Optional settings (environment or make variables): AWS_REGION (default eu-west-2),
 # ALARM_EMAIL, HOSTED_ZONE_ID, SITE_DOMAIN + CERTIFICATE_ARN, WEB_ACL_ARN,
+# IDENTITY_PROVIDER_ORIGIN (the officer console's sign-in; default https://login.microsoftonline.com),
 # THROTTLE_RATE (default 50 requests/s), THROTTLE_BURST (100).
 
 STAGE ?= dev

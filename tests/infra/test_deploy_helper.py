@@ -153,3 +153,19 @@ def test_secret_step_creates_the_token_secret_once_and_never_replaces_it(fake_aw
     again = ssm.get_parameter(Name="/track-my-crime/dev/token-secret", WithDecryption=True)["Parameter"]
     assert first["Type"] == "SecureString" and len(first["Value"]) >= 32
     assert again["Value"] == first["Value"]
+
+
+def test_the_officer_console_may_reach_its_identity_provider_and_is_never_stored():
+    """The victim site's pages connect to the site alone; the console's also to
+    the force's identity provider (discovery and token requests), and the browser
+    keeps none of its pages, so Back after signing out shows nothing."""
+    template = resources("edge.yaml", "AWS::CloudFront::Distribution")["Distribution"]["Properties"]
+    behaviours = {b["PathPattern"]: b for b in template["DistributionConfig"]["CacheBehaviors"]}
+    assert behaviours["/officer/*"]["ResponseHeadersPolicyId"] == {"Ref": "ConsoleHeadersPolicy"}
+    console = _headers_policy("ConsoleHeadersPolicy")
+    csp = console["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    site = _headers_policy("SiteHeadersPolicy")["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+    assert _words(csp) == _words(site["ContentSecurityPolicy"].replace(
+        "connect-src 'self'", "connect-src 'self' ${IdentityProviderOrigin}"))
+    custom = {item["Header"]: item["Value"] for item in console["CustomHeadersConfig"]["Items"]}
+    assert custom["Cache-Control"] == "no-store"
