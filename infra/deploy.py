@@ -255,8 +255,11 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
     stage made whole from what exists (so a re-run after a failed deploy, or a
     deploy from a fresh clone, updates instead of creating twice), then the
     safety net on whatever functions exist."""
-    recover(args.stage)
+    recovered = recover(args.stage)
     safety_net(args.stage)
+    api = next((r["rest_api_id"] for r in recovered if r["name"] == "rest_api"), None)
+    if api and boto("apigateway").get_stages(restApiId=api).get("item"):
+        stage_settings(args.stage, api, args.rate, args.burst)
 
 
 # -- Chalice's record of what it deployed -------------------------------------------------
@@ -467,22 +470,30 @@ def cmd_api(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT))
     from chalicelib.web.http import SECURITY_HEADERS
 
-    data = stack_outputs(data_stack(args.stage))
     api_id = rest_api_id(args.stage)
+    apigateway = boto("apigateway")
+    for response in gateway_responses(SECURITY_HEADERS):
+        apigateway.put_gateway_response(restApiId=api_id, **response)
+    apigateway.create_deployment(restApiId=api_id, stageName=API_STAGE,
+                                 description="gateway responses (make deploy)")
+    stage_settings(args.stage, api_id, args.rate, args.burst)
+    log(f"API {api_id}: gateway responses carry the headers")
+
+
+def stage_settings(stage: str, api_id: str, rate: float, burst: int) -> None:
+    """The stage's throttling and access log: Chalice has no setting for either.
+    They apply at once, without a deployment, and a deploy keeps them (it
+    creates a deployment, not a stage). The access log needs API Gateway's
+    account-wide logging role: this stage's is set only if the account has none."""
+    data = stack_outputs(data_stack(stage))
     apigateway = boto("apigateway")
     if not apigateway.get_account().get("cloudwatchRoleArn"):
         apigateway.update_account(patchOperations=[
             {"op": "replace", "path": "/cloudwatchRoleArn", "value": data["ApiGatewayLogsRoleArn"]}])
         log("API Gateway's logging role set for this account and region")
-    for response in gateway_responses(SECURITY_HEADERS):
-        apigateway.put_gateway_response(restApiId=api_id, **response)
-    apigateway.create_deployment(restApiId=api_id, stageName=API_STAGE,
-                                 description="gateway responses (make deploy)")
-    # Stage settings apply at once, without a deployment.
     apigateway.update_stage(restApiId=api_id, stageName=API_STAGE,
-                            patchOperations=stage_patches(args.rate, args.burst, data["ApiAccessLogGroupArn"]))
-    log(f"API {api_id}: throttled at {args.rate}/s (burst {args.burst}); gateway responses carry the headers; "
-        f"access log {data['ApiAccessLogGroupArn']}")
+                            patchOperations=stage_patches(rate, burst, data["ApiAccessLogGroupArn"]))
+    log(f"API {api_id}: throttled at {rate}/s (burst {burst}); access log {data['ApiAccessLogGroupArn']}")
 
 
 def _origin_secret(stage: str) -> str:
@@ -599,18 +610,21 @@ def main(argv: list[str] | None = None) -> None:
         sub.set_defaults(handler=handler)
         return sub
 
+    def throttling(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--rate", type=float, default=float(os.environ.get("THROTTLE_RATE", "50")))
+        sub.add_argument("--burst", type=int, default=int(os.environ.get("THROTTLE_BURST", "100")))
+
     sub = command("infra", cmd_infra)
     sub.add_argument("--alarm-email", default=os.environ.get("ALARM_EMAIL", ""))
     sub.add_argument("--hosted-zone-id", default=os.environ.get("HOSTED_ZONE_ID", ""))
-    command("reconcile", cmd_reconcile)
+    throttling(sub)
+    throttling(command("reconcile", cmd_reconcile))
     sub = command("data", cmd_data)
     sub.add_argument("--alarm-email", default=os.environ.get("ALARM_EMAIL", ""))
     sub.add_argument("--hosted-zone-id", default=os.environ.get("HOSTED_ZONE_ID", ""))
     sub.add_argument("--alert-sender", default=os.environ.get("ALERT_SENDER_FUNCTION", ""))
     command("secret", cmd_secret)
-    sub = command("api", cmd_api)
-    sub.add_argument("--rate", type=float, default=float(os.environ.get("THROTTLE_RATE", "50")))
-    sub.add_argument("--burst", type=int, default=int(os.environ.get("THROTTLE_BURST", "100")))
+    throttling(command("api", cmd_api))
     sub = command("edge", cmd_edge)
     sub.add_argument("--site-domain", default=os.environ.get("SITE_DOMAIN", ""))
     sub.add_argument("--certificate-arn", default=os.environ.get("CERTIFICATE_ARN", ""))

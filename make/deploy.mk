@@ -51,7 +51,7 @@ deploy-venv: $(DEPLOY_STAMP)
 
 infra: $(STAMP) $(DEPLOY_STAMP) deploy-check-stage
 	$(DEPLOY) infra $(STAGE)
-	@echo "next: $(CHALICE) deploy --stage $(STAGE)   (then make infra STAGE=$(STAGE) once more after a first deploy)"
+	@echo "next: $(CHALICE) deploy --stage $(STAGE)   (after a first deploy, make infra STAGE=$(STAGE) once more: the API's throttling and access log)"
 
 # Before anything changes: prod is served on its own name only (TLS 1.2 at least).
 deploy: deploy-check-prod-name

@@ -24,6 +24,7 @@ def install() -> None:
     _unsupported_resources_as_stand_ins()
     _rest_api_from_swagger()
     _one_mapping_per_function_and_stream()
+    _a_deployment_keeps_its_stages_settings()
     _interruptible()
 
 
@@ -143,6 +144,25 @@ def _rest_api_from_swagger() -> None:
     put_rest_api._tmc_deploy = True  # type: ignore[attr-defined]
     APIGatewayBackend.put_rest_api = put_rest_api  # type: ignore[method-assign]
     APIGatewayBackend.import_rest_api = import_rest_api  # type: ignore[method-assign]
+
+
+def _a_deployment_keeps_its_stages_settings() -> None:
+    """AWS: CreateDeployment naming an existing stage points the stage at the new
+    deployment and keeps its settings (throttling, access log). moto 5.2.5 makes
+    a new stage instead, which would lose what `make infra` set."""
+    from moto.apigateway.models import RestAPI
+
+    original = RestAPI.create_deployment
+
+    def create_deployment(self: Any, name: str, description: str, stage_variables: Any = None) -> Any:
+        existing = self.stages.get(name) if name else None
+        deployment = original(self, name, description, stage_variables)
+        if existing is not None:
+            existing.deployment_id = deployment.id
+            self.stages[name] = existing
+        return deployment
+
+    RestAPI.create_deployment = create_deployment  # type: ignore[method-assign]
 
 
 def _one_mapping_per_function_and_stream() -> None:

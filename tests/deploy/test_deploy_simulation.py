@@ -150,6 +150,10 @@ def counts(endpoint: str) -> dict[str, Any]:
         "invoke_configs": sorted(f for f in functions if _has_invoke_config(lambda_, f)),
         "reserved": {f: lambda_.get_function_concurrency(FunctionName=f).get("ReservedConcurrentExecutions")
                      for f in functions},
+        "stage_throttling": [s.get("methodSettings", {}).get("*/*", {}).get("throttlingRateLimit")
+                             for a in apis for s in apigateway.get_stages(restApiId=a["id"])["item"]],
+        "access_logs": [bool(s.get("accessLogSettings", {}).get("destinationArn"))
+                        for a in apis for s in apigateway.get_stages(restApiId=a["id"])["item"]],
     }
 
 
@@ -186,6 +190,8 @@ def assert_safety_net(found: dict[str, Any]) -> None:
     assert found["reserved"]["track-my-crime-dev-retry_emails"] == 1
     assert found["reserved"]["track-my-crime-dev-retry_erasures"] == 1
     assert {"UNAUTHORIZED", "THROTTLED", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(found["gateway_responses"])
+    # `make infra` after a deploy: the stage's throttling and access log, which Chalice cannot set.
+    assert found["stage_throttling"] == [50.0] and found["access_logs"] == [True]
 
 
 @pytest.fixture(scope="module")
