@@ -91,7 +91,8 @@ class VictimService:
         """Sets the contact's password from their invitation; returns the crime number."""
         data = validate(body, REGISTER_SCHEMA)
         now = self._clock()
-        invitation_id = tokens.record_id_from(self._settings.token_secret, tokens.INVITATION, data["invitation"])
+        invitation_id = tokens.record_id_from(self._settings.token_secret, tokens.INVITATION, data["invitation"],
+                                               self._settings.previous_token_secrets)
         invitation = self._cases.invitation(invitation_id) if invitation_id else None
         if invitation is not None and invitation.used_at is None \
                 and invitation.failed_attempts >= MAX_INVITATION_ATTEMPTS:
@@ -361,7 +362,8 @@ class VictimService:
     def complete_reset(self, body: Any) -> None:
         data = validate(body, RESET_COMPLETE_SCHEMA)
         now = self._clock()
-        reset_id = tokens.record_id_from(self._settings.token_secret, tokens.RESET, data["token"])
+        reset_id = tokens.record_id_from(self._settings.token_secret, tokens.RESET, data["token"],
+                                          self._settings.previous_token_secrets)
         reset = self._cases.reset(reset_id) if reset_id else None
         if reset is None or not reset.is_usable(now):
             raise InvalidInput(fields={"token": RESET_PROBLEM})
