@@ -26,7 +26,7 @@ const outDir = path.resolve(option('out', path.join(here, 'dist')))
 const govukDist = path.join(here, 'node_modules', 'govuk-frontend', 'dist', 'govuk')
 
 const REQUIRED = [
-  'serviceName', 'forceName', 'logo', 'colour', 'phone', 'phoneDescription',
+  'serviceName', 'forceName', 'logo', 'colour', 'phone', 'phoneDescription', 'crimeNumberExample',
   'emergencyPhone', 'textRelayPhone', 'exitUrl', 'dataController',
   'dataProtectionEmail', 'accessibilityEmail', 'statementPrepared', 'retention'
 ]

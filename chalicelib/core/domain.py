@@ -100,8 +100,10 @@ def iso(moment: datetime) -> str:
 
 
 def crime_number_key(crime_number: str) -> str:
-    """Crime numbers compare case-insensitively, ignoring surrounding spaces."""
-    return crime_number.strip().upper()
+    """Crime numbers compare by their letters and digits alone, whatever the
+    case and separators: "lc 2026/10042" finds LC-2026-10042. (A force's crime
+    numbers have fixed shapes, so two never differ only in separators.)"""
+    return "".join(c for c in crime_number.upper() if c.isascii() and c.isalnum())
 
 
 def name_key(name: str) -> str:

@@ -39,9 +39,20 @@ class Conflict(DomainError):
 
 
 class SignInFailed(DomainError):
+    """Every mismatch, whichever answer was wrong: one message, worded for the
+    common case (a mistyped password), naming no field."""
     code = "sign_in_failed"
-    message = ("The details you entered do not match our records, or you have tried too "
-               "many times. Check them and try again in a few minutes.")
+    message = ("We could not sign you in with those details. Check your surname, crime number, "
+               "date of birth and password, then try again.")
+
+
+class SignInPaused(DomainError):
+    """Too many attempts at these details, or from this connection, for now. Says
+    nothing a failed attempt does not: the count is the caller's own (the
+    account key is made from what was typed, so a pause happens whether or not
+    the details belong to anyone)."""
+    code = "sign_in_paused"
+    message = "You have tried to sign in too many times. Wait 10 minutes, then try again."
 
 
 class SignedOut(DomainError):

@@ -54,7 +54,26 @@ def _spec_schema(validator: Any) -> dict[str, Any]:
 class Spec:
     validator: Validator | _Nested
     required: bool = True
-    missing: str = "Enter a value"  # what a person is told when a required field is empty
+    missing: str | None = None  # what a person is told when a required field is empty
+    label: str | None = None  # the field's name in messages; from its key when not given
+
+
+def label_of(field: str) -> str:
+    """A field's key as words: `dateOfBirth` is "Date of birth"."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", field).lower()
+    return words[:1].upper() + words[1:]
+
+
+_PREDICATE = re.compile(r"^(Must|Contains|Is) ")
+
+
+def worded(message: str, label: str) -> str:
+    """A validator's predicate ("Must be in the past") with the field named as
+    its subject ("Date of birth must be in the past"), as GOV.UK error messages
+    are; a whole sentence ("Enter an email address...") as it is."""
+    if _PREDICATE.match(message):
+        return f"{label} {message[0].lower()}{message[1:]}"
+    return message
 
 
 Schema = dict[str, Spec]
@@ -81,9 +100,11 @@ def _validate_into(body: Any, schema: Schema, path: str, errors: dict[str, str])
         if name not in body and not spec.required:
             continue
         value = body.get(name)
+        label = spec.label or label_of(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             # An optional field is left out, never sent empty: what the schema says.
-            errors[where] = spec.missing if spec.required else "Enter a value, or leave this field out"
+            errors[where] = (spec.missing or f"Enter the {label[0].lower()}{label[1:]}") if spec.required \
+                else f"{label} is empty: enter it, or leave the field out"
             continue
         try:
             if isinstance(spec.validator, _Nested):
@@ -91,7 +112,7 @@ def _validate_into(body: Any, schema: Schema, path: str, errors: dict[str, str])
             else:
                 cleaned[name] = spec.validator(value)
         except FieldError as exc:
-            errors[where] = str(exc)
+            errors[where] = worded(str(exc), label)
     return cleaned
 
 
@@ -141,14 +162,14 @@ def text(max_length: int, *, multiline: bool = False) -> Validator:
         if not isinstance(value, str):
             raise FieldError("Must be text")
         if len(value) > max_length:  # as sent: the cap bounds what anyone may send
-            raise FieldError(f"Must be {max_length} characters or fewer")
+            raise FieldError(f"Must be {max_length:,} characters or fewer")
         if not is_text(value):
             raise FieldError("Contains characters that are not allowed")
         value = value.strip()
         if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
             raise FieldError("Contains characters that are not allowed")
         if len(value) > max_length:
-            raise FieldError(f"Must be {max_length} characters or fewer")
+            raise FieldError(f"Must be {max_length:,} characters or fewer")
         return value
     return check
 
@@ -187,7 +208,7 @@ def raw_string(max_length: int) -> Validator:
         if not isinstance(value, str):
             raise FieldError("Must be text")
         if len(value) > max_length:
-            raise FieldError(f"Must be {max_length} characters or fewer")
+            raise FieldError(f"Must be {max_length:,} characters or fewer")
         if not is_text(value):
             raise FieldError("Contains characters that are not allowed")
         return value
@@ -242,22 +263,47 @@ def email(value: Any) -> str:
     return f"{local}@{ascii_domain}"
 
 
-def _iso_date(value: Any) -> date:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise FieldError("Must be a date in the format YYYY-MM-DD")
+_MONTHS = {name: number for number, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
+# What the site sends from the three boxes of a GOV.UK date input, as typed
+# (year-month-day; the month may be a name), of which ISO 8601 is one case.
+DATE_PATTERN = r"^[0-9]{4}-([0-9]{1,2}|[A-Za-z]{3,9})-[0-9]{1,2}$"
+
+
+def _date(value: Any) -> date:
+    """A date from year-month-day as typed into the three boxes, with GOV.UK's
+    date-input messages: what is missing, then the first box that is wrong ("Month
+    must be a number from 1 to 12"), then whether the whole is a real date."""
+    if not isinstance(value, str) or value.count("-") != 2:
+        raise FieldError("Must be a real date")
+    year, month, day = (part.strip() for part in value.split("-"))
+    missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+    if missing:
+        raise FieldError("Must include a " + " and ".join(missing))
+    month = str(_MONTHS.get(month.lower(), month))
+    wrong = [problem for problem, ok in (
+        ("Day must be a number from 1 to 31", re.fullmatch(r"0?[1-9]|[12][0-9]|3[01]", day)),
+        ("Month must be a number from 1 to 12", re.fullmatch(r"0?[1-9]|1[0-2]", month)),
+        ("Year must include 4 numbers", re.fullmatch(r"[0-9]{4}", year))) if not ok]
+    if wrong:  # the first box that is wrong, by name; the next is named once that is put right
+        raise FieldError(wrong[0])
+    if not re.fullmatch(DATE_PATTERN, value):  # spaces within a box
+        raise FieldError("Must be a real date")
     try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
+        return date(int(year), int(month), int(day))
+    except ValueError as exc:  # 31 February: not clear which box is wrong
         raise FieldError("Must be a real date") from exc
 
 
-@described({"type": "string", "format": "date", "example": "1980-03-31"})
+@described({"type": "string", "pattern": DATE_PATTERN, "example": "1980-03-31"})
 def past_date(value: Any) -> date:
-    parsed = _iso_date(value)
+    parsed = _date(value)
     if parsed > date.today():
         raise FieldError("Must be in the past")
     if parsed.year < 1900:
-        raise FieldError("Must be after 1900")
+        raise FieldError("Must be in 1900 or later")
     return parsed
 
 
@@ -270,16 +316,26 @@ def one_of(choices: dict[str, str] | tuple[str, ...]) -> Validator:
     return check
 
 
-_CRIME_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-]{2,39}$")
+# Separators as people type them: spaces, hyphens and dashes, dots, underscores.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015._]+")
+_CRIME_NUMBER = re.compile(r"^[A-Z0-9]+(?:[-/][A-Z0-9]+)*$")
+CRIME_NUMBER_HELP = ("Crime number must be the number on letters, emails or texts from the police, "
+                     "like LC-2026-10042. It has letters, numbers and - or /")
 
 
-@described({"type": "string", "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9/\-]{2,39}\s*$", "maxLength": 40,
+@described({"type": "string", "pattern": r"^[A-Za-z0-9 \t/._\u2010-\u2015-]{1,60}$", "maxLength": 60,
             "example": "LC-2026-10042"})
 def crime_number(value: Any) -> str:
-    value = text(40)(value)
-    if not _CRIME_NUMBER.match(value):
-        raise FieldError("Must be 3 to 40 letters, digits, / or -")
-    return value
+    """A crime number as people copy it from a letter: spaces, lower case and
+    any run of separators are accepted and written the one way, capitals with
+    single hyphens ("lc 2026 10042" is LC-2026-10042); a slash stays a slash.
+    (Cases are found without regard to separators at all: domain.crime_number_key.)"""
+    value = text(60)(value)
+    parts = [_SEPARATORS.sub("-", part).strip("-") for part in value.upper().split("/")]
+    normal = "/".join(parts)
+    if not _CRIME_NUMBER.match(normal) or not 3 <= len(normal) <= 40:
+        raise FieldError(CRIME_NUMBER_HELP)
+    return normal
 
 
 _REFERENCE = re.compile(r"^[A-Za-z0-9._:/\-]{1,100}$")
@@ -310,7 +366,7 @@ def boolean(value: Any) -> bool:
 @described({"type": "string", "format": "date", "example": "2026-12-04"})
 def coming_date(value: Any) -> date:
     """A date from today to a year ahead (when the next update is due)."""
-    parsed = _iso_date(value)
+    parsed = _date(value)
     today = date.today()
     if parsed < today:
         raise FieldError("Must be today or later")

@@ -62,7 +62,7 @@ class _Link:
 
 def _footer(force_name: str, site: str) -> list[str | _Link]:
     return [
-        f"{SERVICE} does not replace the officer dealing with your report. To speak to "
+        f"{SERVICE} does not replace the officer investigating the crime. To speak to "
         "someone, call 101. In an emergency, call 999.",
         f"We will never ask for your password by email or by phone. Links in our emails "
         f"always go to this website: {site}",
@@ -74,7 +74,7 @@ def invitation(force_name: str, site: str, link: str, valid_for: timedelta) -> E
     blocks: list[str | _Link] = [
         "Hello,",
         f"{force_name} has set up {SERVICE} for you. You can use it to read updates "
-        "from the officer dealing with your report, at any time.",
+        "from the officer investigating the crime, at any time.",
         "Set up your account using this link:",
         _Link("Set up your account", link),
         f"You will be asked for your date of birth and to choose a password. The link "

@@ -18,6 +18,7 @@ from chalicelib.core.errors import (
     ServiceUnavailable,
     SignedOut,
     SignInFailed,
+    SignInPaused,
     TooManyRequests,
 )
 from chalicelib.core.ports import CaseRepository, Clock, SessionRepository
@@ -34,8 +35,21 @@ from chalicelib.victims.schemas import (
 )
 
 MAX_INVITATION_ATTEMPTS = 5
-INVITATION_PROBLEM = ("This invitation link is not valid. It may have been used already or have "
-                      "expired. Contact the officer dealing with your case for a new one")
+WARN_AFTER_ATTEMPTS = 3  # wrong dates of birth before the person is told how many tries are left
+INVITATION_PROBLEM = ("This invitation link does not work. It may have been used already or have "
+                      "expired. Ask the officer in charge of your case to send you a new one, or call 101")
+INVITATION_LOCKED = ("This invitation link is now locked, because the date of birth did not match "
+                     f"{MAX_INVITATION_ATTEMPTS} times. Ask the officer in charge of your case to send you "
+                     "a new link, or call 101")
+DATE_MISMATCH = "The date of birth does not match the one the officer recorded. Check it and try again"
+
+
+def date_mismatch(attempts: int) -> str:
+    """After the third wrong date, how many tries are left."""
+    left = MAX_INVITATION_ATTEMPTS - attempts
+    if attempts < WARN_AFTER_ATTEMPTS:
+        return DATE_MISMATCH
+    return f"{DATE_MISMATCH}. You have {left} more {'try' if left == 1 else 'tries'} before this link is locked"
 DAILY_CAP_MESSAGE = (f"You have sent {MESSAGES_PER_DAY} messages today, the most you can send in a day. "
                      "You can send more tomorrow. If you need to speak to someone sooner, call 101. "
                      "In an emergency, call 999.")
@@ -80,6 +94,10 @@ class VictimService:
         invitation_id = tokens.record_id_from(self._settings.token_secret, tokens.INVITATION, data["invitation"],
                                                self._settings.previous_token_secrets)
         invitation = self._cases.invitation(invitation_id) if invitation_id else None
+        if invitation is not None and invitation.used_at is None \
+                and invitation.failed_attempts >= MAX_INVITATION_ATTEMPTS:
+            # Only the link's holder can see this: its guesses were used up.
+            raise InvalidInput(fields={"invitation": INVITATION_LOCKED})
         if invitation is None or not invitation.is_usable(now):
             raise InvalidInput(fields={"invitation": INVITATION_PROBLEM})
         case = self._cases.case_with_contacts(invitation.case_key)
@@ -93,13 +111,14 @@ class VictimService:
         # compared: however many requests race, at most MAX_INVITATION_ATTEMPTS
         # dates are ever compared with the real one.
         attempts = self._cases.reserve_invitation_attempt(invitation.id, MAX_INVITATION_ATTEMPTS, now)
-        if attempts is None:
-            raise InvalidInput(fields={"invitation": INVITATION_PROBLEM})
+        if attempts is None:  # the last guesses went to requests racing this one
+            raise InvalidInput(fields={"invitation": INVITATION_LOCKED})
         if contact.date_of_birth != data["dateOfBirth"]:
             logger.info("registration date of birth mismatch", extra={"attempts": attempts})
             if attempts >= MAX_INVITATION_ATTEMPTS:
                 self._cases.spend_invitation(invitation.id)
-            raise InvalidInput(fields={"dateOfBirth": "The date of birth does not match our records"})
+                raise InvalidInput(fields={"dateOfBirth": DATE_MISMATCH, "invitation": INVITATION_LOCKED})
+            raise InvalidInput(fields={"dateOfBirth": date_mismatch(attempts)})
         problem = passwords.problem_with(data["password"], self._context_words(case, contact))
         if problem:
             # The right date: its guess is given back (registration gives it back
@@ -146,7 +165,9 @@ class VictimService:
         attempt = self._throttle.begin("sign-in", account, source, now)
         if not attempt.allowed:
             passwords.verify(data["password"], None)
-            self._fail_sign_in("throttled")
+            logger.info("sign-in failed", extra={"reason": "throttled"})
+            metrics.add_metric(name="SignInFailures", unit="Count", value=1)
+            raise SignInPaused()
         case = self._cases.case_with_contacts(key)
         contact = self._matching_contact(case, data, now)
         ok, needs_rehash = passwords.verify(data["password"], contact.password_hash if contact else None)

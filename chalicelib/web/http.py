@@ -26,6 +26,7 @@ from chalicelib.core.errors import (
     ServiceUnavailable,
     SignedOut,
     SignInFailed,
+    SignInPaused,
     TooManyRequests,
     UnsupportedMediaType,
 )
@@ -42,6 +43,7 @@ MAX_JSON_DEPTH = 32
 STATUS: dict[type[DomainError], int] = {
     InvalidInput: 400,
     SignInFailed: 401,
+    SignInPaused: 429,
     SignedOut: 401,
     OfficerUnauthorized: 401,
     Forbidden: 403,

@@ -151,7 +151,8 @@ def document() -> dict[str, Any]:
             {"200": {"description": "Signed in; sets the session cookie",
                      "headers": {"Set-Cookie": _COOKIE},
                      **_json(_object({"expiresAt": _TIME, "idleTimeoutSeconds": {"type": "integer"}}))},
-             "401": _error("The details do not match (the same answer for every mismatch)")},
+             "401": _error("The details do not match (the same answer for every mismatch)"),
+             "429": _error("Too many attempts at these details or from this connection: wait 10 minutes")},
             _json(json_schema(SIGN_IN_SCHEMA)), tags=victim)},
         "/victim/case": {"get": {
             "summary": "The signed-in contact's case and its updates, newest first", "tags": list(victim),

@@ -90,10 +90,44 @@ def test_sign_in_that_matches_nothing_names_no_field(page, stack, registered_vic
     generic = requests.post(f"{stack.api_url}/victim/sign-in", timeout=10, json={
         "crimeNumber": "LC-0000-0", "surname": "Nobody", "dateOfBirth": "1970-01-01",
         "password": "whatever it is"}).json()["message"]
-    expect(summary.locator("a")).to_have_text(generic)
+    expect(summary.locator("a")).to_have_text([generic, "reset your password"])
+    expect(summary).to_contain_text("Check your surname, crime number, date of birth and password")
+    expect(summary.locator("a").nth(1)).to_have_attribute("href", "/forgotten-password.html")
     expect(page.locator(".govuk-error-message")).to_have_count(0)
     expect(page.locator("#password")).to_have_value("not the right password")
     check_state(page, "sign-in-error-no-match")
+
+
+def test_a_date_with_a_wrong_month_names_the_month_and_marks_only_that_box(page, stack):
+    """Typed as people write dates: 12 13 84."""
+    page.goto(f"{stack.site_url}/sign-in.html")
+    page.fill("#surname", "Taylor")
+    page.fill("#crimeNumber", "LC-2026-1")
+    fill_date(page, "12", "13", "84")
+    page.fill("#password", "some password here")
+    submit(page, "/victim/sign-in")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.locator("a")).to_have_text(["Month must be a number from 1 to 12"])
+    expect(summary.locator("a")).to_have_attribute("href", "#dateOfBirth-month")
+    expect(page.locator(".govuk-input--error")).to_have_count(1)
+    expect(page.locator("#dateOfBirth-month")).to_have_class(re.compile(r"\bgovuk-input--error\b"))
+    check_state(page, "sign-in-error-month")
+    # Put right, the year is next: it must have 4 numbers.
+    page.fill("#dateOfBirth-month", "Jul")
+    submit(page, "/victim/sign-in")
+    expect(summary.locator("a")).to_have_text(["Year must include 4 numbers"])
+    expect(page.locator(".govuk-input--error")).to_have_count(1)
+    expect(page.locator("#dateOfBirth-year")).to_have_class(re.compile(r"\bgovuk-input--error\b"))
+
+
+def test_a_crime_number_copied_with_spaces_and_lower_case_signs_in(page, stack, registered_victim):
+    page.goto(f"{stack.site_url}/sign-in.html")
+    page.fill("#surname", registered_victim.surname)
+    page.fill("#crimeNumber", " " + registered_victim.crime_number.lower().replace("-", " ") + " ")
+    fill_date(page, *registered_victim.dob_parts)
+    page.fill("#password", registered_victim.password)
+    with page.expect_navigation(url=re.compile(r"/case\.html$")):
+        page.click("button[type=submit]")
 
 
 def test_a_service_failure_is_explained_with_what_to_do(page, stack):
@@ -132,6 +166,20 @@ def test_register_with_the_wrong_date_of_birth(page, stack, victim):
     assert_error_pattern(page, "Register", ["dateOfBirth"])
     expect(page.locator("#password")).to_have_value("a perfectly fine long password")
     check_state(page, "register-error-date")
+    # After the third wrong date, how many tries are left; after the fifth, the
+    # link is locked and the page says how to get a new one.
+    summary = page.locator(".govuk-error-summary")
+    submit(page, "/victim/register")
+    expect(summary).not_to_contain_text("tries")
+    submit(page, "/victim/register")
+    expect(summary).to_contain_text("You have 2 more tries before this link is locked")
+    submit(page, "/victim/register")
+    expect(summary).to_contain_text("You have 1 more try before this link is locked")
+    submit(page, "/victim/register")
+    expect(page.locator("h1:visible")).to_have_text("Your invitation link cannot be used")
+    expect(page.locator("[data-tmc-message]")).to_contain_text("This invitation link is now locked")
+    expect(page.locator("[data-tmc-message]")).to_contain_text("send you a new link")
+    check_state(page, "register-invitation-locked")
 
 
 def test_register_from_a_broken_invitation_link(page, stack):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 # path, name of the state for the report, the page's name in its title
 PAGES = [
-    ("/", "start", "Follow the investigation of a crime you reported"),
+    ("/", "start", "Follow the investigation of a crime"),
     ("/sign-in.html", "sign-in", "Sign in"),
     ("/forgotten-password.html", "forgotten-password", "Reset your password"),
     ("/register.html", "register-no-invitation", "Use the link in your invitation email"),

@@ -10,7 +10,7 @@ from chalicelib.bootstrap import Services
 from chalicelib.config import load_settings
 from chalicelib.core import tokens
 from chalicelib.core.domain import Officer
-from chalicelib.core.errors import InvalidInput, SignedOut, SignInFailed
+from chalicelib.core.errors import InvalidInput, SignedOut, SignInFailed, SignInPaused
 from chalicelib.core.throttle import Limits, delay_after
 from tests.fakes import Clock, FakeAuditLog, FakeCaseStore, FakeSessionStore
 
@@ -77,7 +77,7 @@ def test_eleventh_guess_in_five_minutes_is_refused_even_with_the_right_password(
         with pytest.raises(SignInFailed):
             world.sign_in(password="wrong pass phrase")
     world.clock.advance(seconds=delay_after(10, Limits()).total_seconds())
-    with pytest.raises(SignInFailed):
+    with pytest.raises(SignInPaused):
         world.sign_in()
     world.clock.advance(minutes=10)  # the ten have left both windows
     assert world.sign_in().token

@@ -91,10 +91,39 @@ function fieldGroup(form, field) {
   return [...form.querySelectorAll('[data-field]')].find((group) => group.dataset.field === field) || null
 }
 
+const DATE_BOXES = ['day', 'month', 'year']
+
+/**
+ * Which boxes of a GOV.UK date input the API's message is about, so that only
+ * those are marked (GOV.UK's date-input pattern): the box it names ("Month
+ * must be a number from 1 to 12", "...must include a day and year", a year
+ * before 1900), or the whole date when it is not one box's fault (31 February,
+ * a date in the future).
+ */
+export function dateBoxes(message) {
+  const text = String(message)
+  const missing = text.match(/must include an? (.+)$/)
+  if (missing) return DATE_BOXES.filter((box) => new RegExp(`\\b${box}\\b`).test(missing[1]))
+  const named = text.match(/^(Day|Month|Year) /)
+  if (named) return [named[1].toLowerCase()]
+  if (/in 1900 or later$/.test(text)) return ['year']
+  return DATE_BOXES
+}
+
+/** The inputs of a field's group that a message is about: for a date, only its wrong boxes. */
+function fieldInputs(group, message) {
+  if (group.querySelector('.govuk-date-input')) {
+    const boxes = dateBoxes(message)
+    return [...group.querySelectorAll('.govuk-date-input__input')]
+      .filter((input) => boxes.some((box) => input.id.endsWith(`-${box}`)))
+  }
+  return [...group.querySelectorAll('input, select, textarea')].filter((input) => input.type !== 'button')
+}
+
 /** The element an error summary link should move focus to. */
-function fieldTarget(form, field) {
+function fieldTarget(form, field, message = '') {
   const group = fieldGroup(form, field)
-  return group ? group.querySelector('input, select, textarea') : null
+  return group ? fieldInputs(group, message)[0] || group.querySelector('input, select, textarea') : null
 }
 
 // -- showing errors -------------------------------------------------------------------
@@ -130,10 +159,9 @@ function addInlineError(form, field, message) {
   // The message goes after the label or legend and hint, before the input.
   const anchor = group.querySelector('.govuk-hint') || group.querySelector('legend, label')
   anchor.after(errorMessage)
-  for (const input of group.querySelectorAll('input')) {
-    if (input.type !== 'button') input.classList.add('govuk-input--error')
+  for (const input of fieldInputs(group, message)) {
+    input.classList.add(input.tagName === 'TEXTAREA' ? 'govuk-textarea--error' : 'govuk-input--error')
   }
-  for (const textarea of group.querySelectorAll('textarea')) textarea.classList.add('govuk-textarea--error')
   const ids = (describedElement.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean)
   describedElement.setAttribute('aria-describedby', [...ids, id].join(' '))
   return true
@@ -147,19 +175,20 @@ function addInlineError(form, field, message) {
  * @param {{inline?: boolean}} [options] inline: false links each error to its
  *   field but puts no message beside it
  */
-export function showErrors(form, container, errors, { inline = true } = {}) {
+export function showErrors(form, container, errors, { inline = true, after = [] } = {}) {
   if (form) clearErrors(form, container)
   else container.replaceChildren()
   const list = el('ul', { class: 'govuk-list govuk-error-summary__list' })
   for (const { field, message } of errors) {
-    const target = form && field ? fieldTarget(form, field) : null
+    const target = form && field ? fieldTarget(form, field, message) : null
     if (target && inline) addInlineError(form, field, message)
     list.append(el('li', {}, target ? el('a', { href: `#${target.id}` }, message) : message))
   }
+  // `after`: what the person can do next, below the list (a link to reset a password).
   const summary = el('div', { class: 'govuk-error-summary', 'data-module': 'govuk-error-summary' },
     el('div', { role: 'alert' },
       el('h2', { class: 'govuk-error-summary__title' }, 'There is a problem'),
-      el('div', { class: 'govuk-error-summary__body' }, list)))
+      el('div', { class: 'govuk-error-summary__body' }, list, ...after)))
   container.append(summary)
   setTitle(pageName(), { error: true })
   // GOV.UK Frontend's ErrorSummary focuses the summary and makes its links

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { installBrowser, loadPage } from '../../test-support/dom.mjs'
 import { errorSummaries, notificationBanners } from '../../test-support/govuk-frontend.mjs'
 import {
-  clearErrors, composeTitle, dateValue, fieldErrors, orderErrors, pageNameOf, readFields, serviceProblem,
+  clearErrors, composeTitle, dateBoxes, dateValue, fieldErrors, orderErrors, pageNameOf, readFields, serviceProblem,
   serviceProblemMessage, showErrors, showState, showSuccess, titleSuffix
 } from './forms.mjs'
 
@@ -244,4 +245,15 @@ describe('showState', () => {
     assert.equal(document.activeElement, null, 'the form keeps focus where it is')
     assert.equal(showState(document.body, 'no-such-part'), null)
   })
+})
+
+describe('dateBoxes', () => {
+  // The table the API's own test reads too (tests/unit/test_validation.py).
+  const table = JSON.parse(readFileSync(new URL('../../test-support/date-input-cases.json', import.meta.url)))
+
+  for (const { day, month, year, message, boxes } of table.cases.filter((c) => c.message)) {
+    it(`marks ${boxes.join(', ')} for "${message}" (typed ${day}/${month}/${year})`, () => {
+      assert.deepEqual(dateBoxes(message), boxes)
+    })
+  }
 })

@@ -6,9 +6,10 @@
 //                            data-success-page="/case.html" data-session="begins"
 //   forgotten-password.html  data-endpoint="/victim/password-reset" data-success-status="202"
 //                            data-success-state="sent"
-import { FormComponent, showErrors } from '../forms.mjs'
+import { el, FormComponent, showErrors } from '../forms.mjs'
 
-export const MISMATCH = 'The details you entered do not match our records'
+export const MISMATCH = 'We could not sign you in with those details. Check your surname, crime number, date of birth and password, then try again.'
+export const PAUSED = 'You have tried to sign in too many times. Wait 10 minutes, then try again.'
 
 export class IdentityForm extends FormComponent {
   static moduleName = 'tmc-identity-form'
@@ -24,10 +25,17 @@ export class IdentityForm extends FormComponent {
   // the same for every kind of mismatch, so it names no field and no field
   // is marked: a failed sign-in must not suggest which answer was wrong. Its
   // link takes the person back to the start of the form.
+  //
+  // 429 (sign_in_paused) is the answer after too many attempts at these details
+  // or from this connection: the only one told to wait. Both offer the reset
+  // right there, since a forgotten password is the usual reason.
   answer(status, body) {
-    if (status !== 401) return false
-    const message = (body && body.message) || MISMATCH
-    showErrors(this.form, this.errors, [{ field: this.firstField, message }], { inline: false })
+    const paused = status === 429 && body && body.code === 'sign_in_paused'
+    if (status !== 401 && !paused) return false
+    const message = (body && body.message) || (paused ? PAUSED : MISMATCH)
+    const reset = el('p', { class: 'govuk-body' }, 'If you have forgotten your password, ',
+      el('a', { class: 'govuk-link', href: '/forgotten-password.html' }, 'reset your password'), '.')
+    showErrors(this.form, this.errors, [{ field: this.firstField, message }], { inline: false, after: [reset] })
     return true
   }
 }

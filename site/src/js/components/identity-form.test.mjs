@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { installBrowser, loadPage, settle } from '../../../test-support/dom.mjs'
 import { sessionTimings } from '../api.mjs'
-import { IdentityForm, MISMATCH } from './identity-form.mjs'
+import { IdentityForm, MISMATCH, PAUSED } from './identity-form.mjs'
 
 let browser = null
 afterEach(() => browser && browser.restore())
@@ -49,7 +49,7 @@ describe('IdentityForm on the sign-in page', () => {
     await settle()
     const summary = document.querySelector('.govuk-error-summary')
     assert.deepEqual(summary.querySelectorAll('a').map((a) => [a.getAttribute('href'), a.textContent]),
-      [['#surname', 'Those details do not match']])
+      [['#surname', 'Those details do not match'], ['/forgotten-password.html', 'reset your password']])
     assert.equal(form.querySelectorAll('.govuk-error-message, .govuk-form-group--error, .govuk-input--error').length, 0)
     assert.match(document.title, /^Error: Sign in – /)
     assert.deepEqual(browser.navigations, [])
@@ -60,6 +60,23 @@ describe('IdentityForm on the sign-in page', () => {
     form.requestSubmit()
     await settle()
     assert.equal(document.querySelector('.govuk-error-summary a').textContent, MISMATCH)
+  })
+
+  it('on 429 sign_in_paused says to wait, and offers the reset', async () => {
+    const { document, form } = open('sign-in', () => ({ status: 429, body: { code: 'sign_in_paused' } }))
+    form.requestSubmit()
+    await settle()
+    const links = document.querySelectorAll('.govuk-error-summary a').map((a) => a.textContent)
+    assert.deepEqual(links, [PAUSED, 'reset your password'])
+    assert.equal(form.querySelectorAll('.govuk-input--error').length, 0)
+  })
+
+  it('marks only the date box a message names', async () => {
+    const { document, form } = open('sign-in', () => ({ status: 400, body: { fields: { dateOfBirth: 'Month must be a number from 1 to 12' } } }))
+    form.requestSubmit()
+    await settle()
+    assert.deepEqual(form.querySelectorAll('.govuk-input--error').map((input) => input.id), ['dateOfBirth-month'])
+    assert.equal(document.querySelector('.govuk-error-summary a').getAttribute('href'), '#dateOfBirth-month')
   })
 
   it('on 400 shows the API\'s field errors beside the fields', async () => {
