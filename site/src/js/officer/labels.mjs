@@ -115,7 +115,8 @@ const PERSON_MISSING = {
  */
 export function fieldMessage(field, message, { people = 1 } = {}) {
   const text = String(message)
-  const missing = /^Enter a value$/i.test(text)
+  // The API names the field from its key ("Enter the forename"): the console's words are better.
+  const missing = /^Enter (a value|the [a-z ]+)$/i.test(text)
   const person = PERSON_FIELD.exec(field)
   if (person) {
     const who = `person ${Number(person[1]) + 1}`

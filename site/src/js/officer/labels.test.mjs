@@ -81,6 +81,8 @@ describe('fieldMessage', () => {
   it("says which value is missing where the API's message does not", () => {
     assert.equal(fieldMessage('type', 'Enter a value'), 'Choose what has happened')
     assert.equal(fieldMessage('contacts[0].dateOfBirth', 'Enter a value'), 'Enter their date of birth')
+    assert.equal(fieldMessage('contacts[0].forename', 'Enter the forename'), 'Enter their first name')
+    assert.equal(fieldMessage('officer.email', 'Enter the email'), "Enter the officer in charge's email address")
   })
 
   it('names the person when the case has more than one', () => {
