@@ -91,8 +91,8 @@ class ItemCounter:
 
 @contextlib.contextmanager
 def hooked_botocore_sessions(*handlers: tuple[str, Callable[..., Any]]) -> Iterator[None]:
-    """Every botocore session pynamodb makes from now on calls the handlers
-    (pynamodb builds its own sessions: the default boto3 session never sees them).
+    """Every botocore session made from now on calls the handlers: the
+    container's one session (`chalicelib.aws`), which every client comes from.
     Call `bootstrap.reset()` afterwards so existing connections are rebuilt."""
     import botocore.session
     import pynamodb.connection.base as base
@@ -105,11 +105,11 @@ def hooked_botocore_sessions(*handlers: tuple[str, Callable[..., Any]]) -> Itera
             session.register(event, handler)
         return session
 
-    base.get_session = hooked_session
+    base.get_session = botocore.session.get_session = hooked_session
     try:
         yield
     finally:
-        base.get_session = real_get_session
+        base.get_session = botocore.session.get_session = real_get_session
 
 
 def drop_connections() -> None:
