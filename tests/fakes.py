@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from chalicelib.core import paging
 from chalicelib.core.conversation import UNREAD_FOR, Author, InboxItem, ItemKind, Message
 from chalicelib.core.deliveries import Claimed, DeliveryRef, DeliveryStatus, Due, SentMessage
 from chalicelib.core.domain import (
@@ -23,6 +24,7 @@ from chalicelib.core.domain import (
     PendingErasure,
     Session,
     Update,
+    iso,
 )
 from chalicelib.core.errors import ConditionFailed, Conflict, ServiceUnavailable
 from chalicelib.core.throttle import Counter, Reservation
@@ -56,6 +58,44 @@ class FakeCaseStore:
     def case_with_contacts(self, key: str) -> Case | None:
         case = self.cases.get(key)
         return replace(case, updates=()) if case else None
+
+    def timeline(self, key: str, contact_id: str, before: str | None = None, limit: int = 20) -> Case | None:
+        """The same page, positions and cursors as the real store, from memory."""
+        case = self.cases.get(key)
+        streams = {"u": paging_pattern_update(), "m": paging_pattern_message(contact_id)}
+        positions = paging.decode(before, streams) or {"u": paging.START, "m": paging.START}
+        if case is None:
+            return None
+        fetched = {"u": _older(case.updates, _update_sk, positions["u"], limit + 1),
+                   "m": _older(case.conversation(contact_id), message_sk, positions["m"], limit + 1)}
+        merged = sorted([("u", u, _update_sk(u)) for u in fetched["u"]] +
+                        [("m", m, message_sk(m)) for m in fetched["m"]],
+                        key=lambda e: (e[1].posted_at if e[0] == "u" else e[1].sent_at, e[2]), reverse=True)[:limit]
+        after: dict[str, str | None] = {}
+        for stream in ("u", "m"):
+            mine = [sk for s, _, sk in merged if s == stream]
+            after[stream] = None if len(mine) == len(fetched[stream]) else (mine[-1] if mine else positions[stream])
+        return replace(case, updates=tuple(i for s, i, _ in merged if s == "u"),
+                       messages=tuple(i for s, i, _ in merged if s == "m"), older_cursor=paging.encode(after))
+
+    def case_page(self, key: str, before: str | None = None, limit: int = 20) -> Case | None:
+        case = self.cases.get(key)
+        positions = paging.decode(before, {"u": paging_pattern_update()}) or {"u": paging.START}
+        if case is None:
+            return None
+        updates = _older(case.updates, _update_sk, positions["u"], limit + 1)
+        each = min(limit, max(3, 60 // max(1, len(case.contacts))))
+        messages = sorted((m for c in case.contacts for m in case.conversation(c.id)[:each]),
+                          key=lambda m: (m.sent_at, m.id), reverse=True)
+        return replace(case, updates=tuple(updates[:limit]), messages=tuple(messages),
+                       older_cursor=paging.encode({"u": _update_sk(updates[limit - 1]) if len(updates) > limit
+                                                   else None}))
+
+    def open_request(self, key: str, contact: Contact) -> Message | None:
+        case = self.cases.get(key)
+        if case is None or not contact.open_request_id:
+            return None
+        return next((m for m in case.conversation(contact.id) if m.id == contact.open_request_id), None)
 
     def invitation(self, invitation_id: str) -> Invitation | None:
         return self.invitations.get(invitation_id)
@@ -118,7 +158,7 @@ class FakeCaseStore:
             for contact in case.contacts:
                 if contact.open_request_id:
                     self.attention.pop((key, "update_request", contact.id), None)
-                    changed = _with_contact(changed, contact.id, open_request_id=None)
+                    changed = _with_contact(changed, contact.id, open_request_id=None, open_request_at=None)
             for contact in case.registered_contacts():
                 self._raise(changed, "unread", contact.id, update.posted_at + UNREAD_FOR, update.posted_at,
                             keep=True)
@@ -158,7 +198,8 @@ class FakeCaseStore:
             self._audited(audit)
             changed = replace(stored, messages=(message, *stored.messages))
             if request:
-                changed = _with_contact(changed, contact.id, open_request_id=message.id)
+                changed = _with_contact(changed, contact.id, open_request_id=message.id,
+                                        open_request_at=message.sent_at)
             self.cases[case.key] = changed
             self._raise(changed, "update_request" if request else "message", contact.id, message.sent_at,
                         message.sent_at, keep=True)
@@ -174,7 +215,7 @@ class FakeCaseStore:
                 return self.reply_refs[(case.key, message.client_reference)], False
             self._audited(audit)
             changed = _with_contact(replace(stored, messages=(message, *stored.messages)), message.contact_id,
-                                    open_request_id=None)
+                                    open_request_id=None, open_request_at=None)
             self.cases[case.key] = changed
             for reason in ("message", "update_request"):
                 self.attention.pop((case.key, reason, message.contact_id), None)
@@ -314,6 +355,36 @@ class FakeCaseStore:
                 return False
             self._set_contact(key, contact_id, alerts_failing=True, alerts_failing_reason=reason)
             return True
+
+
+def paging_pattern_update() -> Any:
+    from chalicelib.storage.cases import UPDATE_POSITION
+
+    return UPDATE_POSITION
+
+
+def paging_pattern_message(contact_id: str) -> Any:
+    from chalicelib.storage.cases import _message_position
+
+    return _message_position(contact_id)
+
+
+def _update_sk(update: Update) -> str:
+    return f"UPDATE#{iso(update.posted_at)}#{update.id}"
+
+
+def _older(items: Sequence[Any], sort_key: Any, position: str | None, limit: int) -> list[Any]:
+    """What a descending key-range query from `position` would return."""
+    if position is None:
+        return []
+    ordered = sorted(items, key=sort_key, reverse=True)
+    if position != paging.START:
+        ordered = [i for i in ordered if sort_key(i) < position]
+    return ordered[:limit]
+
+
+def message_sk(message: Message) -> str:
+    return f"MESSAGE#{message.contact_id}#{iso(message.sent_at)}#{message.id}"
 
 
 def _with_contact(case: Case, contact_id: str, **changes: Any) -> Case:

@@ -159,6 +159,7 @@ class Contact:
     # Two-way contact (issue 12).
     enhanced_rights: bool = False  # Victims' Code: entitled to enhanced rights (updates within 1 working day)
     open_request_id: str | None = None  # their update request not yet answered
+    open_request_at: datetime | None = None  # when it was made (with the id: its key)
     read_updates_through: datetime | None = None  # the newest update they have seen was posted then
     last_read_at: datetime | None = None
 
@@ -215,6 +216,9 @@ class Case:
     officer_id: str | None = None  # the officer in charge (who recorded the case)
     next_update_due_by: date | None = None  # Victims' Code clock
     messages: tuple[Message, ...] = field(default_factory=tuple)  # every contact's, newest first
+    # Read a page at a time (issue 17): where the next, older page starts, or
+    # None when nothing older is left. Opaque (core/paging.py).
+    older_cursor: str | None = None
 
     @property
     def key(self) -> str:

@@ -40,6 +40,22 @@ class CaseRepository(Protocol):
     def case_with_contacts(self, case_key: str) -> Case | None:
         """The case and its contacts, without updates, or None."""
 
+    def timeline(self, case_key: str, contact_id: str, before: str | None = None, limit: int = 20) -> Case | None:
+        """A contact's page: the case, its contacts, and at most `limit` of the
+        newest items (before the cursor `before`) of the case's updates and
+        that contact's conversation, merged newest first; `older_cursor` says
+        where the next page starts (None: nothing older). Reads a bounded
+        number of items whatever the case holds. InvalidInput (field `before`)
+        for a cursor it did not give out; None if there is no case."""
+
+    def case_page(self, case_key: str, before: str | None = None, limit: int = 20) -> Case | None:
+        """The officer's page: the case, its contacts, at most `limit` of the
+        newest updates (before `before`) with `older_cursor`, and a bounded
+        number of each contact's newest messages. InvalidInput as `timeline`."""
+
+    def open_request(self, case_key: str, contact: Contact) -> Message | None:
+        """The contact's open update request (read by its key), or None."""
+
     def invitation(self, invitation_id: str) -> Invitation | None: ...
 
     def reset(self, reset_id: str) -> Invitation | None: ...

@@ -116,12 +116,15 @@ class OfficerService:
         metrics.add_metric(name="CasesCreated", unit="Count", value=1)
         return CreatedCase(case=case, invitation_ids={n.contact.id: n.invitation_id for n in new_contacts})
 
-    def get_case(self, officer: Officer, crime_number_text: str) -> Case:
-        """The case, every contact's conversation included. Opening it marks what
-        the contacts sent as read by the officer (in the read's audit write)."""
+    def get_case(self, officer: Officer, crime_number_text: str, before: str | None = None) -> Case:
+        """The case a page at a time: the newest updates (or those before the
+        cursor `before`), each contact's newest messages. Opening it marks what
+        the contacts sent, as shown, as read by the officer (in the read's
+        audit write)."""
         self._require(officer, Permission.READ)
         now = self._clock()
-        case = self._cases.case(_key_from_path(officer, crime_number_text))
+        key = _key_from_path(officer, crime_number_text)
+        case = self._cases.case_page(key, before)
         if case is None or case.is_expired(now):
             raise NotFound("No case with that crime number.")
         audit = self._audit.entry(AuditAction.CONSULTATION, "case_read_by_officer", actor=f"officer:{officer.id}",

@@ -8,6 +8,10 @@ Every request path reads by key or by query on a key; there is no Scan.
 from __future__ import annotations
 
 import functools
+import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -19,6 +23,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import Settings
+from chalicelib.core import paging
 from chalicelib.core.conversation import UNREAD_FOR, Author, InboxItem, InboxReason, ItemKind, Message
 from chalicelib.core.domain import (
     AuditRecord,
@@ -64,6 +69,60 @@ from chalicelib.storage.models import (
 KEPT_AFTER_EXPIRY = timedelta(days=1)
 MAX_READ_MARKS = 90
 
+# Reading a case a page at a time (issue 17). A page holds at most PAGE items
+# of the timeline (updates, and the victim's own conversation); the officer's
+# view adds each contact's newest messages, at most OFFICER_MESSAGES in all
+# (at least 3 a contact): with the text caps (5,000 and 2,000 characters, up
+# to 12 bytes each as escaped JSON) a response stays under 3 MB, far from
+# Lambda's 6 MB, whatever the case holds.
+PAGE = 20
+OFFICER_MESSAGES = 60
+_TIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"
+_ID = r"[A-Za-z0-9_-]{1,64}"
+UPDATE_POSITION = re.compile(rf"{UPDATE_PREFIX}{_TIME}#{_ID}")
+_LAST = "\uffff"  # after every character a key of ours holds: the end of a prefix's range
+
+_pool_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+
+
+def _together(*reads: Callable[[], Any]) -> list[Any]:
+    """Runs independent reads at once (one round trip of waiting, not several):
+    the first on this thread, the rest on a small shared pool. botocore
+    clients are thread-safe, and every connection shares one
+    (storage/dynamodb.py)."""
+    global _pool
+    if len(reads) <= 1:
+        return [read() for read in reads]
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dynamodb-read")
+    futures = [_pool.submit(read) for read in reads[1:]]
+    try:
+        first = reads[0]()
+    finally:
+        rest = [future.result() for future in futures]
+    return [first, *rest]
+
+
+def _newest(pk: str, prefix: str, position: str | None, limit: int) -> list[CasesTableItem]:
+    """At most `limit` items whose sort key starts with `prefix`, newest first,
+    from `position` (paging.START: the newest; a sort key: just before it;
+    None: nothing). A key range, never a filter: nothing outside it is read."""
+    if position is None:
+        return []
+    start = None if position == paging.START else {"pk": {"S": pk}, "sk": {"S": position}}
+    return list(CasesTableItem.query(pk, CasesTableItem.sk.between(prefix, prefix + _LAST),
+                                     scan_index_forward=False, limit=limit, last_evaluated_key=start))
+
+
+def _message_position(contact_id: str) -> re.Pattern[str]:
+    return re.compile(rf"{re.escape(MESSAGE_PREFIX + contact_id)}#{_TIME}#{_ID}")
+
+
+def _moment(item: CasesTableItem) -> datetime:
+    return item.posted_at if isinstance(item, UpdateItem) else item.sent_at  # type: ignore[attr-defined]
+
 
 def _invitation_item(invitation_id: str, pk: str, contact_id: str, force: str, email: str,
                      expires_at: datetime) -> InvitationItem:
@@ -90,6 +149,7 @@ def _to_contact(item: ContactItem) -> Contact:
         alerts_failing_reason=item.alerts_failing_reason,
         enhanced_rights=bool(item.enhanced_rights),
         open_request_id=item.open_request_id,
+        open_request_at=item.open_request_at,
         read_updates_through=item.read_updates_through,
         last_read_at=item.last_read_at,
     )
@@ -266,6 +326,84 @@ class CaseStore:
         with dynamodb_errors():
             return _assemble(list(CasesTableItem.query(case_pk(case_key))))
 
+    def timeline(self, case_key: str, contact_id: str, before: str | None = None,
+                 limit: int = PAGE) -> Case | None:
+        """A contact's page of the case: the case, its contacts, and the newest
+        `limit` items (before the cursor `before`) of the case's updates and the
+        contact's conversation merged, newest first, with the cursor of the next
+        older page. Three key-range queries at once; never the idempotency keys.
+        InvalidInput (field `before`) for a cursor this did not give out."""
+        pk = case_pk(case_key)
+        conversation = f"{MESSAGE_PREFIX}{contact_id}#"
+        positions = paging.decode(before, {"u": UPDATE_POSITION, "m": _message_position(contact_id)}) \
+            or {"u": paging.START, "m": paging.START}
+        with dynamodb_errors():
+            head, updates, messages = _together(
+                lambda: self._head(pk),
+                lambda: _newest(pk, UPDATE_PREFIX, positions["u"], limit + 1),
+                lambda: _newest(pk, conversation, positions["m"], limit + 1))
+        case = _assemble(head)
+        if case is None:
+            return None
+        shown = sorted([*updates, *messages], key=lambda i: (_moment(i), i.sk), reverse=True)[:limit]
+        next_positions: dict[str, str | None] = {}
+        for stream, fetched in (("u", updates), ("m", messages)):
+            ids = {id(i) for i in fetched}
+            mine = [i for i in shown if id(i) in ids]
+            if len(mine) == len(fetched):
+                next_positions[stream] = None  # all it had left is on this page
+            else:
+                next_positions[stream] = mine[-1].sk if mine else positions[stream]
+        return replace(case, updates=tuple(_to_update(i) for i in shown if isinstance(i, UpdateItem)),
+                       messages=tuple(_to_message(i) for i in shown if isinstance(i, MessageItem)),
+                       older_cursor=paging.encode(next_positions))
+
+    def case_page(self, case_key: str, before: str | None = None, limit: int = PAGE) -> Case | None:
+        """The officer's page of the case: the case, its contacts, the newest
+        `limit` updates (before the cursor `before`) with the cursor of the next
+        older page, and each contact's newest messages (OFFICER_MESSAGES in all,
+        at least 3 each). Two rounds of key-range queries run at once."""
+        pk = case_pk(case_key)
+        positions = paging.decode(before, {"u": UPDATE_POSITION}) or {"u": paging.START}
+        with dynamodb_errors():
+            head, updates = _together(lambda: self._head(pk),
+                                      lambda: _newest(pk, UPDATE_PREFIX, positions["u"], limit + 1))
+            case = _assemble(head)
+            if case is None:
+                return None
+            each = min(limit, max(3, OFFICER_MESSAGES // max(1, len(case.contacts))))
+            conversations = _together(*(
+                functools.partial(_newest, pk, f"{MESSAGE_PREFIX}{c.id}#", paging.START, each)
+                for c in case.contacts))
+        messages = sorted((_to_message(i) for items in conversations for i in items),
+                          key=lambda m: (m.sent_at, m.id), reverse=True)
+        shown = updates[:limit]
+        return replace(case, updates=tuple(_to_update(i) for i in shown), messages=tuple(messages),
+                       older_cursor=paging.encode({"u": shown[-1].sk if len(updates) > limit else None}))
+
+    def open_request(self, case_key: str, contact: Contact) -> Message | None:
+        """The contact's open update request, read by its key (one GetItem)."""
+        if not contact.open_request_id:
+            return None
+        pk = case_pk(case_key)
+        with dynamodb_errors():
+            if contact.open_request_at is not None:
+                sk = f"{MESSAGE_PREFIX}{contact.id}#{iso(contact.open_request_at)}#{contact.open_request_id}"
+                try:
+                    return _to_message(MessageItem.get(pk, sk))
+                except DoesNotExist:
+                    return None
+            # Opened before its time was kept with it: look through their conversation.
+            prefix = f"{MESSAGE_PREFIX}{contact.id}#"
+            found = MessageItem.query(pk, MessageItem.sk.between(prefix, prefix + _LAST),
+                                      filter_condition=MessageItem.message_id == contact.open_request_id)
+            return next((_to_message(i) for i in found), None)
+
+    @staticmethod
+    def _head(pk: str) -> list[CasesTableItem]:
+        """The case item and its contacts: `CASE` sorts just before `CONTACT#...`."""
+        return list(CasesTableItem.query(pk, CasesTableItem.sk.between(CASE_SK, CONTACT_PREFIX + _LAST)))
+
     def case_with_contacts(self, case_key: str) -> Case | None:
         """The case and its contacts, without its updates: one query, because
         `CASE` sorts just before `CONTACT#...`."""
@@ -412,7 +550,7 @@ class CaseStore:
                     tx.update(CaseItem(pk, CASE_SK), actions=case_actions, condition=_case_is_live(update.posted_at))
                     for contact in asking:
                         tx.update(ContactItem(pk, _contact_sk(contact.id)),
-                                  actions=[ContactItem.open_request_id.remove()],
+                                  actions=[ContactItem.open_request_id.remove(), ContactItem.open_request_at.remove()],
                                   condition=ContactItem.pk.exists())
                     for contact in case.registered_contacts():
                         _raise_attention(tx, pk, InboxReason.UNREAD, contact.id, case,
@@ -455,7 +593,8 @@ class CaseStore:
                     tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
                     if request:
                         tx.update(ContactItem(pk, _contact_sk(message.contact_id)),
-                                  actions=[ContactItem.open_request_id.set(message.id)],
+                                  actions=[ContactItem.open_request_id.set(message.id),
+                                           ContactItem.open_request_at.set(message.sent_at)],
                                   condition=(ContactItem.status == ContactStatus.REGISTERED)
                                   & ContactItem.open_request_id.does_not_exist())
                     _raise_attention(tx, pk, reason, message.contact_id, case, message.sent_at, message.sent_at,
@@ -493,7 +632,8 @@ class CaseStore:
                                 condition=MessageRefItem.pk.does_not_exist())
                     tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
                     tx.update(ContactItem(pk, _contact_sk(message.contact_id)),
-                              actions=[ContactItem.open_request_id.remove()], condition=ContactItem.pk.exists())
+                              actions=[ContactItem.open_request_id.remove(), ContactItem.open_request_at.remove()],
+                              condition=ContactItem.pk.exists())
             except TransactWriteError as exc:
                 codes = [r.code if r else None for r in exc.cancellation_reasons or []]
                 if reference and len(codes) > 4 and codes[4] == "ConditionalCheckFailed":

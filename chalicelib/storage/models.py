@@ -118,6 +118,7 @@ class ContactItem(CasesTableItem, discriminator="contact"):
     alerts_failing_reason = UnicodeAttribute(null=True)
     enhanced_rights = BooleanAttribute(null=True)
     open_request_id = UnicodeAttribute(null=True)
+    open_request_at = UTCDateTimeAttribute(null=True)  # with the id, the open request's key
     read_updates_through = UTCDateTimeAttribute(null=True)
     last_read_at = UTCDateTimeAttribute(null=True)
 

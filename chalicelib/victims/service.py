@@ -3,6 +3,7 @@ reset a forgotten password. No Chalice, no HTTP: primitives in, domain out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
@@ -55,6 +56,7 @@ class VictimView:
     case: Case
     contact: Contact
     session: Session
+    open_request: Message | None = None  # read_case: their open update request, wherever it is
 
 
 class VictimService:
@@ -178,30 +180,38 @@ class VictimService:
         metrics.add_metric(name="SignInFailures", unit="Count", value=1)
         raise SignInFailed()
 
-    def current(self, session_token: str | None) -> VictimView:
-        """The signed-in contact and their case; SignedOut if the session is
-        missing, idle too long, too old, ended, or its case has expired."""
+    def current(self, session_token: str | None, read: Callable[[Session], Case | None] | None = None) -> VictimView:
+        """The signed-in contact and their case (as `read` reads it: by default
+        the case and its contacts); SignedOut if the session is missing, idle
+        too long, too old, ended, or its case has expired."""
         if not session_token or len(session_token) > 100:
             raise SignedOut()
         now = self._clock()
         session = self._sessions.touch(tokens.session_key(session_token), now, self._idle)
         if session is None:
             raise SignedOut()
-        case = self._cases.case(session.case_key)
+        case = read(session) if read else self._cases.case_with_contacts(session.case_key)
         contact = case.contact(session.contact_id) if case else None
         if case is None or contact is None or case.is_expired(now) or not contact.accepts(session):
             raise SignedOut()
         return VictimView(case=case, contact=contact, session=session)
 
-    def read_case(self, session_token: str | None) -> VictimView:
-        """The case as the contact sees it. Reading it records what they have now
-        seen (the newest update, the officer's messages to them), in the same
-        write as the read's audit record, and only when that changed."""
-        view = self.current(session_token)
+    def read_case(self, session_token: str | None, before: str | None = None) -> VictimView:
+        """The case as the contact sees it, a page at a time: the newest updates
+        and messages, or those before the cursor `before` (InvalidInput if it is
+        not one we gave out). Reading it records what they have now seen (the
+        newest update, the officer's messages on the page), in the same write as
+        the read's audit record, and only when that changed."""
+        view = self.current(session_token, lambda s: self._cases.timeline(s.case_key, s.contact_id, before))
         case, contact, now = view.case, view.contact, self._clock()
+        if contact.open_request_id:
+            view = replace(view, open_request=next(
+                (m for m in case.conversation(contact.id) if m.id == contact.open_request_id), None)
+                or self._cases.open_request(case.key, contact))
         audit = self._audit.entry(AuditAction.CONSULTATION, "case_read_by_contact", actor=f"contact:{contact.id}",
                                   force=case.force, case_key=case.key, subject=contact.id)
-        newest = case.updates[0].posted_at if case.updates else None
+        # Only the first page holds the newest update; an older page's are older still.
+        newest = case.updates[0].posted_at if case.updates and before is None else None
         seen_update = newest if newest and (contact.read_updates_through is None
                                             or newest > contact.read_updates_through) else None
         unread = [m for m in case.conversation(contact.id) if not m.from_contact and m.read_at is None]
@@ -220,7 +230,7 @@ class VictimService:
         view = self.current(session_token)
         case, contact, now = view.case, view.contact, self._clock()
         if contact.open_request_id:
-            open_one = next((m for m in case.conversation(contact.id) if m.id == contact.open_request_id), None)
+            open_one = self._cases.open_request(case.key, contact)
             if open_one is not None:
                 return open_one, False
         request = Message(id=tokens.new_id(), contact_id=contact.id, author=Author.CONTACT,
@@ -234,8 +244,7 @@ class VictimService:
             raise SignedOut() from exc
         if not created:  # a request made at the same moment won: that is the open one
             latest = self.current(session_token)
-            open_one = next((m for m in latest.case.conversation(contact.id)
-                             if m.id == latest.contact.open_request_id), None)
+            open_one = self._cases.open_request(latest.case.key, latest.contact)
             if open_one is None:
                 raise ServiceUnavailable()
             return open_one, False
@@ -271,7 +280,8 @@ class VictimService:
 
     def messages_left_today(self, view: VictimView) -> int:
         """From the conversation itself (no read of the counter): what the cap
-        leaves for today."""
+        leaves for today. The newest page holds them but when a day brought
+        more than a page's worth of items; the cap itself is the counter's."""
         today = uk_date(self._clock())
         sent = sum(1 for m in view.case.conversation(view.contact.id)
                    if m.from_contact and m.kind == ItemKind.MESSAGE and uk_date(m.sent_at) == today)
