@@ -55,14 +55,27 @@ class CallCounter:
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
         self.sequence: list[tuple[str, int]] = []  # (operation, request bytes), in order
+        # Calls made in sequence: those on the request's own thread. A call on a
+        # `together` pool thread runs at once with one on the request's thread.
+        self.rounds = 0
 
     def __call__(self, model: Any, params: Any = None, **kwargs: Any) -> None:
+        import threading
+
+        from chalicelib.core.together import POOL_THREAD_PREFIX
+
+        if not threading.current_thread().name.startswith(POOL_THREAD_PREFIX):
+            self.rounds += 1
         self.calls[model.name] += 1
         body = (params or {}).get("body") if isinstance(params, dict) else None
         self.sequence.append((model.name, len(body or b"")))
 
     def take(self) -> dict[str, int]:
         taken, self.calls = dict(self.calls), Counter()
+        return taken
+
+    def take_rounds(self) -> int:
+        taken, self.rounds = self.rounds, 0
         return taken
 
 

@@ -103,6 +103,10 @@ class FakeCaseStore:
     def reset(self, reset_id: str) -> Invitation | None:
         return self.resets.get(reset_id)
 
+    def updates_by_reference(self, references: list[tuple[str, str]], now: datetime) -> dict[tuple[str, str], str]:
+        return {(key, ref): self.refs[(key, ref)].id for key, ref in references
+                if (key, ref) in self.refs and key in self.cases and self._live(self.cases[key], now)}
+
     def update_by_reference(self, key: str, reference: str) -> Update | None:
         return self.refs.get((key, reference))
 
@@ -506,6 +510,7 @@ class FakeDeliveries:
         self.failing: dict[tuple[str, str], str] = {}
         self.messages: dict[str, SentMessage] = {}
         self.broken: set[str] = set()  # contact ids whose records DynamoDB "cannot write"
+        self.audit_log: FakeAuditLog | None = None  # where mark_sent's audit record goes
         self._cases = cases
         self._lock = threading.Lock()
 
@@ -542,11 +547,13 @@ class FakeDeliveries:
             r.status, r.attempts, r.next_attempt = DeliveryStatus.SENDING, r.attempts + 1, now + lease
             return Claimed(r.ref, r.attempts)
 
-    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime) -> None:
+    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime, audit: AuditRecord | None = None) -> None:
         with self._lock:
             r = self.records[ref.key]
             r.status, r.next_attempt, r.message_id = DeliveryStatus.SENT, None, message_id
             self.messages[message_id] = SentMessage(ref.key, ref.case_key, ref.contact_id, ref.kind)
+            if audit is not None and self.audit_log is not None:
+                self.audit_log.record(audit)
 
     def mark_retry(self, ref: DeliveryRef, next_attempt: datetime, reason: str, now: datetime) -> None:
         with self._lock:

@@ -62,6 +62,11 @@ class CaseRepository(Protocol):
 
     def update_by_reference(self, case_key: str, client_reference: str) -> Update | None: ...
 
+    def updates_by_reference(self, references: list[tuple[str, str]], now: datetime) -> dict[tuple[str, str], str]:
+        """Of these (case key, client reference) pairs, those already posted on a
+        case that exists and has not expired by `now`: pair -> update id. One
+        batch read of the references and their cases (no update is read)."""
+
     def create_case(self, case: Case, created_by: str, contacts: list[NewContact], audit: AuditRecord) -> None:
         """The case, its contacts, one invitation each and the audit record, all or
         nothing. Conflict if the force already has a case with that crime number,
@@ -220,7 +225,8 @@ class DeliveryRepository(Protocol):
         """Takes over a due delivery, counting a round; None if it is finished,
         not due, or another worker took it first."""
 
-    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime) -> None: ...
+    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime, audit: AuditRecord | None = None) -> None:
+        """The email went: with `audit` (its disclosure record) in the same write."""
 
     def mark_retry(self, ref: DeliveryRef, next_attempt: datetime, reason: str, now: datetime) -> None: ...
 

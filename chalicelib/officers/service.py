@@ -274,9 +274,25 @@ class OfficerService:
             raise InvalidInput(fields={"items": f"At most {self._settings.upload_max_rows} rows a request"})
         if not items:
             raise InvalidInput(fields={"items": "Send at least one row"})
-        return [self._upload_row(officer, i, item) for i, item in enumerate(items)]
+        posted = self._posted_before(officer, items)
+        return [self._upload_row(officer, i, item, posted) for i, item in enumerate(items)]
 
-    def _upload_row(self, officer: Officer, row: int, item: Any) -> RowResult:
+    def _posted_before(self, officer: Officer, items: list[Any]) -> dict[tuple[str, str], str]:
+        """The update rows' references already posted (a re-sent export), in one
+        batch read before any row is written: those rows are answered as
+        duplicates without a write each (issue 17)."""
+        references = []
+        for item in items:
+            if isinstance(item, dict) and item.get("kind") == "update" and item.get("clientReference"):
+                try:
+                    data = validate(item, UPLOAD_UPDATE_SCHEMA)
+                    references.append((_key_from_path(officer, data["crimeNumber"]), data["clientReference"]))
+                except (InvalidInput, NotFound):
+                    continue  # the row's own turn says what is wrong with it
+        return self._cases.updates_by_reference(sorted(set(references)), self._clock()) if references else {}
+
+    def _upload_row(self, officer: Officer, row: int, item: Any,
+                    posted: dict[tuple[str, str], str] | None = None) -> RowResult:
         kind = item.get("kind") if isinstance(item, dict) else None
         number = item.get("crimeNumber") if isinstance(item, dict) else None
         number = number if isinstance(number, str) else None
@@ -286,6 +302,10 @@ class OfficerService:
                 return RowResult(row, kind, RowStatus.CREATED, created.case.crime_number)
             if kind == "update":
                 data = validate(item, UPLOAD_UPDATE_SCHEMA)
+                known = (posted or {}).get((_key_from_path(officer, data["crimeNumber"]),
+                                            data.get("clientReference") or ""))
+                if known is not None:
+                    return RowResult(row, kind, RowStatus.DUPLICATE, number, known)
                 update, was_created = self._post_update(officer, data["crimeNumber"], data)
                 return RowResult(row, kind, RowStatus.CREATED if was_created else RowStatus.DUPLICATE, number,
                                  update.id)

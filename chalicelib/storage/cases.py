@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -37,6 +34,7 @@ from chalicelib.core.domain import (
     name_key,
 )
 from chalicelib.core.errors import ConditionFailed, Conflict
+from chalicelib.core.together import together as _together
 from chalicelib.storage.audit_log import AUDIT_PUT_CONDITION, audit_item
 from chalicelib.storage.dynamodb import conditional_check_failed, connection, dynamodb_errors
 from chalicelib.storage.models import (
@@ -81,29 +79,6 @@ _TIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"
 _ID = r"[A-Za-z0-9_-]{1,64}"
 UPDATE_POSITION = re.compile(rf"{UPDATE_PREFIX}{_TIME}#{_ID}")
 _LAST = "\uffff"  # after every character a key of ours holds: the end of a prefix's range
-
-_pool_lock = threading.Lock()
-_pool: ThreadPoolExecutor | None = None
-
-
-def _together(*reads: Callable[[], Any]) -> list[Any]:
-    """Runs independent reads at once (one round trip of waiting, not several):
-    the first on this thread, the rest on a small shared pool. botocore
-    clients are thread-safe, and every connection shares one
-    (storage/dynamodb.py)."""
-    global _pool
-    if len(reads) <= 1:
-        return [read() for read in reads]
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dynamodb-read")
-    futures = [_pool.submit(read) for read in reads[1:]]
-    try:
-        first = reads[0]()
-    finally:
-        rest = [future.result() for future in futures]
-    return [first, *rest]
-
 
 def _newest(pk: str, prefix: str, position: str | None, limit: int) -> list[CasesTableItem]:
     """At most `limit` items whose sort key starts with `prefix`, newest first,
@@ -435,6 +410,25 @@ class CaseStore:
                 return _to_update(UpdateItem.get(case_pk(case_key), ref.update_sk))
             except DoesNotExist:
                 return None
+
+    def updates_by_reference(self, references: list[tuple[str, str]], now: datetime) -> dict[tuple[str, str], str]:
+        """One BatchGetItem (100 keys a call) of the references and their case
+        items: a re-sent export is answered without posting anything. The
+        update's id is the end of the key the reference holds."""
+        if not references:
+            return {}
+        keys = {(case_pk(k), UPDATE_REF_PREFIX + r) for k, r in references} | {(case_pk(k), CASE_SK)
+                                                                             for k, _ in references}
+        with dynamodb_errors():
+            found = {(i.pk, i.sk): i for i in CasesTableItem.batch_get(sorted(keys))}
+        answer: dict[tuple[str, str], str] = {}
+        for key, reference in references:
+            case = found.get((case_pk(key), CASE_SK))
+            ref = found.get((case_pk(key), UPDATE_REF_PREFIX + reference))
+            if isinstance(case, CaseItem) and isinstance(ref, UpdateRefItem) \
+                    and (case.expires_at is None or case.expires_at > now):
+                answer[(key, reference)] = ref.update_sk.rsplit("#", 1)[1]
+        return answer
 
     # -- writes ----------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.ports import CaseRepository, Clock, SessionRepository
 from chalicelib.core.throttle import Throttle, account_key
+from chalicelib.core.together import together
 from chalicelib.core.validation import validate
 from chalicelib.observability import logger, metrics
 from chalicelib.victims.schemas import (
@@ -144,11 +145,12 @@ class VictimService:
         data = validate(body, SIGN_IN_SCHEMA)
         now = self._clock()
         key, account = self._identify(data)
-        attempt = self._throttle.begin("sign-in", account, source, now)
+        # The throttle's counts and the case are independent: read at once (issue 17).
+        attempt, case = together(lambda: self._throttle.begin("sign-in", account, source, now),
+                                 lambda: self._cases.case_with_contacts(key))
         if not attempt.allowed:
             passwords.verify(data["password"], None)
             self._fail_sign_in("throttled")
-        case = self._cases.case_with_contacts(key)
         contact = self._matching_contact(case, data, now)
         ok, needs_rehash = passwords.verify(data["password"], contact.password_hash if contact else None)
         if not ok or case is None or contact is None:
