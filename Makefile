@@ -9,10 +9,29 @@ STAMP := $(VENV)/.installed
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make run            start the whole service locally (embedded AWS, API, site)"
-	@echo "make test           set up, lint and run every test"
-	@echo "make officer-token  print an officer token for the running local stack (FORCE=, ROLE=)"
-	@echo "make bench          run the benchmarks"
+	@echo "Local:"
+	@echo "  make run              the whole service locally (embedded AWS, API, site);"
+	@echo "                        ports: API_PORT=8000 SITE_PORT=8080 MOTO_PORT=5005 ISSUER_PORT=8001"
+	@echo "  make officer-token    an officer token for the running local stack (FORCE=, ROLE=)"
+	@echo "  make test             set up, lint and run every test"
+	@echo "  make lint             ruff, mypy and the architecture check"
+	@echo "  make site             build the victim site (site/dist)"
+	@echo "  make browser-test     the browser tests (Chromium)"
+	@echo "  make fuzz             schemathesis and the odd-input properties, thoroughly (FUZZ_EXAMPLES=)"
+	@echo "  make bench            the benchmarks, then docs/performance.md"
+	@echo "  make openapi          write openapi.json from the code"
+	@echo "  make bank-holidays    write the bank-holiday data file"
+	@echo "  make clean            remove .local, test artifacts and caches"
+	@echo "Deploy (docs/deploy.md; STAGE=dev|prod):"
+	@echo "  make infra            the data stack, token secret and reconcile step (re-runnable)"
+	@echo "  .venv-deploy/bin/chalice deploy --stage STAGE    every release (Python 3.13)"
+	@echo "  make deploy           infra, chalice deploy, reconcile, API stage settings, edge, site"
+	@echo "  make destroy          remove the app, API and site (KEEP_DATA=false: the data too)"
+	@echo "  make package          chalice package into build/"
+	@echo "  make check-deploy     cfn-lint, IAM and schema checks, the deploy simulation"
+	@echo "  make deploy-simulation    chalice deploy against moto, interrupted at every AWS call"
+	@echo "  make deploy-venv      the Python 3.13 virtualenv deploys run from (.venv-deploy)"
+	@echo "  make rotate-origin-secret / rotate-token-secret   new secrets (docs/runbook.md)"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +41,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP)
 
 run: $(STAMP) $(RUN_DEPS)
-	$(PY) -m local.stack
+	API_PORT=$(API_PORT) SITE_PORT=$(SITE_PORT) MOTO_PORT=$(MOTO_PORT) ISSUER_PORT=$(ISSUER_PORT) $(PY) -m local.stack
 
 officer-token: $(STAMP)
 	@$(PY) -m local.dev_issuer --force "$(or $(FORCE),lincs)" --role "$(or $(ROLE),officer)"

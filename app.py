@@ -6,17 +6,21 @@ from chalice.app import Request
 
 from chalicelib import observability
 from chalicelib.bootstrap import services
-from chalicelib.config import event_sources
+from chalicelib.config import chalice_command, event_sources
 from chalicelib.core.domain import iso
 from chalicelib.core.errors import OfficerUnauthorized
 from chalicelib.officers.csv_upload import items_from_csv
-from chalicelib.web import http, presenters
+from chalicelib.web import gateway, http, presenters
 from chalicelib.web.officer_auth import officer_from_context, officer_to_context
 
 # configure_logs=False: Powertools' Logger owns logging; Chalice's would print twice.
 app = Chalice(app_name="track-my-crime", configure_logs=False)
 # Every invocation, of every handler: the Lambda context in its log lines, its metrics published.
 app.register_middleware(observability.per_invocation, "all")
+# Under `chalice deploy`/`package` only: API Gateway's own answers (401, 404, 429,
+# 413, 5xx) carry the security headers from the moment the API exists (web/gateway.py).
+if chalice_command() in ("deploy", "package"):
+    gateway.include_in_chalice_swagger()
 
 
 @app.middleware("http")

@@ -9,8 +9,12 @@ from __future__ import annotations
 import functools
 import os
 import secrets
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 
@@ -59,6 +63,9 @@ class Settings:
     # X-Origin-Verify: when set, the API refuses any request without it
     # (chalicelib/web/edge.py). Unset locally and in tests.
     origin_verify_secret: str | None = None
+    # The link-sealing secret before the last rotation: links sealed with it
+    # still open, for as long as a link can live (docs/runbook.md).
+    previous_token_secrets: tuple[bytes, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     def retention_days_for(self, force: str) -> int:
@@ -83,27 +90,47 @@ def _is_loopback(url: str) -> bool:
     return host in {"localhost", "::1"} or host.startswith("127.")
 
 
-def _token_secret(env: Mapping[str, str]) -> bytes:
-    """The key that seals one-time links. Deployed stages keep it in SSM
-    Parameter Store (SecureString), read once per Lambda container.
+def _token_secret(env: Mapping[str, str], link_lifetime: timedelta) -> tuple[bytes, tuple[bytes, ...]]:
+    """The key that seals one-time links, and the keys before it that still
+    open them. Deployed stages keep it in SSM Parameter Store (SecureString),
+    read once per Lambda container.
+
+    Rotating it (`make rotate-token-secret`) writes a new version of the same
+    parameter: the version before it is read too, and accepted until the new
+    one is older than the longest-lived link, so links already emailed keep
+    working and none opens for longer than it was sealed for.
 
     `TOKEN_SECRET_UNUSED=true` (set per function in .chalice/config.json): this
     function never seals or opens a link (the officer authorizer, the bounce
     handler), so it reads no secret and its role may not. It gets a random key
     of its own, so a link it made by mistake would open nowhere."""
     if env.get("TOKEN_SECRET"):
-        return env["TOKEN_SECRET"].encode()
+        previous = tuple(p.encode() for p in env.get("TOKEN_SECRET_PREVIOUS", "").split(",") if p)
+        return env["TOKEN_SECRET"].encode(), previous
     if env.get("TOKEN_SECRET_UNUSED", "").strip().lower() == "true":
-        return secrets.token_urlsafe(48).encode()
+        return secrets.token_urlsafe(48).encode(), ()
     name = env.get("TOKEN_SECRET_PARAMETER", "").strip()
     if not name:
         raise ConfigError("TOKEN_SECRET or TOKEN_SECRET_PARAMETER must be set")
     from chalicelib import aws  # here, not at import: config is read before any client is wanted
 
     # From the container's one botocore session (the DynamoDB client's too), not
-    # boto3's; `get_settings` keeps the result, so this is one call a container.
+    # boto3's; `get_settings` keeps the result, so these calls happen once a container.
     ssm = aws.client("ssm", env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"))
-    return ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"].encode()
+    current = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]
+    return current["Value"].encode(), _previous_token_secret(ssm, name, current, link_lifetime)
+
+
+def _previous_token_secret(ssm: Any, name: str, current: Mapping[str, Any],
+                           link_lifetime: timedelta) -> tuple[bytes, ...]:
+    version = int(current.get("Version", 1))
+    rotated_at = current.get("LastModifiedDate")
+    if version <= 1 or rotated_at is None:
+        return ()
+    if datetime.now(UTC) - rotated_at > link_lifetime:
+        return ()  # every link sealed with the old key has expired
+    previous = ssm.get_parameter(Name=f"{name}:{version - 1}", WithDecryption=True)["Parameter"]
+    return (previous["Value"].encode(),)
 
 
 def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
@@ -120,6 +147,8 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         raise ConfigError("DEFAULT_FORCE must be one of FORCES")
     site_url = env.get("SITE_URL", "http://127.0.0.1:8080").rstrip("/")
     parsed_site = urlparse(site_url)
+    invitation_ttl_days = int(env.get("INVITATION_TTL_DAYS", "14"))
+    token_secret, previous_token_secrets = _token_secret(env, timedelta(days=invitation_ttl_days))
     settings = Settings(
         stage=stage,
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-2",
@@ -137,7 +166,9 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         oidc_algorithms=tuple(
             a.strip() for a in env.get("OIDC_ALGORITHMS", "RS256").split(",") if a.strip()
         ),
-        token_secret=_token_secret(env),
+        token_secret=token_secret,
+        previous_token_secrets=previous_token_secrets,
+        invitation_ttl_days=invitation_ttl_days,
         mail_from=env.get("MAIL_FROM", "no-reply@example.police.uk"),
         cases_stream_arn=env.get("CASES_STREAM_ARN", ""),
         allow_dev_issuer=env.get("ALLOW_DEV_ISSUER", "false").lower() == "true",
@@ -184,28 +215,65 @@ def _check(settings: Settings) -> None:
 
 @dataclass(frozen=True)
 class EventSources:
-    """What `app.py`'s event-handler decorators need when Chalice imports it (at
-    package and deploy time too, with the stage's environment variables set):
-    names only, read without validation and without calling AWS."""
+    """What `app.py`'s event-handler decorators need when Chalice imports it:
+    the cases table's stream and the bounce topic's name (Chalice makes the
+    topic's ARN from the function's account and region)."""
 
     cases_stream_arn: str
     email_events_topic: str
 
 
-def event_sources(env: Mapping[str, str] = os.environ) -> EventSources:
+def _deploying(argv: Sequence[str]) -> bool:
+    """True in the process of `chalice deploy` (the only time the stream's ARN
+    matters: Chalice subscribes the alert sender to it)."""
+    return chalice_command(argv) == "deploy"
+
+
+def chalice_command(argv: Sequence[str] = sys.argv) -> str | None:
+    """`deploy`, `package`, `local`... when this process is the Chalice CLI."""
+    if not argv or Path(argv[0]).name != "chalice":
+        return None
+    return next((a for a in argv[1:] if a in ("deploy", "package", "local", "delete", "invoke", "logs")), None)
+
+
+def event_sources(env: Mapping[str, str] = os.environ, argv: Sequence[str] = sys.argv,
+                  describe_table: Callable[[str], Mapping[str, Any]] | None = None) -> EventSources:
+    """Nothing committed names an account, a region or a stream label: under
+    `chalice deploy` the stream's ARN is read from the table (DescribeTable,
+    with the deployer's own credentials and region). Everywhere else (inside
+    Lambda, `chalice package`, `chalice local`, the tests) the decorator's ARN
+    is never used, so a stand-in does, and nothing calls AWS at import.
+    CASES_STREAM_ARN, when set, wins (e.g. to package for a known stream)."""
     stage = env.get("STAGE", "dev")
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-2"
     table = env.get("CASES_TABLE", f"tmc-{stage}-cases")
     stream_arn = env.get("CASES_STREAM_ARN", "").strip()
+    if not stream_arn and not env.get("AWS_LAMBDA_FUNCTION_NAME") and _deploying(argv):
+        stream_arn = _latest_stream_arn(table, describe_table or _describe_table)
     if not stream_arn:
-        if stage == "prod":
-            raise ConfigError("CASES_STREAM_ARN is not set")
-        # Tests, `chalice local` and the local stack invoke the handler directly.
-        stream_arn = f"arn:aws:dynamodb:{region}:000000000000:table/{table}/stream/not-configured"
+        stream_arn = f"arn:aws:dynamodb:{region}:000000000000:table/{table}/stream/not-deployed"
     return EventSources(
         cases_stream_arn=stream_arn,
         email_events_topic=env.get("EMAIL_EVENTS_TOPIC", "").strip() or f"tmc-{stage}-email-events",
     )
+
+
+def _describe_table(table: str) -> Mapping[str, Any]:
+    import boto3
+
+    return boto3.client("dynamodb").describe_table(TableName=table)["Table"]
+
+
+def _latest_stream_arn(table: str, describe_table: Callable[[str], Mapping[str, Any]]) -> str:
+    try:
+        described = describe_table(table)
+    except Exception as exc:  # any failure means the same to the deployer: no stream to subscribe to
+        raise ConfigError(f"cannot read table {table} ({exc}): run `make infra STAGE=...` first, "
+                          "with the same AWS credentials and region as `chalice deploy`") from exc
+    arn = str(described.get("LatestStreamArn") or "")
+    if not arn:
+        raise ConfigError(f"table {table} has no stream: deploy infra/data.yaml (make infra)")
+    return arn
 
 
 @functools.lru_cache(maxsize=1)

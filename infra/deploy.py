@@ -1,8 +1,9 @@
 """The fiddly steps of `make deploy` / `make destroy`, one subcommand each.
 
+    python -m infra.deploy infra STAGE       # `make infra`: data stack, token secret, reconcile
+    python -m infra.deploy reconcile STAGE   # Chalice's record from what exists; the safety net
     python -m infra.deploy data STAGE        # aws cloudformation deploy infra/data.yaml
     python -m infra.deploy secret STAGE      # the token secret, a SecureString, made once
-    python -m infra.deploy configure STAGE   # stack outputs -> .chalice/config.json and policies
     python -m infra.deploy api STAGE         # API Gateway throttling and gateway responses
     python -m infra.deploy edge STAGE        # aws cloudformation deploy infra/edge.yaml
     python -m infra.deploy upload STAGE      # site/dist -> S3, then a CloudFront invalidation
@@ -10,8 +11,10 @@
     python -m infra.deploy destroy STAGE [--delete-data]
 
 Every AWS change goes through the AWS CLI or boto3 with the caller's own
-credentials; nothing here stores them. The pure functions (`stage_settings`,
-`localise_policy`, `gateway_responses`) are tested offline in tests/infra.
+credentials; nothing here stores them, and nothing here writes a committed file
+(.chalice/config.json and the policies name no account, region or stream: the
+app reads the stream's ARN when `chalice deploy` imports it). The pure
+functions (`gateway_responses`, `stage_patches`...) are tested offline in tests/infra.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import secrets
 import shutil
 import subprocess
@@ -29,25 +31,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from chalicelib.web.gateway import gateway_responses
+
 ROOT = Path(__file__).resolve().parent.parent
 CHALICE_DIR = ROOT / ".chalice"
 APP = "track-my-crime"
 API_STAGE = "api"
-PLACEHOLDER_ACCOUNT = "111122223333"
-
-# Stack output -> the Chalice stage environment variable it feeds.
-OUTPUT_TO_ENV = {
-    "CasesTableName": "CASES_TABLE",
-    "SessionsTableName": "SESSIONS_TABLE",
-    "AuditTableName": "AUDIT_TABLE",
-    "CasesStreamArn": "CASES_STREAM_ARN",
-    "MailEventsTopicArn": "EMAIL_EVENTS_TOPIC",
-    "MailConfigurationSet": "SES_CONFIGURATION_SET",
-    "TokenSecretParameter": "TOKEN_SECRET_PARAMETER",
-    "OriginVerifySecretArn": "ORIGIN_VERIFY_SECRET",
-    "SiteUrl": "SITE_URL",
-}
-
 
 def data_stack(stage: str) -> str:
     return f"{APP}-{stage}-data"
@@ -61,54 +50,7 @@ def log(message: str) -> None:
     print(f"[deploy] {message}", flush=True)
 
 
-# -- pure: what the configuration should say -------------------------------------------
-
-
-def stage_settings(config: Mapping[str, Any], stage: str, outputs: Mapping[str, str]) -> dict[str, Any]:
-    """A copy of .chalice/config.json whose stage environment carries the stacks'
-    outputs (table names, stream ARN, topic, configuration set, site URL)."""
-    updated = json.loads(json.dumps(config))
-    env = updated["stages"][stage]["environment_variables"]
-    for output, name in OUTPUT_TO_ENV.items():
-        if outputs.get(output):
-            env[name] = outputs[output]
-    return updated
-
-
-def localise_policy(policy: Mapping[str, Any], account: str, region: str, mail_from: str) -> dict[str, Any]:
-    """The hand-written policy with this account and region in every ARN and
-    service name, and the SES identity and sender taken from MAIL_FROM.
-    Nothing else changes: actions and resource names stay as written."""
-    domain = mail_from.rpartition("@")[2]
-
-    def fix(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: (mail_from if k == "ses:FromAddress" else fix(v)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [fix(v) for v in value]
-        if not isinstance(value, str):
-            return value
-        match = re.match(r"^arn:aws:([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.*)$", value)
-        if match:
-            service, old_region, old_account, rest = match.groups()
-            if service == "ses" and rest.startswith("identity/"):
-                rest = f"identity/{domain}"
-            return (f"arn:aws:{service}:{region if old_region else ''}:"
-                    f"{account if old_account else ''}:{rest}")
-        return re.sub(r"^([a-z0-9-]+)\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com$", rf"\1.{region}.amazonaws.com",
-                      value)
-
-    return fix(policy)
-
-
-def policy_files(config: Mapping[str, Any], stage: str) -> list[str]:
-    """Every iam_policy_file the stage uses (its own and its functions')."""
-    stage_config = config["stages"][stage]
-    files = [stage_config.get("iam_policy_file", f"policy-{stage}.json")]
-    for function in stage_config.get("lambda_functions", {}).values():
-        if function.get("iam_policy_file"):
-            files.append(function["iam_policy_file"])
-    return list(dict.fromkeys(files))
+# -- pure: what the post-deploy step applies ----------------------------------------------
 
 
 # API Gateway's access log line ($context variables). The route template, never
@@ -139,39 +81,6 @@ def stage_patches(rate: float, burst: int, access_log_arn: str) -> list[dict[str
     ]
 
 
-def gateway_responses(security_headers: Mapping[str, str]) -> list[dict[str, Any]]:
-    """put_gateway_response arguments: answers API Gateway makes itself (no
-    token, unknown path, throttled, body too large) carry the security headers
-    and the contract's error shape."""
-    # A static value is quoted in single quotes; quotes inside it (CSP's
-    # 'self') are escaped with a backslash.
-    parameters = {f"gatewayresponse.header.{name}": "'{}'".format(value.replace("'", "\\'"))
-                  for name, value in security_headers.items()}
-    parameters["gatewayresponse.header.Content-Type"] = "'application/json'"
-    shapes = [
-        # (response type, status or None for API Gateway's own, code, message)
-        ("UNAUTHORIZED", None, "unauthorized", "A valid officer access token is required."),
-        ("ACCESS_DENIED", None, "unauthorized", "A valid officer access token is required."),
-        # An unknown path answers 404, as the app does, rather than API Gateway's 403.
-        ("MISSING_AUTHENTICATION_TOKEN", "404", "not_found", "Not found."),
-        ("THROTTLED", None, "too_many_requests", "Too many requests. Try again later."),
-        ("REQUEST_TOO_LARGE", None, "payload_too_large", "The request body is too large."),
-        ("DEFAULT_4XX", None, "error", "The request could not be handled."),
-        ("DEFAULT_5XX", None, "service_unavailable", "The service is unavailable. Try again shortly."),
-    ]
-    responses = []
-    for response_type, status, code, message in shapes:
-        response: dict[str, Any] = {
-            "responseType": response_type,
-            "responseParameters": dict(parameters),
-            "responseTemplates": {"application/json": json.dumps({"code": code, "message": message})},
-        }
-        if status:
-            response["statusCode"] = status
-        responses.append(response)
-    return responses
-
-
 PROD_NEEDS_OWN_NAME = ("prod needs SITE_DOMAIN and CERTIFICATE_ARN: on its own cloudfront.net name "
                       "CloudFront accepts TLS 1.0 and 1.1 (docs/deploy.md, the site's own name)")
 
@@ -185,7 +94,8 @@ def current_version(described: Mapping[str, Any]) -> str:
 
 
 def edge_parameters(stage: str, api_domain: str, origin_secret_arn: str, origin_secret_version: str,
-                    site_domain: str = "", certificate_arn: str = "", web_acl_arn: str = "") -> list[str]:
+                    site_domain: str = "", certificate_arn: str = "", web_acl_arn: str = "",
+                    identity_provider_origin: str = "") -> list[str]:
     """The edge stack's parameters. The origin secret's version id is passed so
     that a rotated secret changes the template's parameters, and CloudFormation
     resolves the header's value again."""
@@ -194,7 +104,7 @@ def edge_parameters(stage: str, api_domain: str, origin_secret_arn: str, origin_
     parameters = [f"Stage={stage}", f"ApiDomainName={api_domain}",
                   f"OriginVerifySecretArn={origin_secret_arn}", f"OriginVerifySecretVersion={origin_secret_version}"]
     for name, value in (("SiteDomainName", site_domain), ("CertificateArn", certificate_arn),
-                        ("WebAclArn", web_acl_arn)):
+                        ("WebAclArn", web_acl_arn), ("IdentityProviderOrigin", identity_provider_origin)):
         if value:
             parameters.append(f"{name}={value}")
     return parameters
@@ -209,6 +119,12 @@ def run(*args: str) -> None:
         sys.exit(f"{args[0]} is not installed (see docs/deploy.md, prerequisites)")
     log(" ".join(args))
     subprocess.run([executable, *args[1:]], check=True, cwd=ROOT)  # noqa: S603 - fixed commands, no shell
+
+
+def _chalice() -> str:
+    """The Chalice beside this interpreter (the project's .venv), else on PATH."""
+    beside = Path(sys.executable).parent / "chalice"
+    return str(beside) if beside.exists() else "chalice"
 
 
 def boto(service: str) -> Any:
@@ -261,6 +177,258 @@ def rest_api_id(stage: str) -> str:
 # -- subcommands -------------------------------------------------------------------------
 
 
+# -- make infra: the stack, the secret, and the reconcile step ----------------------------
+
+# What the safety net sets on the cases-stream mapping (Chalice cannot): a
+# failing batch is split to find the bad record, retried a bounded number of
+# times, given up after a day (before the stream's 24 hours drop it), and
+# parked in the failed-events queue rather than lost.
+STREAM_MAPPING_SAFETY = {
+    "BisectBatchOnFunctionError": True,
+    "MaximumRetryAttempts": 5,
+    "MaximumRecordAgeInSeconds": 21600,
+}
+# Functions invoked asynchronously (SNS, EventBridge schedules): two retries,
+# then the event goes to the failed-events queue.
+ASYNC_FUNCTIONS = ("email_events", "retry_emails", "retry_erasures")
+ASYNC_RETRIES = 2
+STREAM_FUNCTION = "send_emails"
+BOUNCE_FUNCTION = "email_events"
+
+
+def function_name(stage: str, name: str) -> str:
+    """Chalice's naming: the API handler is the bare app-stage name."""
+    return f"{APP}-{stage}" if name == "api_handler" else f"{APP}-{stage}-{name}"
+
+
+def deploy_stack(stack: str, template: Path, parameters: Mapping[str, str], tags: Mapping[str, str]) -> None:
+    """Create or update a stack and wait: no change is not an error (as
+    `aws cloudformation deploy --no-fail-on-empty-changeset`)."""
+    from botocore.exceptions import ClientError
+
+    cloudformation = boto("cloudformation")
+    arguments: dict[str, Any] = {
+        "StackName": stack, "TemplateBody": template.read_text(),
+        "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+        "Capabilities": ["CAPABILITY_IAM"], "Tags": [{"Key": k, "Value": v} for k, v in tags.items()],
+    }
+    try:
+        status = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+    except ClientError:
+        status = None
+    if status == "ROLLBACK_COMPLETE":  # a failed first creation cannot be updated, only replaced
+        cloudformation.delete_stack(StackName=stack)
+        cloudformation.get_waiter("stack_delete_complete").wait(StackName=stack)
+        status = None
+    try:
+        if status is None:
+            log(f"creating stack {stack}")
+            cloudformation.create_stack(**arguments, EnableTerminationProtection=True)
+            cloudformation.get_waiter("stack_create_complete").wait(StackName=stack)
+        else:
+            log(f"updating stack {stack}")
+            cloudformation.update_stack(**arguments)
+            cloudformation.get_waiter("stack_update_complete").wait(StackName=stack)
+    except ClientError as exc:
+        if "No updates are to be performed" not in str(exc):
+            raise
+        log(f"stack {stack}: no changes")
+
+
+def cmd_infra(args: argparse.Namespace) -> None:
+    """`make infra STAGE=...`: everything `chalice deploy` needs and does not
+    make, then the reconcile step (which does nothing before a first deploy).
+    Safe to run again at any time."""
+    env = read_config()["stages"][args.stage]["environment_variables"]
+    parameters = {"Stage": args.stage, "MailDomain": env["MAIL_FROM"].rpartition("@")[2]}
+    for name, value in (("AlarmEmail", args.alarm_email), ("HostedZoneId", args.hosted_zone_id)):
+        if value:
+            parameters[name] = value
+    deploy_stack(data_stack(args.stage), ROOT / "infra" / "data.yaml", parameters,
+                 {"app": APP, "stage": args.stage})
+    cmd_secret(args)
+    cmd_reconcile(args)
+
+
+def cmd_reconcile(args: argparse.Namespace) -> None:
+    """Before and after `chalice deploy`, idempotent: Chalice's record of the
+    stage made whole from what exists (so a re-run after a failed deploy, or a
+    deploy from a fresh clone, updates instead of creating twice), then the
+    safety net on whatever functions exist."""
+    recovered = recover(args.stage)
+    safety_net(args.stage)
+    api = next((r["rest_api_id"] for r in recovered if r["name"] == "rest_api"), None)
+    if api and boto("apigateway").get_stages(restApiId=api).get("item"):
+        stage_settings(args.stage, api, args.rate, args.burst)
+
+
+# -- Chalice's record of what it deployed -------------------------------------------------
+
+def _deployed_path(stage: str) -> Path:
+    return CHALICE_DIR / "deployed" / f"{stage}.json"
+
+
+def _read_deployed(stage: str) -> dict[str, Any]:
+    path = _deployed_path(stage)
+    if path.exists():
+        return dict(json.loads(path.read_text()))
+    return {"resources": [], "schema_version": "2.0", "backend": "api"}
+
+
+def merge_resources(recorded: list[dict[str, Any]], found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Chalice's record with each found resource in place of the recorded one
+    of the same name (or added): what exists wins over what was written."""
+    by_name = {r["name"]: r for r in found}
+    merged = [by_name.pop(r["name"], r) for r in recorded]
+    return merged + list(by_name.values())
+
+
+def recover(stage: str) -> list[dict[str, Any]]:
+    """Chalice writes .chalice/deployed/STAGE.json only when a whole deploy
+    succeeds (aws/chalice#2146), and it is not committed: after a failed
+    deploy, or in a fresh clone, it misses what exists, and the next deploy
+    creates a second REST API, a second stream mapping (AWS refuses it:
+    ResourceConflictException) or subscription. This finds, for the three
+    resources Chalice only knows from its record, the one that exists, writes
+    it into the record, and deletes any orphan REST API of this stage."""
+    found = [*_found_rest_api(stage), *_found_stream_mapping(stage), *_found_subscription(stage)]
+    if not found:
+        log(f"{stage}: nothing deployed yet; Chalice's record left as it is")
+        return []
+    deployed = _read_deployed(stage)
+    merged = merge_resources(deployed["resources"], found)
+    if merged != deployed["resources"]:
+        path = _deployed_path(stage)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_json(path, {**deployed, "resources": merged})
+        log(f"{path.relative_to(ROOT)}: recorded {', '.join(r['name'] for r in found)} as they exist")
+    else:
+        log(f"{stage}: Chalice's record matches what exists")
+    return found
+
+
+def _stage_apis(stage: str) -> list[dict[str, Any]]:
+    """This stage's REST APIs: named after the app, integrated with this stage's API function."""
+    apigateway = boto("apigateway")
+    marker = f":function:{function_name(stage, 'api_handler')}/"
+    apis = []
+    for page in apigateway.get_paginator("get_rest_apis").paginate():
+        for api in page["items"]:
+            if api.get("name") != APP:
+                continue
+            uris = []
+            for resource in apigateway.get_resources(restApiId=api["id"])["items"]:
+                for method in resource.get("resourceMethods", {}):
+                    try:
+                        uris.append(apigateway.get_integration(restApiId=api["id"], resourceId=resource["id"],
+                                                               httpMethod=method).get("uri", ""))
+                    except apigateway.exceptions.NotFoundException:
+                        continue
+            if any(marker in uri for uri in uris):
+                apis.append(api)
+    return apis
+
+
+def _found_rest_api(stage: str) -> list[dict[str, Any]]:
+    apis = _stage_apis(stage)
+    if not apis:
+        return []
+    recorded = {r.get("rest_api_id") for r in _read_deployed(stage)["resources"] if r["name"] == "rest_api"}
+    served = stack_outputs(edge_stack(stage)).get("ApiDomainName", "").split(".")[0]
+
+    def rank(api: dict[str, Any]) -> tuple[bool, bool, bool, Any]:
+        has_stage = bool(boto("apigateway").get_stages(restApiId=api["id"]).get("item"))
+        return (api["id"] == served, api["id"] in recorded, has_stage, api.get("createdDate"))
+
+    keep, *orphans = sorted(apis, key=rank, reverse=True)
+    for orphan in orphans:
+        boto("apigateway").delete_rest_api(restApiId=orphan["id"])
+        log(f"deleted orphan REST API {orphan['id']} (left by an interrupted deploy)")
+    api_region = region()
+    return [{"name": "rest_api", "resource_type": "rest_api", "rest_api_id": keep["id"],
+             "rest_api_url": f"https://{keep['id']}.execute-api.{api_region}.amazonaws.com/{API_STAGE}/"}]
+
+
+def _function_arn(name: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        return str(boto("lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"])
+    except ClientError:
+        return None
+
+
+def _stream_mappings(stage: str) -> list[dict[str, Any]]:
+    name = function_name(stage, STREAM_FUNCTION)
+    if _function_arn(name) is None:
+        return []
+    pages = boto("lambda").get_paginator("list_event_source_mappings").paginate(FunctionName=name)
+    return [m for page in pages for m in page["EventSourceMappings"] if ":dynamodb:" in m["EventSourceArn"]]
+
+
+def _cases_stream_arn(stage: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    table = read_config()["stages"][stage]["environment_variables"]["CASES_TABLE"]
+    try:
+        return boto("dynamodb").describe_table(TableName=table)["Table"].get("LatestStreamArn")
+    except ClientError:
+        return None
+
+
+def _found_stream_mapping(stage: str) -> list[dict[str, Any]]:
+    stream = _cases_stream_arn(stage)
+    mappings = [m for m in _stream_mappings(stage) if m["EventSourceArn"] == stream]
+    if not mappings:
+        return []
+    (mapping,) = mappings  # AWS allows one per function and stream
+    return [{"name": f"{STREAM_FUNCTION}-dynamodb-event-source", "resource_type": "dynamodb_event",
+             "stream_arn": mapping["EventSourceArn"], "event_uuid": mapping["UUID"],
+             "lambda_arn": mapping["FunctionArn"]}]
+
+
+def _found_subscription(stage: str) -> list[dict[str, Any]]:
+    lambda_arn = _function_arn(function_name(stage, BOUNCE_FUNCTION))
+    topic_arn = stack_outputs(data_stack(stage)).get("MailEventsTopicArn")
+    if lambda_arn is None or not topic_arn:
+        return []
+    sns = boto("sns")
+    subscriptions = [s for page in sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic_arn)
+                     for s in page["Subscriptions"] if s["Endpoint"] == lambda_arn]
+    if not subscriptions:
+        return []
+    topic = read_config()["stages"][stage]["environment_variables"].get("EMAIL_EVENTS_TOPIC") \
+        or f"tmc-{stage}-email-events"
+    return [{"name": f"{BOUNCE_FUNCTION}-sns-subscription", "resource_type": "sns_event", "topic": topic,
+             "lambda_arn": lambda_arn, "subscription_arn": subscriptions[0]["SubscriptionArn"],
+             "topic_arn": topic_arn}]
+
+
+# -- the safety net -------------------------------------------------------------------------
+
+def safety_net(stage: str) -> None:
+    """What Chalice cannot configure, set on whatever exists (a later
+    `chalice deploy` keeps it: it updates a mapping's batch size and window
+    only, and never touches event-invoke configs)."""
+    queue = stack_outputs(data_stack(stage)).get("FailedEventsQueueArn")
+    if not queue:
+        sys.exit(f"no FailedEventsQueueArn from {data_stack(stage)}: run `make infra STAGE={stage}`")
+    lambda_ = boto("lambda")
+    for mapping in _stream_mappings(stage):
+        lambda_.update_event_source_mapping(UUID=mapping["UUID"], **STREAM_MAPPING_SAFETY,
+                                            DestinationConfig={"OnFailure": {"Destination": queue}})
+        log(f"stream mapping {mapping['UUID']}: bisect on error, {STREAM_MAPPING_SAFETY['MaximumRetryAttempts']} "
+            f"retries, records at most {STREAM_MAPPING_SAFETY['MaximumRecordAgeInSeconds']}s old, failures to {queue}")
+    for name in ASYNC_FUNCTIONS:
+        function = function_name(stage, name)
+        if _function_arn(function) is None:
+            continue
+        lambda_.put_function_event_invoke_config(
+            FunctionName=function, MaximumRetryAttempts=ASYNC_RETRIES,
+            DestinationConfig={"OnFailure": {"Destination": queue}})
+        log(f"{function}: {ASYNC_RETRIES} retries, then its event goes to {queue}")
+
+
 def cmd_data(args: argparse.Namespace) -> None:
     env = read_config()["stages"][args.stage]["environment_variables"]
     parameters = [f"Stage={args.stage}", f"MailDomain={env['MAIL_FROM'].rpartition('@')[2]}"]
@@ -293,27 +461,6 @@ def cmd_secret(args: argparse.Namespace) -> None:
     log(f"token secret {name} created")
 
 
-def cmd_configure(args: argparse.Namespace) -> None:
-    config = read_config()
-    outputs = {**stack_outputs(data_stack(args.stage)), **stack_outputs(edge_stack(args.stage))}
-    if args.site_url:
-        outputs["SiteUrl"] = args.site_url
-    if not outputs:
-        sys.exit(f"no outputs from {data_stack(args.stage)}: run `make deploy` (data step) first")
-    updated = stage_settings(config, args.stage, outputs)
-    changed = write_json(CHALICE_DIR / "config.json", updated)
-    account = boto("sts").get_caller_identity()["Account"]
-    mail_from = updated["stages"][args.stage]["environment_variables"]["MAIL_FROM"]
-    for filename in policy_files(updated, args.stage):
-        path = CHALICE_DIR / filename
-        localised = localise_policy(json.loads(path.read_text()), account, region(), mail_from)
-        changed = write_json(path, localised) or changed
-    state = "updated" if changed else "unchanged"
-    log(f"{state}: .chalice/config.json stage {args.stage} and its policies")
-    if changed and args.changed_flag:
-        Path(args.changed_flag).touch()
-
-
 def cmd_api(args: argparse.Namespace) -> None:
     """Chalice has no setting for these, and its deploy replaces the API
     definition (PutRestApi, mode overwrite), which drops gateway responses: so
@@ -323,22 +470,30 @@ def cmd_api(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT))
     from chalicelib.web.http import SECURITY_HEADERS
 
-    data = stack_outputs(data_stack(args.stage))
     api_id = rest_api_id(args.stage)
+    apigateway = boto("apigateway")
+    for response in gateway_responses(SECURITY_HEADERS):
+        apigateway.put_gateway_response(restApiId=api_id, **response)
+    apigateway.create_deployment(restApiId=api_id, stageName=API_STAGE,
+                                 description="gateway responses (make deploy)")
+    stage_settings(args.stage, api_id, args.rate, args.burst)
+    log(f"API {api_id}: gateway responses carry the headers")
+
+
+def stage_settings(stage: str, api_id: str, rate: float, burst: int) -> None:
+    """The stage's throttling and access log: Chalice has no setting for either.
+    They apply at once, without a deployment, and a deploy keeps them (it
+    creates a deployment, not a stage). The access log needs API Gateway's
+    account-wide logging role: this stage's is set only if the account has none."""
+    data = stack_outputs(data_stack(stage))
     apigateway = boto("apigateway")
     if not apigateway.get_account().get("cloudwatchRoleArn"):
         apigateway.update_account(patchOperations=[
             {"op": "replace", "path": "/cloudwatchRoleArn", "value": data["ApiGatewayLogsRoleArn"]}])
         log("API Gateway's logging role set for this account and region")
-    for response in gateway_responses(SECURITY_HEADERS):
-        apigateway.put_gateway_response(restApiId=api_id, **response)
-    apigateway.create_deployment(restApiId=api_id, stageName=API_STAGE,
-                                 description="gateway responses (make deploy)")
-    # Stage settings apply at once, without a deployment.
     apigateway.update_stage(restApiId=api_id, stageName=API_STAGE,
-                            patchOperations=stage_patches(args.rate, args.burst, data["ApiAccessLogGroupArn"]))
-    log(f"API {api_id}: throttled at {args.rate}/s (burst {args.burst}); gateway responses carry the headers; "
-        f"access log {data['ApiAccessLogGroupArn']}")
+                            patchOperations=stage_patches(rate, burst, data["ApiAccessLogGroupArn"]))
+    log(f"API {api_id}: throttled at {rate}/s (burst {burst}); access log {data['ApiAccessLogGroupArn']}")
 
 
 def _origin_secret(stage: str) -> str:
@@ -353,7 +508,7 @@ def cmd_edge(args: argparse.Namespace) -> None:
     secret_arn = _origin_secret(args.stage)
     version = current_version(boto("secretsmanager").describe_secret(SecretId=secret_arn))
     parameters = edge_parameters(args.stage, api_domain, secret_arn, version, args.site_domain,
-                                 args.certificate_arn, args.web_acl_arn)
+                                 args.certificate_arn, args.web_acl_arn, args.identity_provider_origin)
     run("aws", "cloudformation", "deploy", "--template-file", "infra/edge.yaml",
         "--stack-name", edge_stack(args.stage), "--no-fail-on-empty-changeset",
         "--tags", f"app={APP}", f"stage={args.stage}", "--parameter-overrides", *parameters)
@@ -367,6 +522,18 @@ def cmd_rotate_origin_secret(args: argparse.Namespace) -> None:
     boto("secretsmanager").put_secret_value(SecretId=secret_arn, SecretString=secrets.token_urlsafe(36))
     log(f"origin secret {secret_arn} rotated: wait 5 minutes, then run the edge step "
         f"(make deploy STAGE={args.stage}, or python -m infra.deploy edge {args.stage})")
+
+
+def cmd_rotate_token_secret(args: argparse.Namespace) -> None:
+    """A new link-sealing secret, as a new version of the same parameter. The
+    app seals with it from each container's next start, and still opens links
+    sealed with the version before it until those have expired (chalicelib/config.py)."""
+    outputs = stack_outputs(data_stack(args.stage))
+    name = outputs["TokenSecretParameter"]
+    version = boto("ssm").put_parameter(Name=name, Type="SecureString", KeyId=outputs["DataKeyAlias"],
+                                        Value=secrets.token_urlsafe(48), Overwrite=True)["Version"]
+    log(f"token secret {name} is now version {version}; links sealed with version {version - 1} "
+        "keep opening until they expire")
 
 
 def cmd_upload(args: argparse.Namespace) -> None:
@@ -390,8 +557,11 @@ def _empty_versioned_bucket(bucket: str) -> None:
 
 
 def cmd_destroy(args: argparse.Namespace) -> None:
+    # What a failed deploy left unrecorded is recorded first, so that
+    # `chalice delete` removes it too.
+    recover(args.stage)
     if (CHALICE_DIR / "deployed" / f"{args.stage}.json").exists():
-        run("chalice", "delete", "--stage", args.stage)
+        run(_chalice(), "delete", "--stage", args.stage)
     edge = stack_outputs(edge_stack(args.stage))
     if edge:
         _empty_versioned_bucket(edge["SiteBucketName"])
@@ -412,8 +582,10 @@ def cmd_destroy(args: argparse.Namespace) -> None:
         dynamodb.get_waiter("table_exists").wait(TableName=table)  # ACTIVE again
         dynamodb.delete_table(TableName=table)
         log(f"table {table} deleted")
-    run("aws", "cloudformation", "delete-stack", "--stack-name", data_stack(args.stage))
-    run("aws", "cloudformation", "wait", "stack-delete-complete", "--stack-name", data_stack(args.stage))
+    cloudformation = boto("cloudformation")
+    cloudformation.update_termination_protection(StackName=data_stack(args.stage), EnableTerminationProtection=False)
+    cloudformation.delete_stack(StackName=data_stack(args.stage))
+    cloudformation.get_waiter("stack_delete_complete").wait(StackName=data_stack(args.stage))
     # Retained by the template so that deleting the stack by hand can never
     # lose data; deleted here because it was asked for.
     for page in logs.get_paginator("describe_log_groups").paginate(
@@ -438,23 +610,30 @@ def main(argv: list[str] | None = None) -> None:
         sub.set_defaults(handler=handler)
         return sub
 
+    def throttling(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--rate", type=float, default=float(os.environ.get("THROTTLE_RATE", "50")))
+        sub.add_argument("--burst", type=int, default=int(os.environ.get("THROTTLE_BURST", "100")))
+
+    sub = command("infra", cmd_infra)
+    sub.add_argument("--alarm-email", default=os.environ.get("ALARM_EMAIL", ""))
+    sub.add_argument("--hosted-zone-id", default=os.environ.get("HOSTED_ZONE_ID", ""))
+    throttling(sub)
+    throttling(command("reconcile", cmd_reconcile))
     sub = command("data", cmd_data)
     sub.add_argument("--alarm-email", default=os.environ.get("ALARM_EMAIL", ""))
     sub.add_argument("--hosted-zone-id", default=os.environ.get("HOSTED_ZONE_ID", ""))
     sub.add_argument("--alert-sender", default=os.environ.get("ALERT_SENDER_FUNCTION", ""))
     command("secret", cmd_secret)
-    sub = command("configure", cmd_configure)
-    sub.add_argument("--site-url", default="")
-    sub.add_argument("--changed-flag", default="")
-    sub = command("api", cmd_api)
-    sub.add_argument("--rate", type=float, default=float(os.environ.get("THROTTLE_RATE", "50")))
-    sub.add_argument("--burst", type=int, default=int(os.environ.get("THROTTLE_BURST", "100")))
+    throttling(command("api", cmd_api))
     sub = command("edge", cmd_edge)
     sub.add_argument("--site-domain", default=os.environ.get("SITE_DOMAIN", ""))
     sub.add_argument("--certificate-arn", default=os.environ.get("CERTIFICATE_ARN", ""))
     sub.add_argument("--web-acl-arn", default=os.environ.get("WEB_ACL_ARN", ""))
+    # The officer console's identity provider (its CSP connect-src); Entra ID's when unset.
+    sub.add_argument("--identity-provider-origin", default=os.environ.get("IDENTITY_PROVIDER_ORIGIN", ""))
     command("upload", cmd_upload)
     command("rotate-origin-secret", cmd_rotate_origin_secret)
+    command("rotate-token-secret", cmd_rotate_token_secret)
     sub = command("destroy", cmd_destroy)
     sub.add_argument("--delete-data", action="store_true")
     args = parser.parse_args(argv)

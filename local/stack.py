@@ -22,7 +22,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -260,6 +260,30 @@ class LocalStack:
                      "registrationLink": f"{self.site_url}/register.html#invitation={token}"}
 
 
+# `make run API_PORT=9000 SITE_PORT=9080 ...`: each port can be chosen.
+PORT_SETTINGS = {"api_port": ("API_PORT", 8000), "site_port": ("SITE_PORT", 8080),
+                 "moto_port": ("MOTO_PORT", 5005), "issuer_port": ("ISSUER_PORT", 8001)}
+
+
+def chosen_ports(env: Mapping[str, str]) -> dict[str, int]:
+    """The four ports, each from its variable or its default; exits with a
+    message naming the variable and the port when one is taken or not a port."""
+    ports = {}
+    for argument, (variable, default) in PORT_SETTINGS.items():
+        raw = env.get(variable, "").strip() or str(default)
+        if not raw.isdigit() or not 0 < int(raw) < 65536:
+            sys.exit(f"{variable}={raw} is not a port number")
+        port = int(raw)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                sys.exit(f"port {port} ({variable}) is already in use on 127.0.0.1: stop what uses it, "
+                         f"or choose another, e.g. make run {variable}={port + 100}")
+        ports[argument] = port
+    return ports
+
+
 def main() -> None:
     import logging
 
@@ -270,7 +294,8 @@ def main() -> None:
     from chalicelib.observability import logger
 
     logger.setLevel(logging.WARNING)
-    stack = LocalStack(api_port=8000, site_port=8080, moto_port=5005, issuer_port=8001, seed=True)
+    ports = chosen_ports(os.environ)
+    stack = LocalStack(**ports, seed=True)
     print("Starting the local stack (moto server, tables, issuer, chalice local)...", flush=True)
     stack.start()
     demo = stack.demo

@@ -1,32 +1,57 @@
 # Deployment to AWS (docs/deploy.md). Included by the Makefile (-include make/*.mk).
 #
-#   make deploy STAGE=prod       infra, then chalice deploy, then the site
+#   make infra STAGE=prod        once, and again whenever you like: the data stack (tables, key,
+#                                SES, topics, queue, alarms, dashboard), the token secret, and the
+#                                reconcile step (Chalice's record from what exists; the safety net)
+#   .venv-deploy/bin/chalice deploy --stage prod     every release (plain Chalice, Python 3.13)
+#   make deploy STAGE=prod       both, then the API stage's throttling and access log, the edge, the site
 #   make destroy STAGE=dev       removes the app, the API and the site; keeps the data
 #   make destroy STAGE=dev KEEP_DATA=false    ...and deletes tables, key, secret, logs
 #   make package [STAGE=dev]     chalice package into build/ (a SAM template and zip)
-#   make check-deploy            the offline checks: chalice package, cfn-lint, schemas, IAM
+#   make check-deploy            the offline checks: cfn-lint, schemas, IAM, the deploy simulation
+#   make deploy-simulation       chalice deploy against moto, interrupted at every AWS call in turn
 #   make rotate-origin-secret STAGE=prod   a new secret between CloudFront and the API
 #
 # Optional settings (environment or make variables): AWS_REGION (default eu-west-2),
 # ALARM_EMAIL, HOSTED_ZONE_ID, SITE_DOMAIN + CERTIFICATE_ARN, WEB_ACL_ARN,
+# IDENTITY_PROVIDER_ORIGIN (the officer console's sign-in; default https://login.microsoftonline.com),
 # THROTTLE_RATE (default 50 requests/s), THROTTLE_BURST (100).
 
 STAGE ?= dev
 KEEP_DATA ?= true
 DEPLOY_REGION := $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),eu-west-2)
-CHALICE := $(VENV)/bin/chalice
 DEPLOY := $(PY) -m infra.deploy
-DEPLOY_FLAG := .chalice/deployed/.reconfigured-$(STAGE)
 
-# The optional settings reach infra/deploy.py as environment variables: make
-# exports those given on its command line, and the environment's own.
-deploy destroy package rotate-origin-secret: export AWS_REGION = $(DEPLOY_REGION)
-deploy destroy package rotate-origin-secret: export AWS_DEFAULT_REGION = $(DEPLOY_REGION)
+# Chalice gives Lambda the runtime of the Python that runs it: deploys run from
+# their own virtualenv on Python 3.13 (pyenv's, or DEPLOY_PYTHON=...), while
+# `make run` and `make test` stay on .venv.
+DEPLOY_PYTHON ?= $(or $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13),python3.13)
+DEPLOY_VENV := .venv-deploy
+DEPLOY_STAMP := $(DEPLOY_VENV)/.installed
+CHALICE := $(DEPLOY_VENV)/bin/chalice
 
-.PHONY: deploy destroy package check-deploy deploy-check-stage rotate-origin-secret
+infra deploy destroy package rotate-origin-secret rotate-token-secret deploy-venv: export AWS_REGION = $(DEPLOY_REGION)
+infra deploy destroy package rotate-origin-secret rotate-token-secret deploy-venv: export AWS_DEFAULT_REGION = $(DEPLOY_REGION)
+
+.PHONY: infra deploy destroy package check-deploy deploy-check-stage rotate-origin-secret deploy-venv \
+	deploy-simulation
 
 deploy-check-stage:
 	@case "$(STAGE)" in dev|prod) ;; *) echo "STAGE must be dev or prod"; exit 1;; esac
+
+$(DEPLOY_STAMP): requirements.txt requirements-dev.txt
+	@$(DEPLOY_PYTHON) -c 'import sys; assert sys.version_info >= (3, 13), sys.version' \
+	  || { echo "deploys need Python 3.13 (DEPLOY_PYTHON=/path/to/python3.13)"; exit 1; }
+	test -x $(DEPLOY_VENV)/bin/python || $(DEPLOY_PYTHON) -m venv $(DEPLOY_VENV)
+	$(DEPLOY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt \
+	  $$(grep -E '^chalice==' requirements-dev.txt)
+	touch $(DEPLOY_STAMP)
+
+deploy-venv: $(DEPLOY_STAMP)
+
+infra: $(STAMP) $(DEPLOY_STAMP) deploy-check-stage
+	$(DEPLOY) infra $(STAGE)
+	@echo "next: $(CHALICE) deploy --stage $(STAGE)   (after a first deploy, make infra STAGE=$(STAGE) once more: the API's throttling and access log)"
 
 # Before anything changes: prod is served on its own name only (TLS 1.2 at least).
 deploy: deploy-check-prod-name
@@ -35,22 +60,14 @@ deploy-check-prod-name:
 	@if [ "$(STAGE)" = prod ] && { [ -z "$(SITE_DOMAIN)" ] || [ -z "$(CERTIFICATE_ARN)" ]; }; then \
 	  echo "prod needs SITE_DOMAIN and CERTIFICATE_ARN: on its own cloudfront.net name CloudFront accepts TLS 1.0 and 1.1 (docs/deploy.md)"; exit 1; fi
 
-deploy: $(STAMP) deploy-check-stage
-	# 1. Tables, key, SES identity and configuration set, topics, log groups, alarms.
-	$(DEPLOY) data $(STAGE)
-	$(DEPLOY) secret $(STAGE)
-	# 2. Stack outputs into the stage's environment and policies, then the functions and API.
-	$(DEPLOY) configure $(STAGE) $(if $(SITE_DOMAIN),--site-url https://$(SITE_DOMAIN))
+deploy: deploy-check-prod-name infra
+	# 1. The functions and API: plain Chalice (the app reads the stream's ARN itself).
 	$(CHALICE) deploy --stage $(STAGE)
+	# 2. The safety net on anything the deploy created; the stage's throttling and access log.
+	$(DEPLOY) reconcile $(STAGE)
 	$(DEPLOY) api $(STAGE)
-	# 3. The site's bucket and distribution (needs the API's domain). On a first deploy
-	#    without SITE_DOMAIN, SITE_URL becomes the distribution's name: deploy the app again.
+	# 3. The site's bucket and distribution (needs the API's domain), then the site.
 	$(DEPLOY) edge $(STAGE)
-	rm -f $(DEPLOY_FLAG)
-	$(DEPLOY) configure $(STAGE) --changed-flag $(DEPLOY_FLAG)
-	if [ -f $(DEPLOY_FLAG) ]; then $(CHALICE) deploy --stage $(STAGE) && $(DEPLOY) api $(STAGE); fi
-	rm -f $(DEPLOY_FLAG)
-	# 4. The site.
 	$(MAKE) site
 	$(DEPLOY) upload $(STAGE)
 
@@ -64,9 +81,18 @@ rotate-origin-secret: $(STAMP) deploy-check-stage
 	sleep 330
 	$(DEPLOY) edge $(STAGE)
 
+.PHONY: rotate-token-secret
+rotate-token-secret: $(STAMP) deploy-check-stage
+	$(DEPLOY) rotate-token-secret $(STAGE)
+
 package: $(STAMP)
 	rm -rf build
-	$(CHALICE) package --stage $(STAGE) build
+	$(VENV)/bin/chalice package --stage $(STAGE) build
 
 check-deploy: $(STAMP)
-	$(PY) -m pytest tests/infra $(PYTEST_ARGS)
+	$(PY) -m pytest tests/infra tests/deploy $(PYTEST_ARGS)
+
+# The thorough variant of tests/deploy: a deploy interrupted at each AWS call
+# in turn, then `make infra` + `chalice deploy` again (a few minutes).
+deploy-simulation: $(STAMP)
+	DEPLOY_SIMULATION=every-call $(PY) -m pytest tests/deploy $(PYTEST_ARGS)

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 
 # What a link token is for: its MAC covers the purpose, so a reset link can
 # never pass as an invitation, nor the other way round.
@@ -46,8 +47,11 @@ def link_token(secret: bytes, purpose: str, record_id: str) -> str:
     return f"{record_id}.{_mac(secret, purpose, record_id)}"
 
 
-def record_id_from(secret: bytes, purpose: str, token: object) -> str | None:
-    """The record id a genuine token names, or None for anything else."""
+def record_id_from(secret: bytes, purpose: str, token: object, previous: Sequence[bytes] = ()) -> str | None:
+    """The record id a genuine token names, or None for anything else. A link
+    sealed with a `previous` secret still opens: after the secret is rotated,
+    links already emailed keep working (config reads the previous secret only
+    for as long as a link can live)."""
     if not isinstance(token, str) or len(token) > 100 or token.count(".") != 1:
         return None
     record_id, mac = token.strip().split(".")
@@ -56,9 +60,9 @@ def record_id_from(secret: bytes, purpose: str, token: object) -> str | None:
             return None
     except ValueError:
         return None
-    if not hmac.compare_digest(mac, _mac(secret, purpose, record_id)):
-        return None
-    return record_id
+    # Every candidate is compared (no early exit), so timing says nothing of which one matched.
+    matched = [hmac.compare_digest(mac, _mac(key, purpose, record_id)) for key in (secret, *previous)]
+    return record_id if any(matched) else None
 
 
 def new_session_token() -> str:

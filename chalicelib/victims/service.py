@@ -80,7 +80,8 @@ class VictimService:
         """Sets the contact's password from their invitation; returns the crime number."""
         data = validate(body, REGISTER_SCHEMA)
         now = self._clock()
-        invitation_id = tokens.record_id_from(self._settings.token_secret, tokens.INVITATION, data["invitation"])
+        invitation_id = tokens.record_id_from(self._settings.token_secret, tokens.INVITATION, data["invitation"],
+                                               self._settings.previous_token_secrets)
         invitation = self._cases.invitation(invitation_id) if invitation_id else None
         if invitation is None or not invitation.is_usable(now):
             raise InvalidInput(fields={"invitation": INVITATION_PROBLEM})
@@ -352,7 +353,8 @@ class VictimService:
     def complete_reset(self, body: Any) -> None:
         data = validate(body, RESET_COMPLETE_SCHEMA)
         now = self._clock()
-        reset_id = tokens.record_id_from(self._settings.token_secret, tokens.RESET, data["token"])
+        reset_id = tokens.record_id_from(self._settings.token_secret, tokens.RESET, data["token"],
+                                          self._settings.previous_token_secrets)
         reset = self._cases.reset(reset_id) if reset_id else None
         if reset is None or not reset.is_usable(now):
             raise InvalidInput(fields={"token": RESET_PROBLEM})

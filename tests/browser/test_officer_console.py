@@ -6,6 +6,7 @@ alone. One sign-in per officer; every page and state checked with axe."""
 
 from __future__ import annotations
 
+import json
 import re
 from email import policy
 from email.parser import BytesParser
@@ -75,6 +76,22 @@ def victim_sends_a_message(stack, victim, text: str) -> None:
     assert sent.status_code == 201, sent.body
 
 
+def fill_person_with_keyboard(page, number: int, forename: str | None, surname: str, email: str) -> None:
+    """Person `number` on "Record a case": a victim (unless chosen already), names, 2 1 1990, email."""
+    if forename is not None:
+        tab_to(page, f"#person-{number}-role")
+        page.keyboard.press("Space")
+        tab_to(page, f"#person-{number}-forename")
+        page.keyboard.type(forename)
+    tab_to(page, f"#person-{number}-surname")
+    page.keyboard.type(surname)
+    tab_to(page, f"#person-{number}-dob-day")
+    for part in ("2", "1", "1990"):
+        page.keyboard.type(part)
+        page.keyboard.press("Tab")
+    page.keyboard.type(email)
+
+
 def submit_with_enter(page, path_glob: str) -> int:
     with page.expect_response(path_glob) as answer:
         page.keyboard.press("Enter")
@@ -125,8 +142,22 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
     # Reply: the victim gets an alert email.
     before = emails_to(stack, victim.email)
     tab_to(page, "[data-tmc-reply-form] textarea", limit=60)
-    page.keyboard.type("Yes, it shows a van. I will update you on Friday.")
+    reply = "Yes, it shows a van. I will update you on Friday."
+    page.keyboard.type(reply)
     tab_to(page, "[data-tmc-reply-form] button[type=submit]")
+    # The sign-in has ended meanwhile (the API refuses the token): nothing is
+    # lost, and the officer is told what to do, not shown a 401.
+    page.route("**/messages", lambda route: route.fulfill(
+        status=401, content_type="application/json", body='{"code": "unauthorized", "message": "Unauthorized"}'))
+    assert submit_with_enter(page, "**/messages") == 401
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Your sign-in has ended, so this has not been sent. Copy what you have written")
+    expect(summary.locator("[data-tmc-sign-in-again]")).to_be_visible()
+    expect(page.locator("[data-tmc-reply-form] textarea")).to_have_value(reply)
+    check_state(page, "officer-reply-signed-out", widths=(375,))
+    page.unroute("**/messages")
+    tab_to(page, "[data-tmc-reply-form] button[type=submit]", limit=80)
     assert submit_with_enter(page, "**/messages") == 201
     banner = page.locator("[data-tmc-banner] .govuk-notification-banner--success")
     expect(banner).to_be_focused()
@@ -143,7 +174,6 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
     # Post an update: empty first, then with the keyboard.
     tab_to(page, "[data-tmc-update-form] button[type=submit]", limit=80)
     assert submit_with_enter(page, "**/updates") == 400
-    summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
     expect(summary.locator("li")).to_have_text(["Choose what has happened", "Enter the text to send"])
     expect(page).to_have_title(re.compile(rf"^Error: Case {victim.crime_number} – "))
@@ -177,22 +207,43 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
     crime_number = f"LC-2026-C{victim.crime_number[-6:]}"
     tab_to(page, "#crime-number")
     page.keyboard.type(crime_number)
-    tab_to(page, "#contact-role")
+    fill_person_with_keyboard(page, 1, "Jo", "Bloggs", "jo.bloggs@example.com")
+    # A second and a third person; the third is removed again.
+    for number in (2, 3):
+        tab_to(page, "[data-tmc-add-person]", limit=60)
+        page.keyboard.press("Enter")
+        expect(page.locator(f"#person-{number}-role")).to_be_focused()
+        expect(page.locator("[data-tmc-person-heading]").nth(number - 1)).to_have_text(f"Person {number}")
+    expect(page.locator("[data-tmc-people-status]")).to_have_text("Person 3 added. There are 3 people on this case.")
+    tab_to(page, "#person-2-role")
     page.keyboard.press("Space")
-    tab_to(page, "#contact-forename")
-    page.keyboard.type("Jo")
-    tab_to(page, "#contact-surname")
-    page.keyboard.type("Bloggs")
-    tab_to(page, "#contact-dob-day")
-    for part in ("2", "1", "1990"):
-        page.keyboard.type(part)
-        page.keyboard.press("Tab")
-    page.keyboard.type("jo.bloggs@example.com")
+    tab_to(page, "#person-2-forename")
+    page.keyboard.type("Sam")
+    tab_to(page, "[data-tmc-new-case-form] button[type=submit]", limit=60)
+    assert submit_with_enter(page, "**/api/officer/cases") == 400
+    # Each error names its person and leads to that person's field.
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Enter the last name of person 2")
+    expect(summary).to_contain_text("Choose whether person 3 is a victim or a witness")
+    check_state(page, "officer-new-case-people-errors", widths=(375,))
+    link = summary.get_by_role("link", name="Enter the email address of person 2")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#person-2-email")).to_be_focused()
+    expect(page.locator("[data-field='contacts[1].email'] .govuk-error-message")).to_contain_text(
+        "Enter the email address of person 2")
+    tab_to(page, '[data-tmc-person]:nth-child(3) [data-tmc-remove-person]', limit=60)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-tmc-person]")).to_have_count(2)
+    expect(page.locator("[data-tmc-person-heading]").nth(1)).to_be_focused()
+    expect(page.locator("[data-tmc-people-status]")).to_have_text("Person removed. There are 2 people on this case.")
+    fill_person_with_keyboard(page, 2, None, "Taylor", "sam.taylor@example.com")
     tab_to(page, "[data-tmc-new-case-form] button[type=submit]")
     assert submit_with_enter(page, "**/api/officer/cases") == 201
     expect(banner).to_contain_text("Case recorded")
+    expect(banner).to_contain_text("We have emailed Jo Bloggs and Sam Taylor an invitation")
     expect(page.locator("h1")).to_have_text(crime_number)
-    expect(page.locator("[data-tmc-contact] .govuk-tag")).to_have_text("Invited, not registered yet")
+    expect(page.locator("[data-tmc-contact] .govuk-tag")).to_have_text(["Invited, not registered yet"] * 2)
     check_state(page, "officer-case-recorded")
 
     # Sign out, then Back: nothing of any case comes back.
@@ -207,6 +258,8 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
 
 
 def test_another_forces_officer_cannot_see_the_case_and_an_auditor_only_reads_it(page, stack, watch, victim):
+    # A clock the test can move on, for the idle warning at the end.
+    page.clock.install()
     sign_in_with_keyboard(page, stack.site_url, AVON_OFFICER, f"{CONSOLE}#case/{victim.crime_number}")
     expect(page.locator("h1")).to_have_text("Case not found")
     expect(page.locator("[data-tmc-not-found-text]")).to_have_text(
@@ -221,4 +274,60 @@ def test_another_forces_officer_cannot_see_the_case_and_an_auditor_only_reads_it
     expect(page.locator("[data-tmc-view] form")).to_have_count(0)
     expect(page.locator('[data-tmc-nav="new-case"]')).to_be_hidden()
     check_state(page, "officer-case-auditor")
+
+    # Idle for 13 minutes: a warning, with focus in it; Escape keeps the officer signed in.
+    page.clock.fast_forward("13:00")
+    warning = page.locator("[data-tmc-idle-warning]")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("You have not used the console for 13 minutes. To protect the information"
+                                    " on this page, we will sign you out in 2 minutes.")
+    expect(page.locator("[data-tmc-stay]")).to_be_focused()
+    check_state(page, "officer-idle-warning")
+    page.keyboard.press("Escape")
+    expect(warning).to_be_hidden()
+    expect(page.locator("[data-tmc-view] h1")).to_be_focused()
+
+    # The team's inbox, a page at a time. A hundred and more things waiting are
+    # costly to make on the stack, so the API's two pages are stubbed here (the
+    # API's own tests cover its cursor).
+    stub_inbox_pages(page)
+    tab_to(page, '[data-tmc-nav="inbox"]', limit=80)
+    page.keyboard.press("Enter")
+    tab_to(page, '[data-tmc-scope="team"]')
+    page.keyboard.press("Enter")
+    caption = page.locator("[data-tmc-inbox-items] caption")
+    expect(caption).to_have_text("The 100 things waiting longest, oldest first")
+    # "Show more" comes next after the list's last case.
+    page.locator("tbody tr a").last.focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("[data-tmc-show-more]")).to_be_focused()
+    with page.expect_response("**/api/officer/inbox?cursor=page-2"):
+        page.keyboard.press("Enter")
+    # The officer's place is kept: focus on the first case of the new page.
+    expect(page.get_by_role("link", name="LC-STUB-100")).to_be_focused()
+    expect(page.locator("tbody tr")).to_have_count(102)
+    expect(caption).to_have_text("102 things waiting, oldest first")
+    expect(page.locator("[data-tmc-inbox-more-text]")).to_have_text("That is everything waiting.")
+    expect(page.locator("[data-tmc-show-more]")).to_have_count(0)
+    check_state(page, "officer-inbox-more", widths=())  # a hundred rows: too long to look at
+
+    # Then 15 minutes with nothing done: signed out, and told why.
+    page.clock.fast_forward("15:00")
+    page.wait_for_url(re.compile(r"/officer/timed-out\.html$"))
+    assert "LC-STUB" not in page.locator("body").inner_text()
     assert watch.third_party == []
+
+
+def stub_inbox_pages(page) -> None:
+    """The team's inbox as two pages: 100 things and a cursor, then 2 more and no cursor."""
+    def item(i: int) -> dict:
+        return {"crimeNumber": f"LC-STUB-{i:03}", "contactId": "c1", "reason": "message",
+                "waitingSince": f"2026-01-01T09:{i // 60:02}:{i % 60:02}Z", "officerId": "o1"}
+
+    def answer(route) -> None:
+        later = "cursor=page-2" in route.request.url
+        body = {"items": [item(i) for i in (range(100, 102) if later else range(100))],
+                "cursor": None if later else "page-2"}
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/api/officer/inbox*", answer)

@@ -37,11 +37,23 @@ def resolve(value: Any, stage: str) -> Any:
     return value
 
 
+# IAM policy variables the policies use instead of a written account and region:
+# the caller's own (a Lambda role's account; the region its request goes to).
+POLICY_VARIABLES = {"${aws:PrincipalAccount}": ACCOUNT, "${aws:RequestedRegion}": REGION}
+
+
+def substitute(pattern: str) -> str:
+    for variable, value in POLICY_VARIABLES.items():
+        pattern = pattern.replace(variable, value)
+    return pattern
+
+
 def _like(value: str, pattern: str) -> bool:
-    return fnmatch.fnmatchcase(value, pattern)
+    return fnmatch.fnmatchcase(value, substitute(pattern))
 
 
 def _compare(base: str, value: str, expected: str) -> bool:
+    expected = substitute(expected)
     if base == "StringEquals":
         return value == expected
     if base == "StringNotEquals":

@@ -142,3 +142,41 @@ def test_the_stages_other_log_groups_are_encrypted_kept_and_out_of_the_functions
             for resource in statement["Resource"]:
                 if resource.startswith("arn:aws:logs:"):
                     assert ":log-group:/aws/lambda/track-my-crime-" in resource, (path.name, resource)
+
+
+def _chalice_function_name(name: str) -> str:
+    """Chalice's Lambda name for an app.py function (the API's is the bare app name)."""
+    return "track-my-crime-${Stage}" if name == "api_handler" else f"track-my-crime-${{Stage}}-{name}"
+
+
+def test_every_function_has_an_errors_alarm():
+    watched = set()
+    for props in _alarms().values():
+        if props.get("Namespace") == "AWS/Lambda" and props.get("MetricName") == "Errors":
+            (dimension,) = props["Dimensions"]
+            name = dimension["Value"]["Fn::Sub"]
+            watched.add(name.replace("${AlertSenderFunction}", _default("AlertSenderFunction")))
+    assert watched == {_chalice_function_name(n) for n in ["api_handler", *_function_names()]}
+
+
+def test_ses_bounce_and_complaint_rates_alarm_before_ses_would_pause_sending():
+    by_metric = {p.get("MetricName"): p for p in _alarms().values()}
+    assert by_metric["Reputation.BounceRate"]["Threshold"] <= 0.05
+    assert by_metric["Reputation.ComplaintRate"]["Threshold"] <= 0.001
+
+
+def test_given_up_events_alarm_and_the_dashboard_shows_the_alarms():
+    by_metric = {p.get("MetricName"): p for p in _alarms().values()}
+    assert by_metric["ApproximateNumberOfMessagesVisible"]["Threshold"] == 1
+    (dashboard,) = resources("data.yaml", "AWS::CloudWatch::Dashboard").values()
+    body = dashboard["Properties"]["DashboardBody"]["Fn::Sub"][0]
+    for alarm in ("alerts-failing", "failed-events", "erasure-failures", "ses-bounce-rate"):
+        assert f"alarm:track-my-crime-${{Stage}}-{alarm}" in body
+
+
+def test_the_dashboard_body_is_json_once_substituted():
+    import json
+
+    (dashboard,) = resources("data.yaml", "AWS::CloudWatch::Dashboard").values()
+    body = re.sub(r"\$\{[^}]+\}", "x", dashboard["Properties"]["DashboardBody"]["Fn::Sub"][0])
+    assert len(json.loads(body)["widgets"]) >= 6

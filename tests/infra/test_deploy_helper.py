@@ -12,73 +12,32 @@ import pytest
 
 from chalicelib.web.http import SECURITY_HEADERS
 from infra import deploy
-from infra.deploy import gateway_responses, localise_policy, policy_files, stage_settings
+from infra.deploy import gateway_responses
 from local.site_server import CONTENT_SECURITY_POLICY
 from local.site_server import SECURITY_HEADERS as SITE_HEADERS
-from tests.infra.support import chalice_config, policy, resources
-
-OUTPUTS = {
-    "CasesTableName": "tmc-prod-cases",
-    "SessionsTableName": "tmc-prod-sessions",
-    "AuditTableName": "tmc-prod-audit",
-    "CasesStreamArn": ("arn:aws:dynamodb:eu-west-2:444455556666:table/tmc-prod-cases"
-                       "/stream/2026-11-27T22:00:00.000"),
-    "MailEventsTopicArn": "arn:aws:sns:eu-west-2:444455556666:tmc-prod-email-events",
-    "MailConfigurationSet": "track-my-crime-prod",
-    "TokenSecretParameter": "/track-my-crime/prod/token-secret",
-    "SiteUrl": "https://d111111abcdef8.cloudfront.net",
-    "DataKeyArn": "arn:aws:kms:eu-west-2:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-}
+from tests.infra.support import CHALICE_DIR, policy, resources
 
 
 def _words(text: str) -> list[str]:
     return re.sub(r"\s+", " ", text).strip().split("; ")
 
 
-def test_configure_writes_the_stack_outputs_into_the_stage_environment():
-    updated = stage_settings(chalice_config(), "prod", OUTPUTS)
-    env = updated["stages"]["prod"]["environment_variables"]
-    assert env["CASES_STREAM_ARN"] == OUTPUTS["CasesStreamArn"]
-    assert env["EMAIL_EVENTS_TOPIC"] == OUTPUTS["MailEventsTopicArn"]
-    assert env["SES_CONFIGURATION_SET"] == "track-my-crime-prod"
-    assert env["SITE_URL"] == "https://d111111abcdef8.cloudfront.net"
-    assert "DataKeyArn" not in env.values()
+COMMITTED = [CHALICE_DIR / "config.json", *sorted(CHALICE_DIR.glob("policy-*.json"))]
 
 
-def test_configure_leaves_other_stages_and_settings_alone():
-    config = chalice_config()
-    updated = stage_settings(config, "prod", OUTPUTS)
-    assert updated["stages"]["dev"] == config["stages"]["dev"]
-    assert updated["stages"]["prod"]["environment_variables"]["OIDC_ISSUER"] == \
-        config["stages"]["prod"]["environment_variables"]["OIDC_ISSUER"]
-    assert {k: v for k, v in updated["stages"]["prod"].items() if k != "environment_variables"} == \
-        {k: v for k, v in config["stages"]["prod"].items() if k != "environment_variables"}
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.name)
+def test_committed_deploy_configuration_names_no_account_region_or_stream(path):
+    text = path.read_text()
+    assert not re.search(r"\b\d{12}\b", text), "an account id"
+    assert not re.search(r"\b(eu|us|ap|ca|sa|me|af|il|mx)-[a-z]+-\d\b", text), "a region"
+    assert "/stream/" not in text.replace("/stream/*", ""), "a stream label"
 
 
-def test_localised_policy_names_the_account_and_region_and_nothing_else_changes():
-    written = policy("policy-prod-stream.json")
-    mail_from = "no-reply@track-my-crime.example.police.uk"
-    localised = localise_policy(written, "444455556666", "eu-west-1", mail_from)
-    text = str(localised)
-    assert "111122223333" not in text and "eu-west-2" not in text
-    assert "arn:aws:dynamodb:eu-west-1:444455556666:table/tmc-prod-cases" in text
-    assert "dynamodb.eu-west-1.amazonaws.com" in text
-    assert [s["Action"] for s in localised["Statement"]] == [s["Action"] for s in written["Statement"]]
-    assert localise_policy(localised, "111122223333", "eu-west-2", mail_from) == written
-
-
-def test_localised_policy_sends_only_from_the_new_mail_from():
-    localised = localise_policy(policy("policy-prod-stream.json"), "444455556666", "eu-west-2",
-                                "alerts@victims.avon.police.uk")
-    (ses,) = [s for s in localised["Statement"] if s["Action"][0].startswith("ses:")]
-    assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": "alerts@victims.avon.police.uk"}}
-    assert "arn:aws:ses:eu-west-2:444455556666:identity/victims.avon.police.uk" in ses["Resource"]
-
-
-def test_configure_localises_every_policy_the_stage_uses():
-    assert policy_files(chalice_config(), "dev") == [
-        "policy-dev.json", "policy-dev-api.json", "policy-dev-authorizer.json", "policy-dev-stream.json",
-        "policy-dev-retry.json", "policy-dev-bounces.json", "policy-dev-erasures.json"]
+def test_policies_name_resources_by_stage_names_in_any_account_and_region():
+    text = json.dumps(policy("policy-prod-stream.json"))
+    assert "arn:aws:dynamodb:*:*:table/tmc-prod-cases" in text
+    # The key is used only through the services, in the region of the request.
+    assert "dynamodb.${aws:RequestedRegion}.amazonaws.com" in text
 
 
 def test_gateway_responses_carry_every_security_header_of_the_app():
@@ -194,3 +153,19 @@ def test_secret_step_creates_the_token_secret_once_and_never_replaces_it(fake_aw
     again = ssm.get_parameter(Name="/track-my-crime/dev/token-secret", WithDecryption=True)["Parameter"]
     assert first["Type"] == "SecureString" and len(first["Value"]) >= 32
     assert again["Value"] == first["Value"]
+
+
+def test_the_officer_console_may_reach_its_identity_provider_and_is_never_stored():
+    """The victim site's pages connect to the site alone; the console's also to
+    the force's identity provider (discovery and token requests), and the browser
+    keeps none of its pages, so Back after signing out shows nothing."""
+    template = resources("edge.yaml", "AWS::CloudFront::Distribution")["Distribution"]["Properties"]
+    behaviours = {b["PathPattern"]: b for b in template["DistributionConfig"]["CacheBehaviors"]}
+    assert behaviours["/officer/*"]["ResponseHeadersPolicyId"] == {"Ref": "ConsoleHeadersPolicy"}
+    console = _headers_policy("ConsoleHeadersPolicy")
+    csp = console["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    site = _headers_policy("SiteHeadersPolicy")["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+    assert _words(csp) == _words(site["ContentSecurityPolicy"].replace(
+        "connect-src 'self'", "connect-src 'self' ${IdentityProviderOrigin}"))
+    custom = {item["Header"]: item["Value"] for item in console["CustomHeadersConfig"]["Items"]}
+    assert custom["Cache-Control"] == "no-store"

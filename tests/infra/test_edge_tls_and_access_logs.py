@@ -129,4 +129,4 @@ def test_make_deploy_refuses_prod_without_its_own_name_before_changing_anything(
     # `deploy` runs the check (a prerequisite) before its first step.
     plan = subprocess.run([make, "-n", "--no-print-directory", "deploy", "STAGE=prod"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60, check=False, env={"PATH": "/usr/bin:/bin"})
-    assert 0 <= plan.stdout.find("prod needs SITE_DOMAIN") < plan.stdout.index("infra.deploy data"), plan.stdout
+    assert 0 <= plan.stdout.find("prod needs SITE_DOMAIN") < plan.stdout.index("infra.deploy infra"), plan.stdout

@@ -53,7 +53,9 @@ TEST_SECRET_PARAMETER = "/track-my-crime/test/token-secret"
 USED_OUTSIDE_THE_CODE = {
     ("WriteOwnLogs", "logs:*"): "the Lambda runtime writes the function's logs",
     ("CasesStream", "dynamodb:*"): "the stream's event source mapping reads it with the function's role",
-    ("UseStageKeyThroughServices", "kms:*"): "DynamoDB, SSM and Secrets Manager call KMS for the caller",
+    ("UseStageKeyThroughServices", "kms:*"): "DynamoDB, SSM, Secrets Manager and SQS call KMS for the caller",
+    ("ParkFailedEvents", "sqs:*"): "Lambda sends a given-up stream batch or event to the failed-events queue "
+                                   "(the on-failure destination) with the function's role",
 }
 
 Need = tuple[str, str, str]  # (action, resource after the ARN's fifth colon, JSON of the condition keys)
@@ -186,9 +188,10 @@ def _staged(need: Need, stage: str, settings: Any) -> tuple[str, str, dict[str, 
 
 def _suffixes(document: dict[str, Any]) -> dict[str, Any]:
     """The policy with each resource ARN cut to what follows its fifth colon
-    (account and region are filled in at deploy time)."""
-    return {**document, "Statement": [{**s, "Resource": [r.split(":", 5)[5] for r in iam.as_list(s["Resource"])]}
-                                      for s in iam.as_list(document["Statement"])]}
+    (the account and region, policy variables, are the caller's own)."""
+    return {**document, "Statement": [
+        {**s, "Resource": [iam.substitute(r).split(":", 5)[5] for r in iam.as_list(s["Resource"])]}
+        for s in iam.as_list(document["Statement"])]}
 
 
 # -- the journeys -----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import pytest
 
-from chalicelib.config import ConfigError, load_settings
+from chalicelib.config import ConfigError, event_sources, load_settings
 
 BASE = {
     "STAGE": "prod",
@@ -52,3 +52,50 @@ def test_forces_and_default_force_are_parsed():
                               "DEFAULT_FORCE": "avon"})
     assert settings.forces == {"lincs": "Lincolnshire Police", "avon": "Avon and Somerset Police"}
     assert settings.default_force == "avon"
+
+
+# -- the event sources app.py's decorators name ---------------------------------------------
+
+DEPLOY = ["/work/.venv/bin/chalice", "deploy", "--stage", "dev"]
+STREAM = "arn:aws:dynamodb:eu-west-1:444455556666:table/tmc-dev-cases/stream/2026-11-29T20:00:00.000"
+
+
+def _no_aws(table):
+    raise AssertionError("no AWS call outside `chalice deploy`")
+
+
+def test_chalice_deploy_reads_the_stream_arn_from_the_stages_table():
+    asked = []
+    sources = event_sources({"STAGE": "dev", "CASES_TABLE": "tmc-dev-cases"}, DEPLOY,
+                            lambda table: asked.append(table) or {"LatestStreamArn": STREAM})
+    assert sources.cases_stream_arn == STREAM
+    assert asked == ["tmc-dev-cases"]
+    assert sources.email_events_topic == "tmc-dev-email-events"
+
+
+@pytest.mark.parametrize("argv", [["pytest"], ["/x/bin/chalice", "package", "build"], ["/x/bin/chalice", "local"]])
+def test_anything_but_a_deploy_calls_no_aws_at_import(argv):
+    sources = event_sources({"STAGE": "prod"}, argv, _no_aws)
+    assert sources.cases_stream_arn.endswith(":table/tmc-prod-cases/stream/not-deployed")
+
+
+def test_inside_lambda_no_aws_call_is_made_at_import():
+    env = {"STAGE": "prod", "AWS_LAMBDA_FUNCTION_NAME": "track-my-crime-prod-send_emails"}
+    assert "not-deployed" in event_sources(env, DEPLOY, _no_aws).cases_stream_arn
+
+
+def test_a_deploy_before_the_infrastructure_stops_with_what_to_run():
+    def missing(table):
+        raise RuntimeError("ResourceNotFoundException")
+
+    with pytest.raises(ConfigError, match="make infra"):
+        event_sources({"STAGE": "dev"}, DEPLOY, missing)
+
+
+def test_a_table_without_a_stream_stops_the_deploy():
+    with pytest.raises(ConfigError, match="no stream"):
+        event_sources({"STAGE": "dev"}, DEPLOY, lambda table: {"TableName": table})
+
+
+def test_an_explicit_stream_arn_wins_and_calls_nothing():
+    assert event_sources({"CASES_STREAM_ARN": STREAM}, DEPLOY, _no_aws).cases_stream_arn == STREAM

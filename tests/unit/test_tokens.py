@@ -36,3 +36,12 @@ def test_session_tokens_are_long_and_stored_only_as_a_hash():
     token = tokens.new_session_token()
     assert len(token) >= 43
     assert tokens.session_key(token) != token and len(tokens.session_key(token)) == 64
+
+
+def test_a_link_sealed_with_the_previous_secret_still_opens_after_rotation():
+    old, new = b"o" * 32, b"n" * 32
+    record_id = tokens.new_id()
+    emailed = tokens.link_token(old, "invitation", record_id)
+    assert tokens.record_id_from(new, "invitation", emailed) is None
+    assert tokens.record_id_from(new, "invitation", emailed, previous=[old]) == record_id
+    assert tokens.record_id_from(new, "reset", emailed, previous=[old]) is None

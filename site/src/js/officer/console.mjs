@@ -7,13 +7,16 @@
 import { initAll } from '/assets/govuk-frontend.min.js'
 import { Component } from '../component.mjs'
 import { formatDue, formatPosted } from '../components/conversation.mjs'
+import { WARN_BEFORE_MS, describeTimeLeft } from '../components/idle-warning.mjs'
 import { clearErrors, el, fieldErrors, readDate, setTitle, showErrors, showSuccess } from '../forms.mjs'
 import { OfficerAuth } from './auth.mjs'
 import { IdleTimer } from './idle.mjs'
 import {
   UPDATE_TYPES, caseHash, casePath, contactName, contactStatus, mayWrite, reasonLabel, routeOf, withFieldMessages
 } from './labels.mjs'
+import { inboxCaption, nextInboxItems } from './inbox.mjs'
 import { officerApi } from './officer-api.mjs'
+import { MAX_PEOPLE, namesInWords, numberPerson, peopleStatus, personHeading } from './people.mjs'
 import { signInProblem } from './sign-in-settings.mjs'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -24,6 +27,8 @@ function problem(message) {
 }
 
 const SERVICE_PROBLEM = 'Sorry, there is a problem with the service. Try again in a few minutes. If it keeps happening, contact your IT service desk.'
+const SIGN_IN_ENDED = 'Your sign-in has ended. Sign in again to carry on.'
+const NOT_SENT_SIGNED_OUT = 'Your sign-in has ended, so this has not been sent. Copy what you have written before you sign in again: signing in starts this page afresh.'
 const READ_ONLY = 'You cannot change cases: you are signed in as an auditor, who can only read them.'
 
 export class OfficerConsole extends Component {
@@ -42,16 +47,31 @@ export class OfficerConsole extends Component {
     this.nav = document.querySelector('[data-tmc-officer-nav]')
     this.auth = new OfficerAuth({
       authority: this.setting('authority'), clientId: this.setting('clientId'), scope: this.setting('scope')
-    }, { onEnded: () => this.ended('Your sign-in has ended. Sign in again to carry on.') })
+    }, { onEnded: () => this.tokenExpired() })
     this.api = officerApi({
       token: () => this.auth.accessToken(),
-      onSignedOut: () => this.ended('Your sign-in has ended. Sign in again to carry on.')
+      onSignedOut: () => this.ended(SIGN_IN_ENDED)
     })
+    const idleMs = Number(root.dataset.idleMinutes || 15) * 60 * 1000
+    this.warning = this.required('[data-tmc-idle-warning]')
     this.idle = new IdleTimer({
-      idleMs: Number(root.dataset.idleMinutes || 15) * 60 * 1000,
+      idleMs,
+      warnMs: WARN_BEFORE_MS,
+      onWarn: (left) => this.warn(left),
       onIdle: () => this.signOut({ timedOut: true })
     })
+    this.warning.querySelector('[data-tmc-idle-for]').textContent = describeTimeLeft(idleMs - WARN_BEFORE_MS)
+    this.warning.querySelector('[data-tmc-stay]').addEventListener('click', () => this.stay())
+    // Escape would close the warning without a choice: it counts as staying.
+    this.warning.addEventListener('cancel', (event) => {
+      event.preventDefault()
+      this.stay()
+    })
     for (const type of ACTIVITY) document.addEventListener(type, () => this.idle.touch(), { passive: true })
+    // Timers sleep in a hidden tab or a closed laptop: look at the clock on return.
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') this.idle.check()
+    })
     // Nothing of a case may outlive the page: not in the back-forward cache, not after sign-out.
     window.addEventListener('pagehide', () => this.clear())
     window.addEventListener('pageshow', (event) => {
@@ -91,8 +111,33 @@ export class OfficerConsole extends Component {
     this.idle.start()
   }
 
+  /** The idle warning, open (focus moves into it) with the time left in words. */
+  warn(left) {
+    const words = describeTimeLeft(left)
+    const countdown = this.warning.querySelector('[data-tmc-countdown]')
+    if (countdown.textContent !== words) countdown.textContent = words
+    if (!this.warning.open) {
+      this.beforeWarning = document.activeElement
+      this.warning.showModal()
+    }
+  }
+
+  stay() {
+    const stayed = this.idle.stay()
+    if (stayed) this.closeWarning()
+  }
+
+  closeWarning() {
+    if (!this.warning.open) return
+    this.warning.close()
+    // Back to where the officer was, if it is still there.
+    if (this.beforeWarning?.isConnected) this.beforeWarning.focus()
+    this.beforeWarning = null
+  }
+
   clear() {
     this.idle.stop()
+    this.closeWarning()
     this.auth.forget()
     this.view.replaceChildren()
     this.errors.replaceChildren()
@@ -100,7 +145,24 @@ export class OfficerConsole extends Component {
     if (this.nav) this.nav.hidden = true
   }
 
+  /**
+   * The access token has expired (an hour after signing in). If the officer
+   * has typed into a form, the page stays as it is: sending it will say the
+   * sign-in has ended and keep the text (see listen). Otherwise, the sign-in
+   * page, saying why.
+   */
+  tokenExpired() {
+    const typed = [...this.view.querySelectorAll('form textarea, form input')].some((field) =>
+      ['checkbox', 'radio'].includes(field.type) ? field.checked !== field.defaultChecked : field.value !== field.defaultValue)
+    if (typed) {
+      this.expired = true
+      return
+    }
+    this.ended(SIGN_IN_ENDED)
+  }
+
   ended(reason) {
+    this.expired = false
     if (!this.auth.user && this.view.querySelector('[data-tmc-sign-in]')) return
     this.clear()
     this.showSignIn(reason)
@@ -108,6 +170,7 @@ export class OfficerConsole extends Component {
 
   async signOut({ timedOut = false } = {}) {
     this.idle.stop()
+    this.closeWarning()
     this.view.replaceChildren()
     this.errors.replaceChildren()
     this.banner.replaceChildren()
@@ -157,7 +220,11 @@ export class OfficerConsole extends Component {
   }
 
   route() {
-    if (!this.auth.user) return
+    if (!this.auth.user) {
+      // Leaving a form kept after the sign-in ended: ask for a sign-in now.
+      if (this.expired) this.ended(SIGN_IN_ENDED)
+      return
+    }
     this.banner.replaceChildren()
     const where = routeOf(window.location.hash)
     if (where.view === 'case') return this.showCase(where.crimeNumber)
@@ -184,14 +251,67 @@ export class OfficerConsole extends Component {
     })
     const place = view.querySelector('[data-tmc-inbox-items]')
     place.replaceChildren(el('p', { class: 'govuk-body tmc-loading' }, 'Loading the inbox…'))
-    const { status, body } = await this.api.get(`/officer/inbox${team ? '' : '?mine=true'}`)
-    if (status === 401) return
-    if (status !== 200) {
+    const first = await nextInboxItems(this.api, { team })
+    if (first.status === 401 || !place.isConnected) return
+    if (first.status !== 200) {
       place.replaceChildren()
       showErrors(null, this.errors, problem(SERVICE_PROBLEM))
       return
     }
-    place.replaceChildren(inboxTable(body.items || [], team, Boolean(body.cursor)))
+    if (!first.items.length && !first.cursor) {
+      place.replaceChildren(el('div', { class: 'govuk-inset-text' },
+        team ? "Nothing is waiting on your team's cases." : 'Nothing is waiting on your cases. To see your team’s, choose “My team’s cases”.'))
+      return
+    }
+    const table = inboxTable(first.items)
+    place.replaceChildren(table)
+    this.pageInbox(view, table, team, first.items.length, first.cursor)
+  }
+
+  /**
+   * "Show more" under the inbox while the API has a cursor: the next items
+   * join the same table, and focus moves to the first of them, so the officer
+   * carries on reading where the list had ended.
+   */
+  pageInbox(view, table, team, shown, cursor) {
+    const more = view.querySelector('[data-tmc-inbox-more]')
+    const button = more.querySelector('[data-tmc-show-more]')
+    const caption = table.querySelector('caption')
+    let count = shown
+    let next = cursor
+    caption.textContent = inboxCaption(count, Boolean(next))
+    more.hidden = !next
+    button.addEventListener('click', async () => {
+      if (button.disabled || !next) return
+      button.disabled = true
+      button.setAttribute('aria-disabled', 'true')
+      try {
+        const page = await nextInboxItems(this.api, { team, cursor: next })
+        if (page.status === 401 || !table.isConnected) return
+        if (page.status !== 200) {
+          showErrors(null, this.errors, problem(SERVICE_PROBLEM))
+          return
+        }
+        this.errors.replaceChildren()
+        next = page.cursor
+        const rows = inboxRows(page.items)
+        table.querySelector('tbody').append(...rows)
+        count += rows.length
+        caption.textContent = inboxCaption(count, Boolean(next))
+        if (!next) {
+          button.remove()
+          const said = more.querySelector('[data-tmc-inbox-more-text]')
+          said.textContent = rows.length ? 'That is everything waiting.' : 'Nothing more is waiting.'
+          if (!rows.length) said.focus()
+        }
+        rows[0]?.querySelector('a')?.focus()
+      } finally {
+        if (button.isConnected) {
+          button.disabled = false
+          button.removeAttribute('aria-disabled')
+        }
+      }
+    })
   }
 
   async showCase(crimeNumber, success) {
@@ -328,12 +448,16 @@ export class OfficerConsole extends Component {
       button.disabled = true
       try {
         const { status, body } = await send(form)
-        if (status === 401) return
+        if (status === 401) {
+          this.signInToSend(form)
+          return
+        }
         if (ok.includes(status)) {
           clearErrors(form, this.errors)
           await done(body)
         } else if (status === 400) {
-          showErrors(form, this.errors, fieldErrors(form, withFieldMessages(body)))
+          const people = form.querySelectorAll('[data-tmc-person]').length || 1
+          showErrors(form, this.errors, fieldErrors(form, withFieldMessages(body, { people })))
         } else if (status === 409) {
           const fields = body?.fields || {}
           const errors = Object.keys(fields).length
@@ -355,6 +479,23 @@ export class OfficerConsole extends Component {
     })
   }
 
+  /**
+   * A form sent after the sign-in ended (the token expired or was refused):
+   * nothing was sent; the form keeps what the officer wrote, and the error
+   * summary says what to do, with a button to sign in again.
+   */
+  signInToSend(form) {
+    showErrors(form, this.errors, problem(NOT_SENT_SIGNED_OUT))
+    const again = el('button', { type: 'button', class: 'govuk-button', 'data-module': 'govuk-button', 'data-tmc-sign-in-again': '' },
+      'Sign in again')
+    again.addEventListener('click', () => {
+      this.auth.signIn(window.location.hash || '#inbox').catch(() => {
+        showErrors(null, this.errors, problem('The sign-in service is not answering. Try again in a few minutes. If it keeps happening, contact your IT service desk.'))
+      })
+    })
+    this.errors.querySelector('.govuk-error-summary__body').append(again)
+  }
+
   showNewCase() {
     if (!this.writer) {
       this.show('not-found', 'You cannot record cases')
@@ -363,34 +504,89 @@ export class OfficerConsole extends Component {
       this.view.querySelector('[data-tmc-not-found-text]').nextElementSibling.remove()
       return
     }
+    // A copy of the first person as it was served, for "Add another person".
+    const blank = this.templates['new-case'].content.querySelector('[data-tmc-person]').cloneNode(true)
     const view = this.show('new-case', 'Record a case')
     initAll({ scope: view })
     const form = view.querySelector('[data-tmc-new-case-form]')
     const profile = this.auth.profile()
     if (typeof profile.name === 'string') form.elements.namedItem('officer.name').value = profile.name
     if (typeof profile.email === 'string') form.elements.namedItem('officer.email').value = profile.email
+    this.addAnother(form, blank)
     this.listen(form, (f) => {
       const value = (name) => f.elements.namedItem(name).value.trim()
-      const role = f.querySelector('input[name="contacts[0].role"]:checked')
-      const contact = {
-        role: role ? role.value : '',
-        forename: value('contacts[0].forename'),
-        surname: value('contacts[0].surname'),
-        dateOfBirth: readDate(f, 'contacts[0].dateOfBirth'),
-        email: value('contacts[0].email')
-      }
-      if (f.elements.namedItem('contacts[0].enhancedRights').checked) contact.enhancedRights = true
+      const contacts = [...f.querySelectorAll('[data-tmc-person]')].map((_, i) => {
+        const role = f.querySelector(`input[name="contacts[${i}].role"]:checked`)
+        const contact = {
+          role: role ? role.value : '',
+          forename: value(`contacts[${i}].forename`),
+          surname: value(`contacts[${i}].surname`),
+          dateOfBirth: readDate(f, `contacts[${i}].dateOfBirth`),
+          email: value(`contacts[${i}].email`)
+        }
+        if (f.elements.namedItem(`contacts[${i}].enhancedRights`).checked) contact.enhancedRights = true
+        return contact
+      })
       return this.api.post('/officer/cases', {
         crimeNumber: value('crimeNumber'),
         officer: { name: value('officer.name'), email: value('officer.email') },
-        contacts: [contact]
+        contacts
       })
     }, [201], (created) => {
-      const people = (created.contacts || []).map((c) => [c.forename, c.surname].join(' ')).join(', ')
+      const people = namesInWords((created.contacts || []).map((c) => [c.forename, c.surname].join(' ')))
       window.history.pushState(null, '', caseHash(created.crimeNumber))
       return this.showCase(created.crimeNumber, ['Case recorded',
         `We have emailed ${people || 'each person'} an invitation to register. The link works for 14 days.`])
     })
+  }
+
+  /**
+   * "Add another person" and each person's "Remove" (the add-another pattern):
+   * a new person's first field takes focus; after a removal, the heading of
+   * the person now in that place (or the one before) does, and a status
+   * message says how many people there are. Errors shown are cleared, as
+   * their numbers no longer hold.
+   */
+  addAnother(form, blank) {
+    const place = form.querySelector('[data-tmc-people]')
+    const add = form.querySelector('[data-tmc-add-person]')
+    const full = form.querySelector('[data-tmc-people-full]')
+    const status = form.querySelector('[data-tmc-people-status]')
+    const people = () => [...place.querySelectorAll('[data-tmc-person]')]
+    const number = () => {
+      const all = people()
+      all.forEach((person, index) => {
+        numberPerson(person, index)
+        person.querySelector('[data-tmc-person-heading]').textContent = personHeading(index)
+        person.querySelector('[data-tmc-remove-whom]').textContent = ` ${personHeading(index).toLowerCase()}`
+        person.querySelector('[data-tmc-remove-person]').hidden = all.length === 1
+      })
+      add.hidden = all.length >= MAX_PEOPLE
+      full.hidden = !add.hidden
+      return all
+    }
+    const wire = (person) => {
+      person.querySelector('[data-tmc-remove-person]').addEventListener('click', () => {
+        const at = people().indexOf(person)
+        person.remove()
+        clearErrors(form, this.errors)
+        const left = number()
+        status.textContent = peopleStatus('removed', left.length)
+        left[Math.min(at, left.length - 1)].querySelector('[data-tmc-person-heading]').focus()
+      })
+    }
+    wire(people()[0])
+    add.addEventListener('click', () => {
+      if (people().length >= MAX_PEOPLE) return
+      const person = blank.cloneNode(true)
+      place.append(person)
+      wire(person)
+      clearErrors(form, this.errors)
+      const all = number()
+      status.textContent = peopleStatus('added', all.length)
+      person.querySelector('input').focus()
+    })
+    number()
   }
 }
 
@@ -414,13 +610,9 @@ function messageEntry(message, person) {
   return entry
 }
 
-function inboxTable(items, team, more) {
-  if (!items.length) {
-    return el('div', { class: 'govuk-inset-text' },
-      team ? "Nothing is waiting on your team's cases." : 'Nothing is waiting on your cases. To see your team’s, choose “My team’s cases”.')
-  }
+function inboxRows(items) {
   const now = Date.now()
-  const rows = items.map((item) => {
+  return items.map((item) => {
     // An update due is listed from the start of the day it is due (UTC midnight).
     const due = item.reason === 'update_due'
     const what = el('td', { class: 'govuk-table__cell' }, reasonLabel(item.reason))
@@ -430,16 +622,18 @@ function inboxTable(items, team, more) {
     const since = due ? `Due by ${formatDue(String(item.waitingSince).slice(0, 10))}` : formatPosted(item.waitingSince)
     return el('tr', { class: 'govuk-table__row' },
       el('th', { class: 'govuk-table__header', scope: 'row' },
-        el('a', { class: 'govuk-link', href: caseHash(item.crimeNumber) }, item.crimeNumber)),
+        el('a', { class: 'govuk-link', href: caseHash(item.crimeNumber) }, String(item.crimeNumber))),
       what,
       el('td', { class: 'govuk-table__cell' }, since))
   })
-  const caption = `${items.length} ${items.length === 1 ? 'thing' : 'things'} waiting, oldest first${more ? ' (the first 100)' : ''}`
+}
+
+function inboxTable(items) {
   return el('table', { class: 'govuk-table' },
-    el('caption', { class: 'govuk-table__caption govuk-table__caption--m' }, caption),
+    el('caption', { class: 'govuk-table__caption govuk-table__caption--m' }, inboxCaption(items.length, false)),
     el('thead', { class: 'govuk-table__head' }, el('tr', { class: 'govuk-table__row' },
       el('th', { class: 'govuk-table__header', scope: 'col' }, 'Case'),
       el('th', { class: 'govuk-table__header', scope: 'col' }, 'What is waiting'),
       el('th', { class: 'govuk-table__header', scope: 'col' }, 'Since, or due by'))),
-    el('tbody', { class: 'govuk-table__body' }, ...rows))
+    el('tbody', { class: 'govuk-table__body' }, ...inboxRows(items)))
 }

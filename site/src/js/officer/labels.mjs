@@ -95,24 +95,42 @@ const MISSING = {
   text: 'Enter the text to send',
   crimeNumber: 'Enter the crime number',
   'officer.name': "Enter the officer in charge's name",
-  'officer.email': "Enter the officer in charge's email address",
-  'contacts[0].role': 'Choose victim or witness',
-  'contacts[0].forename': 'Enter their first name',
-  'contacts[0].surname': 'Enter their last name',
-  'contacts[0].dateOfBirth': 'Enter their date of birth',
-  'contacts[0].email': 'Enter their email address'
+  'officer.email': "Enter the officer in charge's email address"
 }
 
-/** The message to show for a field the API refused: its own, unless it only says a value is missing. */
-export function fieldMessage(field, message) {
-  if (/^Enter a value$/i.test(String(message)) && MISSING[field]) return MISSING[field]
-  return String(message)
+// A person's fields (contacts[N].role ...): when the case has one person,
+// "their" is clear; with more, the message names the person (as numbered on the page).
+const PERSON_FIELD = /^contacts\[(\d+)\]\.(\w+)$/
+const PERSON_MISSING = {
+  role: ['Choose victim or witness', (who) => `Choose whether ${who} is a victim or a witness`],
+  forename: ['Enter their first name', (who) => `Enter the first name of ${who}`],
+  surname: ['Enter their last name', (who) => `Enter the last name of ${who}`],
+  dateOfBirth: ['Enter their date of birth', (who) => `Enter the date of birth of ${who}`],
+  email: ['Enter their email address', (who) => `Enter the email address of ${who}`]
 }
 
-/** A 400 answer's field errors with the console's wording for missing values. */
-export function withFieldMessages(body) {
+/**
+ * The message to show for a field the API refused: its own, unless it only
+ * says a value is missing. With people > 1, a person's field names the person.
+ */
+export function fieldMessage(field, message, { people = 1 } = {}) {
+  const text = String(message)
+  const missing = /^Enter a value$/i.test(text)
+  const person = PERSON_FIELD.exec(field)
+  if (person) {
+    const who = `person ${Number(person[1]) + 1}`
+    const words = PERSON_MISSING[person[2]]
+    if (missing && words) return people > 1 ? words[1](who) : words[0]
+    return people > 1 ? `Person ${Number(person[1]) + 1}: ${text}` : text
+  }
+  if (missing && MISSING[field]) return MISSING[field]
+  return text
+}
+
+/** A 400 answer's field errors with the console's wording (see fieldMessage). */
+export function withFieldMessages(body, options = {}) {
   if (!body || typeof body.fields !== 'object' || !body.fields) return body
-  const fields = Object.fromEntries(Object.entries(body.fields).map(([field, message]) => [field, fieldMessage(field, message)]))
+  const fields = Object.fromEntries(Object.entries(body.fields).map(([field, message]) => [field, fieldMessage(field, message, options)]))
   return { ...body, fields }
 }
 

@@ -83,6 +83,17 @@ describe('fieldMessage', () => {
     assert.equal(fieldMessage('contacts[0].dateOfBirth', 'Enter a value'), 'Enter their date of birth')
   })
 
+  it('names the person when the case has more than one', () => {
+    assert.equal(fieldMessage('contacts[1].forename', 'Enter a value', { people: 2 }), 'Enter the first name of person 2')
+    assert.equal(fieldMessage('contacts[0].role', 'Enter a value', { people: 3 }), 'Choose whether person 1 is a victim or a witness')
+    assert.equal(fieldMessage('contacts[2].email', 'Enter an email address like name@example.com', { people: 3 }),
+      'Person 3: Enter an email address like name@example.com')
+    assert.equal(fieldMessage('contacts[0].email', 'Enter an email address like name@example.com'),
+      'Enter an email address like name@example.com')
+    assert.deepEqual(withFieldMessages({ fields: { 'contacts[1].surname': 'Enter a value' } }, { people: 2 }),
+      { fields: { 'contacts[1].surname': 'Enter the last name of person 2' } })
+  })
+
   it("keeps the API's own message otherwise", () => {
     assert.equal(fieldMessage('text', 'Must be 2,000 characters or fewer'), 'Must be 2,000 characters or fewer')
     assert.equal(fieldMessage('unknown', 'Enter a value'), 'Enter a value')

@@ -4,14 +4,20 @@
 
 /**
  * @param {{token: () => string | null, fetch?: typeof fetch, onSignedOut?: () => void}} options
- *   token: the current access token; onSignedOut: called on a 401 (the token
- *   expired or was refused), so the console can ask the officer to sign in again
+ *   token: the current access token; onSignedOut: called when a GET finds the
+ *   sign-in over (no token, or a 401), so the console can ask the officer to
+ *   sign in again. A POST then answers 401 without sending anything and
+ *   without onSignedOut: the form that sent it says so and keeps what the
+ *   officer wrote (a new page would lose it).
  */
 export function officerApi({ token, fetch: fetchImpl = (...args) => fetch(...args), onSignedOut = () => {} }) {
   async function request(method, path, body) {
+    const signedOut = () => {
+      if (method === 'GET') onSignedOut()
+    }
     const current = token()
     if (!current) {
-      onSignedOut()
+      signedOut()
       return { status: 401, body: null }
     }
     const init = {
@@ -38,7 +44,7 @@ export function officerApi({ token, fetch: fetchImpl = (...args) => fetch(...arg
         parsed = null
       }
     }
-    if (response.status === 401) onSignedOut()
+    if (response.status === 401) signedOut()
     return { status: response.status, body: parsed }
   }
   return {

@@ -50,6 +50,18 @@ describe('officerApi', () => {
     assert.equal(ended, 1)
   })
 
+  it('leaves a POST\'s 401 to the form that sent it: nothing sent without a token, no sign-in asked for', async () => {
+    let ended = 0
+    const onSignedOut = () => { ended += 1 }
+    const { fetch, calls } = fakeFetch(401, { code: 'unauthorized' })
+    assert.deepEqual(await officerApi({ token: () => null, fetch, onSignedOut }).post('/officer/cases', {}), { status: 401, body: null })
+    assert.equal(calls.length, 0)
+    const refused = await officerApi({ token: () => 'old', fetch, onSignedOut }).post('/officer/cases', {})
+    assert.equal(refused.status, 401)
+    assert.equal(calls.length, 1)
+    assert.equal(ended, 0)
+  })
+
   it('answers status 0 when the network fails', async () => {
     const api = officerApi({ token: () => 't', fetch: async () => { throw new TypeError('offline') } })
     assert.deepEqual(await api.get('/officer/inbox'), { status: 0, body: null })
