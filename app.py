@@ -119,10 +119,8 @@ def sign_in():
 @app.route("/victim/case", methods=["GET"])
 @http.handled
 def victim_case():
-    victims = services().victims
-    view = victims.read_case(http.session_token(_request()), http.query_param(_request(), "before"))
-    return presenters.victim_case_json(view.case, view.contact, victims.messages_left_today(view),
-                                       view.open_request)
+    view = services().victims.read_case(http.session_token(_request()), http.query_param(_request(), "before"))
+    return presenters.victim_case_json(view.case, view.contact, view.messages_left_today, view.open_request)
 
 
 @app.route("/victim/update-request", methods=["POST"])

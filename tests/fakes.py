@@ -161,6 +161,9 @@ class FakeCaseStore:
                                   expires_at=expires_at if closed_at is not None else None)
             for contact in case.contacts:
                 if contact.open_request_id:
+                    changed = replace(changed, messages=tuple(
+                        replace(m, answered_at=update.posted_at) if m.id == contact.open_request_id else m
+                        for m in changed.messages))
                     self.attention.pop((key, "update_request", contact.id), None)
                     changed = _with_contact(changed, contact.id, open_request_id=None, open_request_at=None)
             for contact in case.registered_contacts():
@@ -218,7 +221,14 @@ class FakeCaseStore:
             if message.client_reference and (case.key, message.client_reference) in self.reply_refs:
                 return self.reply_refs[(case.key, message.client_reference)], False
             self._audited(audit)
-            changed = _with_contact(replace(stored, messages=(message, *stored.messages)), message.contact_id,
+            answered: set[str] = set()
+            for item in stored.conversation(message.contact_id):  # newest first, as the store walks them
+                if not item.from_contact or (item.answered_at is not None and item.kind == ItemKind.MESSAGE):
+                    break
+                answered.add(item.id)
+            marked = tuple(replace(m, answered_at=m.answered_at or message.sent_at) if m.id in answered else m
+                           for m in stored.messages)
+            changed = _with_contact(replace(stored, messages=(message, *marked)), message.contact_id,
                                     open_request_id=None, open_request_at=None)
             self.cases[case.key] = changed
             for reason in ("message", "update_request"):

@@ -142,7 +142,35 @@ def _to_message(item: MessageItem) -> Message:
         read_at=item.read_at,
         reply_due_by=date.fromisoformat(item.reply_due_by) if item.reply_due_by else None,
         client_reference=item.client_reference,
+        answered_at=item.answered_at,
     )
+
+
+def _unanswered(pk: str, contact_id: str, before: datetime) -> list[MessageItem]:
+    """The contact's items, newest first, that the officer's reply sent at
+    `before` answers: those since their previous reply to the contact (or
+    since an answered message, which a reply answered). A key range walked
+    back until then: it reads the items it answers, and one more."""
+    prefix = f"{MESSAGE_PREFIX}{contact_id}#"
+    found: list[MessageItem] = []
+    for item in CasesTableItem.query(pk, CasesTableItem.sk.between(prefix, prefix + iso(before)),
+                                     scan_index_forward=False, page_size=25):
+        if not isinstance(item, MessageItem) or item.author == Author.OFFICER:
+            break
+        if item.answered_at is None:
+            found.append(item)
+        elif item.message_kind == ItemKind.MESSAGE:
+            break  # only a reply answers a message, and it answered everything before it too
+    return found
+
+
+def _mark_answered(tx: TransactWrite, pk: str, sk: str, at: datetime) -> None:
+    tx.update(MessageItem(pk, sk), actions=[MessageItem.answered_at.set(at)], condition=MessageItem.pk.exists())
+
+
+# A reply's transaction holds at most this many answered marks (a transaction
+# takes 100 actions; the reply's own are at most 6); the rest follow it.
+MAX_ANSWER_MARKS = 90
 
 
 def message_sk(message: Message) -> str:
@@ -546,6 +574,9 @@ class CaseStore:
                         tx.update(ContactItem(pk, _contact_sk(contact.id)),
                                   actions=[ContactItem.open_request_id.remove(), ContactItem.open_request_at.remove()],
                                   condition=ContactItem.pk.exists())
+                        if contact.open_request_at is not None:  # the request is answered now, whatever page shows it
+                            _mark_answered(tx, pk, f"{MESSAGE_PREFIX}{contact.id}#{iso(contact.open_request_at)}"
+                                                   f"#{contact.open_request_id}", update.posted_at)
                     for contact in case.registered_contacts():
                         _raise_attention(tx, pk, InboxReason.UNREAD, contact.id, case,
                                          update.posted_at + UNREAD_FOR, update.posted_at, keep_earliest=True)
@@ -614,6 +645,7 @@ class CaseStore:
         sk = message_sk(message)
         reference = message.client_reference
         with dynamodb_errors():
+            answered = _unanswered(pk, message.contact_id, message.sent_at)
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     tx.condition_check(CaseItem, pk, CASE_SK, condition=_case_is_live(now))
@@ -628,6 +660,8 @@ class CaseStore:
                     tx.update(ContactItem(pk, _contact_sk(message.contact_id)),
                               actions=[ContactItem.open_request_id.remove(), ContactItem.open_request_at.remove()],
                               condition=ContactItem.pk.exists())
+                    for item in answered[:MAX_ANSWER_MARKS]:
+                        _mark_answered(tx, pk, item.sk, message.sent_at)
             except TransactWriteError as exc:
                 codes = [r.code if r else None for r in exc.cancellation_reasons or []]
                 if reference and len(codes) > 4 and codes[4] == "ConditionalCheckFailed":
@@ -637,6 +671,8 @@ class CaseStore:
                 if "ConditionalCheckFailed" in codes:
                     raise ConditionFailed("The case or contact is gone.") from exc
                 raise
+            for item in answered[MAX_ANSWER_MARKS:]:  # the reply stands; these only say when it came
+                _conditional_update(item, [MessageItem.answered_at.set(message.sent_at)], MessageItem.pk.exists())
         return message, True
 
     def reply_by_reference(self, case_key: str, client_reference: str) -> Message | None:

@@ -156,6 +156,7 @@ class MessageItem(CasesTableItem, discriminator="message"):
     read_at = UTCDateTimeAttribute(null=True)
     reply_due_by = UnicodeAttribute(null=True)  # YYYY-MM-DD
     client_reference = UnicodeAttribute(null=True)
+    answered_at = UTCDateTimeAttribute(null=True)  # a contact's item: set by the reply or update that answers it
 
 
 class MessageRefItem(CasesTableItem, discriminator="message_ref"):

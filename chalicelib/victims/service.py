@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NoReturn
 
 from chalicelib.config import Settings
@@ -58,6 +58,7 @@ class VictimView:
     contact: Contact
     session: Session
     open_request: Message | None = None  # read_case: their open update request, wherever it is
+    messages_left_today: int = 0  # read_case: what the daily cap still allows
 
 
 class VictimService:
@@ -205,7 +206,21 @@ class VictimService:
         not one we gave out). Reading it records what they have now seen (the
         newest update, the officer's messages on the page), in the same write as
         the read's audit record, and only when that changed."""
-        view = self.current(session_token, lambda s: self._cases.timeline(s.case_key, s.contact_id, before))
+        today = uk_date(self._clock())
+        sent_today: list[int] = []
+
+        def read(session: Session) -> Case | None:
+            # The cap's own counter, read beside the page (one round trip for
+            # both): a page holds at most PAGE items, so counting today's
+            # messages on it would miss some on a busy day.
+            counter = self._message_counter(session.contact_id, today)
+            case, counters = together(lambda: self._cases.timeline(session.case_key, session.contact_id, before),
+                                      lambda: self._sessions.counters([counter]))
+            sent_today.append(counters[counter].count)
+            return case
+
+        view = self.current(session_token, read)
+        view = replace(view, messages_left_today=max(0, MESSAGES_PER_DAY - sent_today[0]))
         case, contact, now = view.case, view.contact, self._clock()
         if contact.open_request_id:
             view = replace(view, open_request=next(
@@ -261,8 +276,7 @@ class VictimService:
         data = validate(body, MESSAGE_SCHEMA)
         view = self.current(session_token)
         case, contact, now = view.case, view.contact, self._clock()
-        day = uk_date(now)
-        counter = f"THROTTLE#messages#contact#{contact.id}#{day.isoformat()}"
+        counter = self._message_counter(contact.id, uk_date(now))
         expires = now + timedelta(days=2)
         if self._sessions.reserve(counter, now, expires) > MESSAGES_PER_DAY:
             self._sessions.add(counter, -1, expires)
@@ -281,14 +295,11 @@ class VictimService:
         metrics.add_metric(name="MessagesFromContacts", unit="Count", value=1)
         return message
 
-    def messages_left_today(self, view: VictimView) -> int:
-        """From the conversation itself (no read of the counter): what the cap
-        leaves for today. The newest page holds them but when a day brought
-        more than a page's worth of items; the cap itself is the counter's."""
-        today = uk_date(self._clock())
-        sent = sum(1 for m in view.case.conversation(view.contact.id)
-                   if m.from_contact and m.kind == ItemKind.MESSAGE and uk_date(m.sent_at) == today)
-        return max(0, MESSAGES_PER_DAY - sent)
+    @staticmethod
+    def _message_counter(contact_id: str, day: date) -> str:
+        """The counter that enforces MESSAGES_PER_DAY (UK days): `send_message`
+        reserves on it, `read_case` reads it for `messagesLeftToday`."""
+        return f"THROTTLE#messages#contact#{contact_id}#{day.isoformat()}"
 
     def sign_out(self, session_token: str | None) -> None:
         """Ends this session and every other session of the same contact."""

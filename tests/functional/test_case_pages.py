@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.api import JSON
-from tests.support import body
+from tests.support import body, post_json
 
 PAGE = 20
 
@@ -183,3 +183,59 @@ def test_a_case_of_1000_updates_reads_a_bounded_page_and_no_idempotency_keys(jou
     assert officer.status_code == 200 and len(body(officer)["updates"]) == PAGE and body(officer)["olderCursor"]
     assert len(read) <= 2 + PAGE + 1 + PAGE, len(read)
     assert not [k for k in read if k.startswith(("UPDREF#", "MSGREF#"))]
+
+
+def _pages(client, cookie):
+    """Every page of the victim's case, newest first."""
+    cursor, pages = None, []
+    while True:
+        page = body(client.http.get("/victim/case" + (f"?before={cursor}" if cursor else ""),
+                                    headers={"Cookie": cookie}))
+        pages.append(page)
+        cursor = page["olderCursor"]
+        if not cursor:
+            return pages
+
+
+def test_messages_left_today_comes_from_the_daily_cap_when_the_messages_are_off_the_newest_page(journey, client,
+                                                                                              aws):
+    number, _, cookie = journey.registered_victim()
+    victim = {**JSON, "Cookie": cookie}
+    for i in range(4):
+        sent = client.http.post("/victim/messages", headers=victim, body=f'{{"text": "Message {i}"}}')
+        assert sent.status_code == 201
+    _seed(number, aws.default_force, PAGE, start=datetime.now(UTC) + timedelta(seconds=1))  # newer than the 4
+    newest = body(client.http.get("/victim/case", headers={"Cookie": cookie}))
+    assert newest["messages"] == []  # the page holds none of today's messages...
+    assert newest["messagesLeftToday"] == 10 - 4  # ...and still counts them
+
+
+def test_an_answered_message_on_an_older_page_says_when_the_reply_came(journey, client, aws):
+    number, _, cookie = journey.registered_victim()
+    contact_id = body(client.http.get(f"/officer/cases/{number}", headers=journey.officer))["contacts"][0]["id"]
+    long_ago = datetime.now(UTC) - timedelta(days=30)
+    _seed(number, aws.default_force, 0, messages_for=contact_id, messages=1, start=long_ago)
+    _seed(number, aws.default_force, PAGE + 5, start=long_ago + timedelta(hours=1))
+    reply = post_json(client, f"/officer/cases/{number}/contacts/{contact_id}/messages", {"text": "We are on it."},
+                      journey.officer)
+    assert reply.status_code == 201
+    newest, older = _pages(client, cookie)
+    replied = next(m for m in newest["messages"] if m["from"] == "officer")
+    asked = next(m for m in older["messages"] if m["id"] == "seed-m0000")
+    assert asked["answeredAt"] == replied["sentAt"] and asked["replyDueBy"] is None
+
+
+def test_an_update_request_answered_by_an_update_says_so_on_an_older_page(journey, client, aws, clock):
+    number, contact, cookie = journey.registered_victim()
+    asked = body(client.http.post("/victim/update-request", headers={**JSON, "Cookie": cookie}, body="{}"))
+    contact_id = body(client.http.get(f"/officer/cases/{number}", headers=journey.officer))["contacts"][0]["id"]
+    _seed(number, aws.default_force, 0, messages_for=contact_id, messages=PAGE + 5,
+          start=clock() + timedelta(seconds=1))
+    clock.now = clock() + timedelta(hours=2)
+    posted = journey.post_update(number)
+    assert posted.status_code == 201
+    cookie = journey.sign_in(number, contact).headers["Set-Cookie"].split(";")[0]  # idle time passed
+    pages = _pages(client, cookie)
+    update = pages[0]["updates"][0]
+    request = next(m for page in pages[1:] for m in page["messages"] if m["id"] == asked["id"])
+    assert request["answeredAt"] == update["postedAt"] and request["replyDueBy"] is None

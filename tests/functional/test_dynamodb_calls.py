@@ -31,9 +31,12 @@ BUDGET = {
     "sign_in_failure": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 2},  # the two counts are kept
     # Session touch; a page (issue 17): case+contacts, the newest updates, the contact's newest
     # messages, three key ranges read at once (never the idempotency keys: the whole partition is
-    # no longer read); audit, in one write with what is newly read (here: the update) when there is any.
-    "victim_read": {"UpdateItem": 1, "Query": 3, "TransactWriteItems": 1},
-    "victim_read_again": {"UpdateItem": 1, "Query": 3, "PutItem": 1},  # nothing new: the audit record alone
+    # no longer read), and with them the day's message counter (BatchGetItem of one key: the cap's
+    # own count for messagesLeftToday, which a page of 20 items cannot give on a busy day); audit,
+    # in one write with what is newly read (here: the update) when there is any.
+    "victim_read": {"UpdateItem": 1, "Query": 3, "BatchGetItem": 1, "TransactWriteItems": 1},
+    # nothing new: the audit record alone
+    "victim_read_again": {"UpdateItem": 1, "Query": 3, "BatchGetItem": 1, "PutItem": 1},
     # Session touch; case; message+audit+the contact's open request+inbox item.
     "ask_for_update": {"UpdateItem": 1, "Query": 1, "TransactWriteItems": 1},
     # The case and contacts; the open request read by its key (no page is read): nothing written.
@@ -42,8 +45,10 @@ BUDGET = {
     "send_message": {"UpdateItem": 2, "Query": 1, "TransactWriteItems": 1},
     # A page as officer_read; audit, in one write with the contact's messages marked read.
     "officer_read_messages": {"Query": 3, "TransactWriteItems": 1},
-    # The case and contacts; reply+reference+audit+contact's request answered+inbox items settled.
-    "reply": {"Query": 1, "TransactWriteItems": 1},
+    # The case and contacts; the contact's items since the last reply, walked back by key (the
+    # ones this reply answers, to mark them answered: any page showing them then says when);
+    # reply+reference+audit+contact's request answered+inbox items settled+those marks.
+    "reply": {"Query": 2, "TransactWriteItems": 1},
     "inbox": {"Query": 1},  # one query of the attention index
     "sign_out": {"UpdateItem": 2, "DeleteItem": 1},  # touch; revoke all; delete this one
     "reset_request": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 2, "PutItem": 1},
@@ -125,7 +130,7 @@ ROUNDS = {
     # [counters | source count | contacts], reserve, session: the reserve must see the
     # source's count, and the session must follow the password check.
     "sign_in": 3,
-    # touch (the session names the case), [case+contacts | updates | conversation], audit.
+    # touch (the session names the case), [case+contacts | updates | conversation | counter], audit.
     "victim_read": 3,
     # [case+contacts | updates], the contact's messages (their ids come from the first), audit.
     "officer_read": 3,
