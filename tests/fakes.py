@@ -21,6 +21,7 @@ from chalicelib.core.domain import (
     ContactStatus,
     Invitation,
     NewContact,
+    NewUpdate,
     PendingErasure,
     Session,
     Update,
@@ -143,6 +144,27 @@ class FakeCaseStore:
                     id=new.invitation_id, case_key=case.key, contact_id=new.contact.id, force=case.force,
                     email=new.contact.email, expires_at=new.invitation_expires_at,
                     used_at=None, failed_attempts=0)
+
+    def post_updates(self, officer_id: str,
+                     batches: Sequence[tuple[Case, Sequence[NewUpdate]]]) -> tuple[set[str], set[str]]:
+        """Each case's updates all or none, as the store's transactions: a case
+        gone, or a reference used, writes none of that case's."""
+        written: set[str] = set()
+        for case, updates in batches:
+            with self._lock:
+                stored = self.cases.get(case.key)
+                if stored is None or any(not self._live(stored, n.update.posted_at) or (
+                        n.update.client_reference and (case.key, n.update.client_reference) in self.refs)
+                        for n in updates):
+                    continue
+                current = case
+                for n in updates:
+                    self.post_update(current, n.update, officer_id, n.new_status, n.closed_at, n.expires_at,
+                                     n.next_due, n.audit)
+                    current = replace(self.cases[case.key], contacts=tuple(
+                        replace(c, open_request_id=None) for c in self.cases[case.key].contacts))
+                    written.add(n.update.id)
+        return written, set()
 
     def post_update(self, case: Case, update: Update, officer_id: str, new_status: str | None,
                     closed_at: datetime | None, expires_at: datetime | None, next_due: date | None,

@@ -202,6 +202,19 @@ class Update:
 
 
 @dataclass(frozen=True)
+class NewUpdate:
+    """An update to post with what it does to its case (as if the updates
+    before it in the same batch had been posted), and its audit record."""
+
+    update: Update
+    new_status: str | None
+    closed_at: datetime | None
+    expires_at: datetime | None
+    next_due: date | None
+    audit: AuditRecord
+
+
+@dataclass(frozen=True)
 class Case:
     force: str
     crime_number: str

@@ -21,6 +21,7 @@ from chalicelib.core.domain import (
     Contact,
     Invitation,
     NewContact,
+    NewUpdate,
     PendingErasure,
     Session,
     Update,
@@ -83,6 +84,16 @@ class CaseRepository(Protocol):
         With a client reference used before on the case: the existing update
         and False, recording nothing. ConditionFailed if the case does not
         exist or has expired by the update's time."""
+
+    def post_updates(self, officer_id: str,
+                     batches: Sequence[tuple[Case, Sequence[NewUpdate]]]) -> tuple[set[str], set[str]]:
+        """Several cases' new updates (each case's in order, none with a client
+        reference already used), grouped into as few all-or-nothing writes as
+        they fit: each does what `post_update` would do for its updates in
+        turn. Returns (written, uncertain): the ids of the updates written, and
+        of those whose write failed for a reason that does not rule out that it
+        landed (never post those again). Any other update was not written (a
+        reference used meanwhile, a case gone): post those one by one."""
 
     def add_contact_message(self, case: Case, message: Message, now: datetime, audit: AuditRecord) -> bool:
         """A contact's message or update request, on the officers' inbox (at its

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from botocore.exceptions import BotoCoreError
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
@@ -29,6 +31,7 @@ from chalicelib.core.domain import (
     ContactStatus,
     Invitation,
     NewContact,
+    NewUpdate,
     Update,
     iso,
     name_key,
@@ -166,6 +169,18 @@ def _unanswered(pk: str, contact_id: str, before: datetime) -> list[MessageItem]
 
 def _mark_answered(tx: TransactWrite, pk: str, sk: str, at: datetime) -> None:
     tx.update(MessageItem(pk, sk), actions=[MessageItem.answered_at.set(at)], condition=MessageItem.pk.exists())
+
+
+MAX_TRANSACTION_ACTIONS = 100  # DynamoDB's TransactWriteItems limit
+
+
+def _case_part_size(case: Case, first: bool) -> int:
+    """The actions a part of an upload for `case` takes besides its updates'
+    own (update, reference, audit record): the case item, the update-due inbox
+    item, each registered contact's unread item, and (in the first part) each
+    open request settled, its contact's item and the request marked answered."""
+    asking = sum(1 for c in case.contacts if c.open_request_id) if first else 0
+    return 2 + len(case.registered_contacts()) + 3 * asking
 
 
 # A reply's transaction holds at most this many answered marks (a transaction
@@ -594,6 +609,118 @@ class CaseStore:
                         return existing, False
                 raise
         return update, True
+
+    def post_updates(self, officer_id: str,
+                     batches: Sequence[tuple[Case, Sequence[NewUpdate]]]) -> tuple[set[str], set[str]]:
+        """An upload's new updates in as few transactions as they fit (issue 17).
+        A transaction never names an item twice, so each holds at most one part
+        of a case: that part's updates, references and audit records, and the
+        case item, its contacts' open requests and its inbox items changed once
+        for all of them, as their turn-by-turn posting would leave them. A case
+        whose updates do not fit in one transaction goes in parts, in order,
+        each in a later transaction. A refused transaction writes nothing: its
+        updates are left out of the answer, and so are the later parts of its
+        cases (their turn-by-turn effect assumed the earlier part written).
+        Answers (written, uncertain): ids of updates written, and of those whose
+        write failed otherwise than by a refusal (it may have landed)."""
+        parts: list[tuple[Case, list[NewUpdate], bool]] = []
+        for case, updates in batches:
+            first, size = True, _case_part_size(case, first=True)
+            chunk: list[NewUpdate] = []
+            for new in updates:
+                each = 3 if new.update.client_reference else 2
+                if chunk and size + each > MAX_TRANSACTION_ACTIONS:
+                    parts.append((case, chunk, first))
+                    first, chunk, size = False, [], _case_part_size(case, first=False)
+                chunk.append(new)
+                size += each
+            if chunk:
+                parts.append((case, chunk, first))
+        transactions: list[list[tuple[Case, list[NewUpdate], bool]]] = []
+        sizes: list[int] = []
+        for part in parts:  # first fit, in order: a later part of a case after its earlier ones
+            case, chunk, first = part
+            size = _case_part_size(case, first) + sum(3 if n.update.client_reference else 2 for n in chunk)
+            earliest = 1 + max((i for i, t in enumerate(transactions) if any(p[0].key == case.key for p in t)),
+                               default=-1)
+            slot = next((i for i in range(earliest, len(transactions))
+                         if sizes[i] + size <= MAX_TRANSACTION_ACTIONS), None)
+            if slot is None:
+                transactions.append([part])
+                sizes.append(size)
+            else:
+                transactions[slot].append(part)
+                sizes[slot] += size
+        written: set[str] = set()
+        uncertain: set[str] = set()
+        refused: set[str] = set()  # case keys
+        for transaction in transactions:
+            live = [p for p in transaction if p[0].key not in refused]
+            if not live:
+                continue
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    for case, chunk, first in live:
+                        self._write_part(tx, case, chunk, first, officer_id)
+            except (TransactWriteError, BotoCoreError) as exc:
+                refused |= {p[0].key for p in live}
+                if getattr(exc, "cause_response_code", None) != "TransactionCanceledException":
+                    # It may have been written after all: never post these again.
+                    uncertain |= {n.update.id for _, chunk, _ in live for n in chunk}
+                continue
+            written |= {n.update.id for _, chunk, _ in live for n in chunk}
+        return written, uncertain
+
+    @staticmethod
+    def _write_part(tx: TransactWrite, case: Case, chunk: list[NewUpdate], first: bool, officer_id: str) -> None:
+        """One case's part of an upload: what `post_update` writes for each of
+        its updates, with the case item, the open requests and the inbox items
+        written once, as the last update (or, for what the first settles, the
+        first) leaves them."""
+        pk = case_pk(case.key)
+        asking = [c for c in case.contacts if c.open_request_id] if first else []
+        head, last = chunk[0].update, chunk[-1]
+        for contact in asking:
+            _settle_attention(tx, pk, InboxReason.UPDATE_REQUEST, contact.id)
+        if last.next_due is None:
+            _settle_attention(tx, pk, InboxReason.UPDATE_DUE, None)
+        for new in chunk:
+            update = new.update
+            update_sk = f"{UPDATE_PREFIX}{iso(update.posted_at)}#{update.id}"
+            tx.save(UpdateItem(pk, update_sk, update_id=update.id, force=case.force, type=update.type,
+                               text=update.text, officer_name=update.officer_name, officer_id=officer_id,
+                               posted_at=update.posted_at, client_reference=update.client_reference),
+                    condition=UpdateItem.pk.does_not_exist())
+            if update.client_reference:
+                tx.save(UpdateRefItem(pk, UPDATE_REF_PREFIX + update.client_reference, update_sk=update_sk),
+                        condition=UpdateRefItem.pk.does_not_exist())
+            tx.save(audit_item(new.audit), condition=AUDIT_PUT_CONDITION)
+        actions: list[Action] = [CaseItem.updated_at.set(last.update.posted_at)]
+        moved = next((n for n in reversed(chunk) if n.new_status), None)
+        if moved is not None:
+            actions.append(CaseItem.status.set(moved.new_status or ""))
+            if moved.closed_at is not None and moved.expires_at is not None:
+                actions += [CaseItem.closed_at.set(moved.closed_at), CaseItem.expires_at.set(moved.expires_at),
+                            CaseItem.ttl.set(moved.expires_at)]
+            else:
+                actions += [CaseItem.closed_at.remove(), CaseItem.expires_at.remove(), CaseItem.ttl.remove()]
+        actions.append(CaseItem.next_update_due_by.set(last.next_due.isoformat()) if last.next_due
+                       else CaseItem.next_update_due_by.remove())
+        # Each update checks the case is live at its own time: the first's is the earliest.
+        tx.update(CaseItem(pk, CASE_SK), actions=actions, condition=_case_is_live(head.posted_at))
+        for contact in asking:
+            tx.update(ContactItem(pk, _contact_sk(contact.id)),
+                      actions=[ContactItem.open_request_id.remove(), ContactItem.open_request_at.remove()],
+                      condition=ContactItem.pk.exists())
+            if contact.open_request_at is not None:
+                _mark_answered(tx, pk, f"{MESSAGE_PREFIX}{contact.id}#{iso(contact.open_request_at)}"
+                                       f"#{contact.open_request_id}", head.posted_at)
+        for contact in case.registered_contacts():
+            _raise_attention(tx, pk, InboxReason.UNREAD, contact.id, case, head.posted_at + UNREAD_FOR,
+                             head.posted_at, keep_earliest=True)
+        if last.next_due is not None:
+            _raise_attention(tx, pk, InboxReason.UPDATE_DUE, None, case, _due_start(last.next_due),
+                             last.update.posted_at, keep_earliest=False)
 
     # -- two-way contact ---------------------------------------------------------------
 

@@ -208,3 +208,34 @@ def test_a_reset_request_for_no_account_makes_the_same_calls_as_one_for_an_accou
     account_put, *no_account_puts = (sequence[-1][1] for sequence in sequences)
     assert all(abs(size - account_put) <= 0.15 * account_put for size in no_account_puts), (
         account_put, no_account_puts)
+
+
+def test_a_new_export_of_100_rows_is_written_in_a_few_transactions(client, issuer, aws, counter):
+    """100 new update rows on 2 cases (one registered contact each). The calls, each argued:
+    - BatchGetItem 2: the references (100) and their cases (2), to answer a re-sent export
+      without writing (102 keys: a call takes 100);
+    - Query 2: each case with its contacts (the open requests to answer, who is to read it),
+      both at once;
+    - TransactWriteItems 4: a row writes its update, its reference and its audit record (3
+      actions; 50 rows a case: 150), and each part of a case the case item, the update-due item
+      and its contact's unread item once (3): 306 actions, at most 100 a transaction and never
+      the same item twice in one, so a case's 50 rows go in two parts, of 32 rows (99 actions)
+      and 18 (57); first fit, a part after its case's earlier one: 4 transactions, which is the
+      minimum for 306 actions. The bench's 10 cases of 10 rows: 2 + 10 + 4 = 16 calls, 3 rounds
+      in sequence (the reads at once), over the issue's 10: a case's contacts take a Query each."""
+    from chalicelib.storage.models import UpdateItem
+
+    journey = Journey(client, issuer, aws)
+    numbers = [journey.registered_victim()[0] for _ in range(2)]
+    rows = [{"kind": "update", "crimeNumber": numbers[i % 2], "type": "progress_update",
+             "text": f"Seen witness {i}.", "clientReference": f"new-{i}"} for i in range(100)]
+    counter.take()
+    response = post_json(client, "/officer/uploads", {"items": rows}, issuer.headers(role="integration"))
+    calls = counter.take()
+    results = body(response)["results"]
+    assert [r["status"] for r in results] == ["created"] * 100
+    assert calls == {"BatchGetItem": 2, "Query": 2, "TransactWriteItems": 4}, calls
+    posted = {i.client_reference: i.update_id for i in UpdateItem.scan() if isinstance(i, UpdateItem)}
+    assert [r["id"] for r in results] == [posted[f"new-{i}"] for i in range(100)]
+    again = post_json(client, "/officer/uploads", {"items": rows}, issuer.headers(role="integration"))
+    assert [(r["status"], r["id"]) for r in body(again)["results"]] == [("duplicate", r["id"]) for r in results]
