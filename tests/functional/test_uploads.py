@@ -132,3 +132,25 @@ def test_several_rows_on_one_case_leave_it_as_posting_them_one_by_one_would(clie
         assert page["status"] == status and (page["nextUpdateDueBy"] is not None) == due
         assert [u["type"] for u in page["updates"]] == types[::-1]
     assert pages[0]["nextUpdateDueBy"] == pages[1]["nextUpdateDueBy"]
+
+
+def test_a_refused_transaction_falls_back_to_one_row_at_a_time_and_posts_nothing_twice(client, rms, issuer,
+                                                                                     monkeypatch):
+    """A reference used after the upload's batch read (a concurrent upload) makes
+    its transaction refuse: nothing of it is written, and its rows go one by one."""
+    from chalicelib import bootstrap
+
+    used, fresh = crime_number(), crime_number()
+    for number in (used, fresh):
+        post_json(client, "/officer/uploads", {"items": [{"kind": "case", **case_body(number=number)}]}, rms)
+    first = {"kind": "update", "crimeNumber": used, "type": "progress_update", "text": "One", "clientReference": "x"}
+    original = body(post_json(client, "/officer/uploads", {"items": [first]}, rms))["results"][0]["id"]
+    monkeypatch.setattr(bootstrap.services().officers._cases, "updates_by_reference", lambda refs, now: {})
+    rows = [first, {**first, "clientReference": "y"},
+            {**first, "crimeNumber": fresh}, {**first, "crimeNumber": fresh, "clientReference": "y"}]
+    results = body(post_json(client, "/officer/uploads", {"items": rows}, rms))["results"]
+    assert [r["status"] for r in results] == ["duplicate", "created", "created", "created"]
+    assert results[0]["id"] == original
+    for number, expected in ((used, 2), (fresh, 2)):
+        page = body(client.http.get(f"/officer/cases/{number}", headers=issuer.headers()))
+        assert len(page["updates"]) == expected
