@@ -119,9 +119,8 @@ def sign_in():
 @app.route("/victim/case", methods=["GET"])
 @http.handled
 def victim_case():
-    victims = services().victims
-    view = victims.read_case(http.session_token(_request()))
-    return presenters.victim_case_json(view.case, view.contact, victims.messages_left_today(view))
+    view = services().victims.read_case(http.session_token(_request()), http.query_param(_request(), "before"))
+    return presenters.victim_case_json(view.case, view.contact, view.messages_left_today, view.open_request)
 
 
 @app.route("/victim/update-request", methods=["POST"])
@@ -186,7 +185,7 @@ def create_case():
 @app.route("/officer/cases/{crime_number}", methods=["GET"], authorizer=officer_token)
 @http.handled
 def officer_case(crime_number):
-    case = services().officers.get_case(_officer(), crime_number)
+    case = services().officers.get_case(_officer(), crime_number, http.query_param(_request(), "before"))
     return presenters.officer_case_json(case, services().clock())
 
 

@@ -37,20 +37,25 @@ UPLOAD_ROWS = 100
 
 # Operation -> (the minimum this design needs, and why; the reason for any excess).
 MINIMUM: dict[str, tuple[int, str, str]] = {
-    "register": (3, "read the invitation; read the case and contact (DOB, surname); one transaction "
-                    "(invitation used + password set + its audit record)", ""),
-    "sign-in": (4, "read the throttling counters; reserve the guess with an atomic ADD before the "
-                   "password is checked (without it a burst of concurrent guesses would all pass the "
-                   "read); read the case's contacts; one transaction (the session + the reservation "
-                   "given back)", ""),
-    "case read": (3, "touch the session (one conditional write that also reads it); read the case "
-                     "partition; one audit record (a consultation)", ""),
-    "post update": (1, "one transaction (update + case status + idempotency key + its audit record)", ""),
+    "register": (4, "read the invitation; read the case and contact (DOB, surname); reserve the "
+                    "date-of-birth guess; one transaction (invitation used + password set + audit)", ""),
+    "sign-in": (5, "3 in sequence (issue 17): [throttling counters | the count against the source | "
+                   "the case's contacts] at once; reserve the guess (an atomic ADD that must see the "
+                   "source's count, before the password is checked); one transaction (the session + the "
+                   "reservations given back)", ""),
+    "case read": (6, "3 in sequence: touch the session (it names the case); [case+contacts | newest "
+                     "updates | the contact's newest messages | the day's message counter] at once, "
+                     "key ranges only; the audit record (with what is newly read, in one write)", ""),
+    "post update": (2, "read the case and contacts (open requests, who is to read it); one transaction "
+                       "(update + case + idempotency key + audit + inbox items)", ""),
     f"upload of {UPLOAD_ROWS} update rows": (
-        UPLOAD_ROWS, "one transaction per row (each row is idempotent and atomic on its own, its audit "
-                     "record included)", ""),
-    "one alert": (4, "read the case's registered contacts; claim the email (conditional put: exactly "
-                     "once); record it sent (message id, for bounces); one audit record (a disclosure)", ""),
+        16, "10 cases of 10 rows: one BatchGetItem of the 100 references and 10 cases (2 calls: 100 "
+            "keys a call); each case with its contacts (10 Queries, at once); the rows in 4 "
+            "transactions (300 update/reference/audit actions + each case's own, at most 100 a "
+            "transaction, a case's items once in each): 3 rounds in sequence. Over the issue's 10: "
+            "a case's contacts cannot be batch-read (their keys are not known before the Query)", ""),
+    "one alert": (3, "read the case's registered contacts; claim the email (conditional put: exactly "
+                     "once); record it sent and the audit record (a disclosure) in one transaction", ""),
 }
 
 

@@ -120,18 +120,22 @@ def keyed_queries(table: Any) -> Iterator[None]:
     partition the key hashes to. Within this block, moto's query sees only that
     partition: what is left to time is the service's work and moto's per-call
     work. (The items read are counted from the responses, the same either way.)"""
+    import threading
+
     real_query = table.query
+    one_at_a_time = threading.RLock()  # reads run concurrently now (core/together.py): items is swapped
 
     def query(hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
         if index_name or hash_key is None:
             return real_query(hash_key, *args, **kwargs)
-        everything = table.items
-        table.items = {hash_key: everything[hash_key]} if hash_key in everything else {}
-        try:
-            return real_query(hash_key, *args, **kwargs)
-        finally:
-            table.items = everything
+        with one_at_a_time:
+            everything = table.items
+            table.items = {hash_key: everything[hash_key]} if hash_key in everything else {}
+            try:
+                return real_query(hash_key, *args, **kwargs)
+            finally:
+                table.items = everything
 
     table.query = query
     try:
@@ -224,6 +228,102 @@ def measure() -> dict[str, Any]:
     return {"times": times, "reads": reads, "verifies": verifies, "sign_ins": sign_ins_small,
             "load_seconds": load_seconds, "unkeyed": unkeyed,
             "call": median(calls), "sign_in_calls": max(sign_in_calls)}
+
+
+CASE_GROWTH = (5, 100, 500, 1_000)  # updates in one case (issue 17)
+GROWTH_ROUNDS = 15
+
+
+def measure_case_growth() -> dict[int, dict[str, float]]:
+    """`GET /victim/case`'s work (the read, its audit write, the JSON answer) on
+    cases of 5, 100, 500 and 1,000 updates (each with its idempotency key), in
+    one process, sizes interleaved round by round: median time, items read,
+    bytes of the answer. Run on its own moto (`python -m bench.bench_scale growth`)."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    fake_aws_environment()
+    from moto import mock_aws
+
+    items_read = ItemCounter()
+    with mock_aws(), hooked_botocore_sessions(("after-call.dynamodb", items_read)):
+        from chalicelib import bootstrap
+        from chalicelib.core import passwords
+        from chalicelib.core.domain import case_key, iso, name_key
+        from chalicelib.storage import models
+        from chalicelib.web import presenters
+
+        drop_connections()
+        settings = bootstrap.services().settings
+        models.create_tables(settings)
+        victims = bootstrap.services().victims
+        hashed = passwords.hash_password(PASSWORD)
+        start = datetime.now(UTC) - timedelta(days=60)
+        tokens = {}
+        for size in CASE_GROWTH:
+            number = f"GROW-{size}"
+            pk = models.case_pk(case_key(settings.default_force, number))
+            with models.CasesTableItem.batch_write() as batch:
+                batch.save(models.CaseItem(pk, models.CASE_SK, force=settings.default_force, crime_number=number,
+                                           status="under_investigation", officer_name="PC Reid",
+                                           officer_email="reid@example.police.uk", created_by="o1",
+                                           created_at=start, updated_at=start))
+                batch.save(models.ContactItem(pk, f"{models.CONTACT_PREFIX}c1", contact_id="c1", role="victim",
+                                              forename="Sam", surname=SURNAME, surname_key=name_key(SURNAME),
+                                              date_of_birth=BIRTH.isoformat(), email="sam@example.com",
+                                              status="registered", password_hash=hashed, credential_version=1))
+                for u in range(size):
+                    at = start + timedelta(minutes=u)
+                    sk = f"{models.UPDATE_PREFIX}{iso(at)}#u{u}"
+                    batch.save(models.UpdateItem(pk, sk, update_id=f"u{u}", force=settings.default_force,
+                                                 type="progress_update", text="We have spoken to a witness. " * 10,
+                                                 officer_name="PC Reid", officer_id="o1", posted_at=at,
+                                                 client_reference=f"r{u}"))
+                    batch.save(models.UpdateRefItem(pk, f"{models.UPDATE_REF_PREFIX}r{u}", update_sk=sk))
+            tokens[size] = victims.sign_in({"crimeNumber": number, "surname": SURNAME, "dateOfBirth": BIRTH.isoformat(),
+                                            "password": PASSWORD}, source="192.0.2.1").token
+        figures: dict[int, dict[str, Any]] = {size: {"times": [], "items": set(), "bytes": 0} for size in CASE_GROWTH}
+
+        def read(size: int) -> int:
+            view = victims.read_case(tokens[size])
+            answer = presenters.victim_case_json(view.case, view.contact, victims.messages_left_today(view),
+                                                 view.open_request)
+            return len(json.dumps(answer, separators=(",", ":")).encode())
+
+        from moto.dynamodb.models import dynamodb_backends
+
+        table = dynamodb_backends["123456789012"][settings.region].get_table(settings.cases_table)
+        for size in CASE_GROWTH:  # warm up
+            read(size)
+        items_read.take()
+        # moto's own Query examines every item of the table: given the partition
+        # directly, what grows is the service's work (see `keyed_queries`).
+        with keyed_queries(table):
+            rounds(figures, read, items_read)
+    return {size: {"time": median(f["times"]), "items": max(f["items"]), "bytes": f["bytes"]}
+            for size, f in figures.items()}
+
+
+def rounds(figures: dict[int, dict[str, Any]], read: Any, items_read: Any) -> None:
+    for r in range(GROWTH_ROUNDS):
+            for size in (CASE_GROWTH if r % 2 == 0 else tuple(reversed(CASE_GROWTH))):
+                t = time.perf_counter()
+                figures[size]["bytes"] = read(size)
+                figures[size]["times"].append(time.perf_counter() - t)
+                figures[size]["items"].add(sum(items_read.take().values()))
+
+
+def growth_main() -> None:
+    result = measure_case_growth()
+    base = result[CASE_GROWTH[0]]
+    print(f"case growth: GET /victim/case on one case of N updates (each with its idempotency key), "
+          f"{GROWTH_ROUNDS} interleaved rounds, medians")
+    for size, f in result.items():
+        print(f"  {size:5,} updates: {ms(f['time'])}  x{f['time'] / base['time']:.2f} time;  "
+              f"{f['items']} items read  x{f['items'] / base['items']:.2f};  answer {f['bytes'] / 1024:.1f} KiB")
+    big = result[CASE_GROWTH[-1]]
+    print(f"  1,000 / 5: time x{big['time'] / base['time']:.2f} (target <= 1.2), items x"
+          f"{big['items'] / base['items']:.2f} (target <= 1.2), answer {big['bytes'] / 2**20:.3f} MiB (<= 1 MiB)")
 
 
 def _bare_get() -> None:
@@ -332,4 +432,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["growth"]:
+        growth_main()
+    else:
+        main()

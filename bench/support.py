@@ -55,14 +55,27 @@ class CallCounter:
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
         self.sequence: list[tuple[str, int]] = []  # (operation, request bytes), in order
+        # Calls made in sequence: those on the request's own thread. A call on a
+        # `together` pool thread runs at once with one on the request's thread.
+        self.rounds = 0
 
     def __call__(self, model: Any, params: Any = None, **kwargs: Any) -> None:
+        import threading
+
+        from chalicelib.core.together import POOL_THREAD_PREFIX
+
+        if not threading.current_thread().name.startswith(POOL_THREAD_PREFIX):
+            self.rounds += 1
         self.calls[model.name] += 1
         body = (params or {}).get("body") if isinstance(params, dict) else None
         self.sequence.append((model.name, len(body or b"")))
 
     def take(self) -> dict[str, int]:
         taken, self.calls = dict(self.calls), Counter()
+        return taken
+
+    def take_rounds(self) -> int:
+        taken, self.rounds = self.rounds, 0
         return taken
 
 
@@ -91,8 +104,8 @@ class ItemCounter:
 
 @contextlib.contextmanager
 def hooked_botocore_sessions(*handlers: tuple[str, Callable[..., Any]]) -> Iterator[None]:
-    """Every botocore session pynamodb makes from now on calls the handlers
-    (pynamodb builds its own sessions: the default boto3 session never sees them).
+    """Every botocore session made from now on calls the handlers: the
+    container's one session (`chalicelib.aws`), which every client comes from.
     Call `bootstrap.reset()` afterwards so existing connections are rebuilt."""
     import botocore.session
     import pynamodb.connection.base as base
@@ -105,11 +118,11 @@ def hooked_botocore_sessions(*handlers: tuple[str, Callable[..., Any]]) -> Itera
             session.register(event, handler)
         return session
 
-    base.get_session = hooked_session
+    base.get_session = botocore.session.get_session = hooked_session
     try:
         yield
     finally:
-        base.get_session = real_get_session
+        base.get_session = botocore.session.get_session = real_get_session
 
 
 def drop_connections() -> None:

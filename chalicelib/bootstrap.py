@@ -92,7 +92,7 @@ class Services:
         from chalicelib.storage import dynamodb, models
 
         models.bind(self.settings)
-        dynamodb.share_botocore_sessions()
+        dynamodb.share_one_client()
         return self.settings
 
     @_once
@@ -217,6 +217,9 @@ def install(settings: Settings | None = None, **overrides: Any) -> Services:
 def reset() -> None:
     """Forget the services and the settings (tests change the environment)."""
     global _current
+    from chalicelib import aws
+
     get_settings.cache_clear()
     with _current_lock:
         _current = None
+    aws.forget()

@@ -112,9 +112,11 @@ def _token_secret(env: Mapping[str, str], link_lifetime: timedelta) -> tuple[byt
     name = env.get("TOKEN_SECRET_PARAMETER", "").strip()
     if not name:
         raise ConfigError("TOKEN_SECRET or TOKEN_SECRET_PARAMETER must be set")
-    import boto3  # here, not at import: config is read before any client is wanted
+    from chalicelib import aws  # here, not at import: config is read before any client is wanted
 
-    ssm = boto3.client("ssm", region_name=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"))
+    # From the container's one botocore session (the DynamoDB client's too), not
+    # boto3's; `get_settings` keeps the result, so these calls happen once a container.
+    ssm = aws.client("ssm", env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"))
     current = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]
     return current["Value"].encode(), _previous_token_secret(ssm, name, current, link_lifetime)
 

@@ -56,6 +56,13 @@ def install() -> None:
         _patch(DynamoDBBackend, name, _serialised)
     for name in _STREAM_READS:
         _patch(DynamoDBStreamsBackend, name, _serialised)
+    # moto's UpdateItem handler deep-copies the item (for ReturnValues) before
+    # the backend's write, outside the lock: a concurrent write to the same item
+    # then fails it ("dictionary changed size during iteration"). The whole
+    # handler holds the lock (re-entrant: the backend's write takes it again).
+    from moto.dynamodb.responses import DynamoHandler
+
+    _patch(DynamoHandler, "update_item", _serialised)
 
 
 def _patch(cls: type, name: str, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:

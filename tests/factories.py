@@ -58,6 +58,8 @@ def sender(cases: FakeCaseStore, mailer: FakeMailer | None = None, deliveries: F
     mailer = mailer or FakeMailer()
     deliveries = deliveries or FakeDeliveries()
     audit_log = FakeAuditLog()
+    if deliveries.audit_log is None:  # the sent-mark and its audit record are written together
+        deliveries.audit_log = audit_log
     clock = clock or Clock(NOW)
     built = EmailSender(settings(**setting_overrides), cases, deliveries, mailer, Audit(audit_log, clock),
                         clock=clock, sleep=Sleeps())

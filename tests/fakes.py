@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from chalicelib.core import paging
 from chalicelib.core.conversation import UNREAD_FOR, Author, InboxItem, ItemKind, Message
 from chalicelib.core.deliveries import Claimed, DeliveryRef, DeliveryStatus, Due, SentMessage
 from chalicelib.core.domain import (
@@ -20,9 +21,11 @@ from chalicelib.core.domain import (
     ContactStatus,
     Invitation,
     NewContact,
+    NewUpdate,
     PendingErasure,
     Session,
     Update,
+    iso,
 )
 from chalicelib.core.errors import ConditionFailed, Conflict, ServiceUnavailable
 from chalicelib.core.throttle import Counter, Reservation
@@ -57,11 +60,53 @@ class FakeCaseStore:
         case = self.cases.get(key)
         return replace(case, updates=()) if case else None
 
+    def timeline(self, key: str, contact_id: str, before: str | None = None, limit: int = 20) -> Case | None:
+        """The same page, positions and cursors as the real store, from memory."""
+        case = self.cases.get(key)
+        streams = {"u": paging_pattern_update(), "m": paging_pattern_message(contact_id)}
+        positions = paging.decode(before, streams) or {"u": paging.START, "m": paging.START}
+        if case is None:
+            return None
+        fetched = {"u": _older(case.updates, _update_sk, positions["u"], limit + 1),
+                   "m": _older(case.conversation(contact_id), message_sk, positions["m"], limit + 1)}
+        merged = sorted([("u", u, _update_sk(u)) for u in fetched["u"]] +
+                        [("m", m, message_sk(m)) for m in fetched["m"]],
+                        key=lambda e: (e[1].posted_at if e[0] == "u" else e[1].sent_at, e[2]), reverse=True)[:limit]
+        after: dict[str, str | None] = {}
+        for stream in ("u", "m"):
+            mine = [sk for s, _, sk in merged if s == stream]
+            after[stream] = None if len(mine) == len(fetched[stream]) else (mine[-1] if mine else positions[stream])
+        return replace(case, updates=tuple(i for s, i, _ in merged if s == "u"),
+                       messages=tuple(i for s, i, _ in merged if s == "m"), older_cursor=paging.encode(after))
+
+    def case_page(self, key: str, before: str | None = None, limit: int = 20) -> Case | None:
+        case = self.cases.get(key)
+        positions = paging.decode(before, {"u": paging_pattern_update()}) or {"u": paging.START}
+        if case is None:
+            return None
+        updates = _older(case.updates, _update_sk, positions["u"], limit + 1)
+        each = min(limit, max(3, 60 // max(1, len(case.contacts))))
+        messages = sorted((m for c in case.contacts for m in case.conversation(c.id)[:each]),
+                          key=lambda m: (m.sent_at, m.id), reverse=True)
+        return replace(case, updates=tuple(updates[:limit]), messages=tuple(messages),
+                       older_cursor=paging.encode({"u": _update_sk(updates[limit - 1]) if len(updates) > limit
+                                                   else None}))
+
+    def open_request(self, key: str, contact: Contact) -> Message | None:
+        case = self.cases.get(key)
+        if case is None or not contact.open_request_id:
+            return None
+        return next((m for m in case.conversation(contact.id) if m.id == contact.open_request_id), None)
+
     def invitation(self, invitation_id: str) -> Invitation | None:
         return self.invitations.get(invitation_id)
 
     def reset(self, reset_id: str) -> Invitation | None:
         return self.resets.get(reset_id)
+
+    def updates_by_reference(self, references: list[tuple[str, str]], now: datetime) -> dict[tuple[str, str], str]:
+        return {(key, ref): self.refs[(key, ref)].id for key, ref in references
+                if (key, ref) in self.refs and key in self.cases and self._live(self.cases[key], now)}
 
     def update_by_reference(self, key: str, reference: str) -> Update | None:
         return self.refs.get((key, reference))
@@ -100,6 +145,27 @@ class FakeCaseStore:
                     email=new.contact.email, expires_at=new.invitation_expires_at,
                     used_at=None, failed_attempts=0)
 
+    def post_updates(self, officer_id: str,
+                     batches: Sequence[tuple[Case, Sequence[NewUpdate]]]) -> tuple[set[str], set[str]]:
+        """Each case's updates all or none, as the store's transactions: a case
+        gone, or a reference used, writes none of that case's."""
+        written: set[str] = set()
+        for case, updates in batches:
+            with self._lock:
+                stored = self.cases.get(case.key)
+                if stored is None or any(not self._live(stored, n.update.posted_at) or (
+                        n.update.client_reference and (case.key, n.update.client_reference) in self.refs)
+                        for n in updates):
+                    continue
+                current = case
+                for n in updates:
+                    self.post_update(current, n.update, officer_id, n.new_status, n.closed_at, n.expires_at,
+                                     n.next_due, n.audit)
+                    current = replace(self.cases[case.key], contacts=tuple(
+                        replace(c, open_request_id=None) for c in self.cases[case.key].contacts))
+                    written.add(n.update.id)
+        return written, set()
+
     def post_update(self, case: Case, update: Update, officer_id: str, new_status: str | None,
                     closed_at: datetime | None, expires_at: datetime | None, next_due: date | None,
                     audit: AuditRecord) -> tuple[Update, bool]:
@@ -117,8 +183,11 @@ class FakeCaseStore:
                                   expires_at=expires_at if closed_at is not None else None)
             for contact in case.contacts:
                 if contact.open_request_id:
+                    changed = replace(changed, messages=tuple(
+                        replace(m, answered_at=update.posted_at) if m.id == contact.open_request_id else m
+                        for m in changed.messages))
                     self.attention.pop((key, "update_request", contact.id), None)
-                    changed = _with_contact(changed, contact.id, open_request_id=None)
+                    changed = _with_contact(changed, contact.id, open_request_id=None, open_request_at=None)
             for contact in case.registered_contacts():
                 self._raise(changed, "unread", contact.id, update.posted_at + UNREAD_FOR, update.posted_at,
                             keep=True)
@@ -158,7 +227,8 @@ class FakeCaseStore:
             self._audited(audit)
             changed = replace(stored, messages=(message, *stored.messages))
             if request:
-                changed = _with_contact(changed, contact.id, open_request_id=message.id)
+                changed = _with_contact(changed, contact.id, open_request_id=message.id,
+                                        open_request_at=message.sent_at)
             self.cases[case.key] = changed
             self._raise(changed, "update_request" if request else "message", contact.id, message.sent_at,
                         message.sent_at, keep=True)
@@ -173,8 +243,15 @@ class FakeCaseStore:
             if message.client_reference and (case.key, message.client_reference) in self.reply_refs:
                 return self.reply_refs[(case.key, message.client_reference)], False
             self._audited(audit)
-            changed = _with_contact(replace(stored, messages=(message, *stored.messages)), message.contact_id,
-                                    open_request_id=None)
+            answered: set[str] = set()
+            for item in stored.conversation(message.contact_id):  # newest first, as the store walks them
+                if not item.from_contact or (item.answered_at is not None and item.kind == ItemKind.MESSAGE):
+                    break
+                answered.add(item.id)
+            marked = tuple(replace(m, answered_at=m.answered_at or message.sent_at) if m.id in answered else m
+                           for m in stored.messages)
+            changed = _with_contact(replace(stored, messages=(message, *marked)), message.contact_id,
+                                    open_request_id=None, open_request_at=None)
             self.cases[case.key] = changed
             for reason in ("message", "update_request"):
                 self.attention.pop((case.key, reason, message.contact_id), None)
@@ -316,6 +393,36 @@ class FakeCaseStore:
             return True
 
 
+def paging_pattern_update() -> Any:
+    from chalicelib.storage.cases import UPDATE_POSITION
+
+    return UPDATE_POSITION
+
+
+def paging_pattern_message(contact_id: str) -> Any:
+    from chalicelib.storage.cases import _message_position
+
+    return _message_position(contact_id)
+
+
+def _update_sk(update: Update) -> str:
+    return f"UPDATE#{iso(update.posted_at)}#{update.id}"
+
+
+def _older(items: Sequence[Any], sort_key: Any, position: str | None, limit: int) -> list[Any]:
+    """What a descending key-range query from `position` would return."""
+    if position is None:
+        return []
+    ordered = sorted(items, key=sort_key, reverse=True)
+    if position != paging.START:
+        ordered = [i for i in ordered if sort_key(i) < position]
+    return ordered[:limit]
+
+
+def message_sk(message: Message) -> str:
+    return f"MESSAGE#{message.contact_id}#{iso(message.sent_at)}#{message.id}"
+
+
 def _with_contact(case: Case, contact_id: str, **changes: Any) -> Case:
     return replace(case, contacts=tuple(replace(c, **changes) if c.id == contact_id else c for c in case.contacts))
 
@@ -435,6 +542,7 @@ class FakeDeliveries:
         self.failing: dict[tuple[str, str], str] = {}
         self.messages: dict[str, SentMessage] = {}
         self.broken: set[str] = set()  # contact ids whose records DynamoDB "cannot write"
+        self.audit_log: FakeAuditLog | None = None  # where mark_sent's audit record goes
         self._cases = cases
         self._lock = threading.Lock()
 
@@ -471,11 +579,13 @@ class FakeDeliveries:
             r.status, r.attempts, r.next_attempt = DeliveryStatus.SENDING, r.attempts + 1, now + lease
             return Claimed(r.ref, r.attempts)
 
-    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime) -> None:
+    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime, audit: AuditRecord | None = None) -> None:
         with self._lock:
             r = self.records[ref.key]
             r.status, r.next_attempt, r.message_id = DeliveryStatus.SENT, None, message_id
             self.messages[message_id] = SentMessage(ref.key, ref.case_key, ref.contact_id, ref.kind)
+            if audit is not None and self.audit_log is not None:
+                self.audit_log.record(audit)
 
     def mark_retry(self, ref: DeliveryRef, next_attempt: datetime, reason: str, now: datetime) -> None:
         with self._lock:

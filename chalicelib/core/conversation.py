@@ -3,9 +3,9 @@ and the Victims' Code clock that says when the next word is due.
 
 A conversation belongs to one contact of a case: the contact's messages and
 update requests, and the officer's replies to that contact. One contact never
-sees another's. Whether an item has been answered is not stored: an item of the
-contact's is answered by the first officer reply after it (and an update
-request also by the first update posted after it).
+sees another's. An item of the contact's is answered by the first officer
+reply after it (and an update request also by the first update posted after
+it); the store marks it then, so any page that shows the item can say when.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class Message:
     read_at: datetime | None = None  # by the other side
     reply_due_by: date | None = None  # a contact's item: when a reply is due
     client_reference: str | None = None
+    answered_at: datetime | None = None  # a contact's item: when the officer answered it, as stored
 
     @property
     def from_contact(self) -> bool:
@@ -83,7 +84,12 @@ class InboxPage:
 
 def answered_at(item: Message, replies: Iterable[Message], updates_posted: Iterable[datetime]) -> datetime | None:
     """When the officer answered a contact's item: the first reply after it (or,
-    for an update request, the first update posted after it)."""
+    for an update request, the first update posted after it). The store marks
+    the item when that happens (`Message.answered_at`), so a page of the case
+    that holds the item but not its answer still says; this reckoning from the
+    page serves items marked before the store did so."""
+    if item.answered_at is not None:
+        return item.answered_at
     times = [m.sent_at for m in replies if m.author == Author.OFFICER and m.sent_at > item.sent_at]
     if item.kind == ItemKind.UPDATE_REQUEST:
         times += [posted for posted in updates_posted if posted > item.sent_at]

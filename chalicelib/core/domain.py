@@ -161,6 +161,7 @@ class Contact:
     # Two-way contact (issue 12).
     enhanced_rights: bool = False  # Victims' Code: entitled to enhanced rights (updates within 1 working day)
     open_request_id: str | None = None  # their update request not yet answered
+    open_request_at: datetime | None = None  # when it was made (with the id: its key)
     read_updates_through: datetime | None = None  # the newest update they have seen was posted then
     last_read_at: datetime | None = None
 
@@ -203,6 +204,19 @@ class Update:
 
 
 @dataclass(frozen=True)
+class NewUpdate:
+    """An update to post with what it does to its case (as if the updates
+    before it in the same batch had been posted), and its audit record."""
+
+    update: Update
+    new_status: str | None
+    closed_at: datetime | None
+    expires_at: datetime | None
+    next_due: date | None
+    audit: AuditRecord
+
+
+@dataclass(frozen=True)
 class Case:
     force: str
     crime_number: str
@@ -217,6 +231,9 @@ class Case:
     officer_id: str | None = None  # the officer in charge (who recorded the case)
     next_update_due_by: date | None = None  # Victims' Code clock
     messages: tuple[Message, ...] = field(default_factory=tuple)  # every contact's, newest first
+    # Read a page at a time (issue 17): where the next, older page starts, or
+    # None when nothing older is left. Opaque (core/paging.py).
+    older_cursor: str | None = None
 
     @property
     def key(self) -> str:

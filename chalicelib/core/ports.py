@@ -21,6 +21,7 @@ from chalicelib.core.domain import (
     Contact,
     Invitation,
     NewContact,
+    NewUpdate,
     PendingErasure,
     Session,
     Update,
@@ -40,11 +41,32 @@ class CaseRepository(Protocol):
     def case_with_contacts(self, case_key: str) -> Case | None:
         """The case and its contacts, without updates, or None."""
 
+    def timeline(self, case_key: str, contact_id: str, before: str | None = None, limit: int = 20) -> Case | None:
+        """A contact's page: the case, its contacts, and at most `limit` of the
+        newest items (before the cursor `before`) of the case's updates and
+        that contact's conversation, merged newest first; `older_cursor` says
+        where the next page starts (None: nothing older). Reads a bounded
+        number of items whatever the case holds. InvalidInput (field `before`)
+        for a cursor it did not give out; None if there is no case."""
+
+    def case_page(self, case_key: str, before: str | None = None, limit: int = 20) -> Case | None:
+        """The officer's page: the case, its contacts, at most `limit` of the
+        newest updates (before `before`) with `older_cursor`, and a bounded
+        number of each contact's newest messages. InvalidInput as `timeline`."""
+
+    def open_request(self, case_key: str, contact: Contact) -> Message | None:
+        """The contact's open update request (read by its key), or None."""
+
     def invitation(self, invitation_id: str) -> Invitation | None: ...
 
     def reset(self, reset_id: str) -> Invitation | None: ...
 
     def update_by_reference(self, case_key: str, client_reference: str) -> Update | None: ...
+
+    def updates_by_reference(self, references: list[tuple[str, str]], now: datetime) -> dict[tuple[str, str], str]:
+        """Of these (case key, client reference) pairs, those already posted on a
+        case that exists and has not expired by `now`: pair -> update id. One
+        batch read of the references and their cases (no update is read)."""
 
     def create_case(self, case: Case, created_by: str, contacts: list[NewContact], audit: AuditRecord) -> None:
         """The case, its contacts, one invitation each and the audit record, all or
@@ -62,6 +84,16 @@ class CaseRepository(Protocol):
         With a client reference used before on the case: the existing update
         and False, recording nothing. ConditionFailed if the case does not
         exist or has expired by the update's time."""
+
+    def post_updates(self, officer_id: str,
+                     batches: Sequence[tuple[Case, Sequence[NewUpdate]]]) -> tuple[set[str], set[str]]:
+        """Several cases' new updates (each case's in order, none with a client
+        reference already used), grouped into as few all-or-nothing writes as
+        they fit: each does what `post_update` would do for its updates in
+        turn. Returns (written, uncertain): the ids of the updates written, and
+        of those whose write failed for a reason that does not rule out that it
+        landed (never post those again). Any other update was not written (a
+        reference used meanwhile, a case gone): post those one by one."""
 
     def add_contact_message(self, case: Case, message: Message, now: datetime, audit: AuditRecord) -> bool:
         """A contact's message or update request, on the officers' inbox (at its
@@ -204,7 +236,8 @@ class DeliveryRepository(Protocol):
         """Takes over a due delivery, counting a round; None if it is finished,
         not due, or another worker took it first."""
 
-    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime) -> None: ...
+    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime, audit: AuditRecord | None = None) -> None:
+        """The email went: with `audit` (its disclosure record) in the same write."""
 
     def mark_retry(self, ref: DeliveryRef, next_attempt: datetime, reason: str, now: datetime) -> None: ...
 

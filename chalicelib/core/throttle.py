@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from chalicelib.core.together import together
+
 WINDOW = timedelta(minutes=5)
 
 
@@ -136,10 +138,13 @@ class Throttle:
         account, or says it is throttled. Both counts are atomic ADDs made
         before anything is compared: a burst from one source, across however
         many accounts, is held to the source's limit too."""
-        recent = self._recent(purpose, account, source, now)
         expires_at = now + 2 * WINDOW + timedelta(minutes=1)
+        # The count against the source needs nothing the read gives: both at once.
+        recent, added = together(lambda: self._recent(purpose, account, source, now),
+                                 lambda: self._sessions.add(self._key(purpose, "source", source,
+                                                                     self._windows(now)[1]), 1, expires_at))
         throttled = Attempt(False, recent.account_counter, recent.source_counter, expires_at)
-        from_source = recent.source_previous + self._sessions.add(recent.source_counter, 1, expires_at)
+        from_source = recent.source_previous + added
         if from_source > self.limits.per_source or recent.account >= self.limits.per_account:
             return throttled
         if recent.last_attempt is not None and now < recent.last_attempt + delay_after(recent.account, self.limits):

@@ -344,9 +344,10 @@ class EmailSender:
                 break
             else:
                 now = self._clock()
-                self._deliveries.mark_sent(ref, message_id, now)
-                self._audit.record(AuditAction.DISCLOSURE, f"{ref.kind}_email_sent", actor="system:email-sender",
-                                   force=ref.force, case_key=ref.case_key, subject=ref.contact_id)
+                # The sent-mark and the disclosure's audit record: one write (issue 17).
+                self._deliveries.mark_sent(ref, message_id, now, self._audit.entry(
+                    AuditAction.DISCLOSURE, f"{ref.kind}_email_sent", actor="system:email-sender",
+                    force=ref.force, case_key=ref.case_key, subject=ref.contact_id))
                 return "sent"
         now = self._clock()
         if rounds >= MAX_ROUNDS:

@@ -68,9 +68,10 @@ class SesMailer:
 
 
 def _ses_client(settings: Settings, max_pool_connections: int) -> Any:
-    import boto3
     from botocore.config import Config
 
-    return boto3.client("ses", region_name=settings.region, config=Config(
+    from chalicelib import aws
+
+    return aws.client("ses", settings.region, config=Config(
         retries={"total_max_attempts": 1, "mode": "standard"},
         connect_timeout=5, read_timeout=15, max_pool_connections=max_pool_connections))

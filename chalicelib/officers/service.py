@@ -4,6 +4,7 @@ and upload a batch. The officer (force, roles) comes from the access token."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -30,14 +31,24 @@ from chalicelib.core.domain import (
     Contact,
     ContactStatus,
     NewContact,
+    NewUpdate,
     Officer,
     Permission,
     Update,
     case_key,
     utcnow,
 )
-from chalicelib.core.errors import ConditionFailed, Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from chalicelib.core.errors import (
+    ConditionFailed,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+)
 from chalicelib.core.ports import CaseRepository, Clock
+from chalicelib.core.together import together
 from chalicelib.core.validation import FieldError, crime_number, is_text, validate
 from chalicelib.observability import logger, metrics
 from chalicelib.officers.schemas import (
@@ -116,12 +127,15 @@ class OfficerService:
         metrics.add_metric(name="CasesCreated", unit="Count", value=1)
         return CreatedCase(case=case, invitation_ids={n.contact.id: n.invitation_id for n in new_contacts})
 
-    def get_case(self, officer: Officer, crime_number_text: str) -> Case:
-        """The case, every contact's conversation included. Opening it marks what
-        the contacts sent as read by the officer (in the read's audit write)."""
+    def get_case(self, officer: Officer, crime_number_text: str, before: str | None = None) -> Case:
+        """The case a page at a time: the newest updates (or those before the
+        cursor `before`), each contact's newest messages. Opening it marks what
+        the contacts sent, as shown, as read by the officer (in the read's
+        audit write)."""
         self._require(officer, Permission.READ)
         now = self._clock()
-        case = self._cases.case(_key_from_path(officer, crime_number_text))
+        key = _key_from_path(officer, crime_number_text)
+        case = self._cases.case_page(key, before)
         if case is None or case.is_expired(now):
             raise NotFound("No case with that crime number.")
         audit = self._audit.entry(AuditAction.CONSULTATION, "case_read_by_officer", actor=f"officer:{officer.id}",
@@ -145,8 +159,23 @@ class OfficerService:
         case = self._cases.case_with_contacts(key)
         if case is None or case.is_expired(now):
             raise NotFound("No case with that crime number.")
+        new = self._new_update(officer, case, case.status, data, now)
+        try:
+            update, created = self._cases.post_update(
+                case, new.update, officer_id=officer.id, new_status=new.new_status, closed_at=new.closed_at,
+                expires_at=new.expires_at, next_due=new.next_due, audit=new.audit)
+        except ConditionFailed as exc:
+            raise NotFound("No case with that crime number.") from exc
+        if created:
+            _posted(update)
+        return update, created
+
+    def _new_update(self, officer: Officer, case: Case, status: str, data: dict[str, Any],
+                    now: datetime) -> NewUpdate:
+        """The update `data` describes and what it does to `case`, whose status
+        is `status` when it is posted."""
         new_status = STATUS_AFTER_UPDATE.get(data["type"])
-        closing = new_status in CLOSED_STATUSES if new_status else case.status in CLOSED_STATUSES
+        closing = new_status in CLOSED_STATUSES if new_status else status in CLOSED_STATUSES
         expires = now + timedelta(days=self._settings.retention_days_for(officer.force)) \
             if new_status in CLOSED_STATUSES else None
         # The Victims' Code clock: the officer's date, or 5 (1, with enhanced
@@ -157,17 +186,9 @@ class OfficerService:
                         officer_name=officer.name, posted_at=now,
                         client_reference=data.get("clientReference"))
         audit = self._audit.entry(AuditAction.ALTERATION, "update_posted", actor=f"officer:{officer.id}",
-                                  force=officer.force, case_key=key, subject=update.id)
-        try:
-            update, created = self._cases.post_update(
-                case, update, officer_id=officer.id, new_status=new_status,
-                closed_at=now if expires else None, expires_at=expires, next_due=next_due, audit=audit)
-        except ConditionFailed as exc:
-            raise NotFound("No case with that crime number.") from exc
-        if created:
-            logger.info("update posted", extra={"update": update.id, "type": update.type})
-            metrics.add_metric(name="UpdatesPosted", unit="Count", value=1)
-        return update, created
+                                  force=officer.force, case_key=case.key, subject=update.id)
+        return NewUpdate(update=update, new_status=new_status, closed_at=now if expires else None,
+                         expires_at=expires, next_due=next_due, audit=audit)
 
     def reissue_invitation(self, officer: Officer, crime_number_text: str, contact_id: str,
                            body: Any) -> Contact:
@@ -271,9 +292,87 @@ class OfficerService:
             raise InvalidInput(fields={"items": f"At most {self._settings.upload_max_rows} rows a request"})
         if not items:
             raise InvalidInput(fields={"items": "Send at least one row"})
-        return [self._upload_row(officer, i, item) for i, item in enumerate(items)]
+        posted = self._posted_before(officer, items)
+        results: dict[int, RowResult] = {}
+        batched: dict[str, list[tuple[int, dict[str, Any]]]] = {}  # case key -> its new update rows, in order
+        references: set[tuple[str, str]] = set()
+        for i, item in enumerate(items):
+            new = self._new_update_row(officer, item, posted)
+            if new is None or (new[0], new[1].get("clientReference") or "") in references:
+                continue  # answered on its own below (a reference again in the same upload: as a duplicate)
+            key, data = new
+            if data.get("clientReference"):
+                references.add((key, data["clientReference"]))
+            batched.setdefault(key, []).append((i, data))
+        results.update(self._post_batched(officer, batched))
+        return [results.get(i) or self._upload_row(officer, i, item, posted) for i, item in enumerate(items)]
 
-    def _upload_row(self, officer: Officer, row: int, item: Any) -> RowResult:
+    def _new_update_row(self, officer: Officer, item: Any,
+                        posted: dict[tuple[str, str], str]) -> tuple[str, dict[str, Any]] | None:
+        """(case key, row) for a valid update row not posted before; None for any other row."""
+        if not isinstance(item, dict) or item.get("kind") != "update":
+            return None
+        try:
+            data = validate(item, UPLOAD_UPDATE_SCHEMA)
+            key = _key_from_path(officer, data["crimeNumber"])
+        except (InvalidInput, NotFound):
+            return None
+        return None if (key, data.get("clientReference") or "") in posted else (key, data)
+
+    def _post_batched(self, officer: Officer,
+                      batched: dict[str, list[tuple[int, dict[str, Any]]]]) -> dict[int, RowResult]:
+        """An upload's new update rows, grouped into transactions (issue 17):
+        their cases read at once, each row planned as if the rows before it on
+        its case had been posted, then written by the store in as few
+        transactions as fit. What the store could not write for certain is left
+        out (those rows go one by one, as before); what it may have written is
+        answered as not saved, to be sent again (its reference makes that safe)."""
+        if not batched:
+            return {}
+        keys = list(batched)
+        cases = together(*(functools.partial(self._cases.case_with_contacts, key) for key in keys))
+        plans: list[tuple[Case, list[NewUpdate]]] = []
+        rows: dict[str, tuple[int, str]] = {}  # update id -> (row, crime number)
+        for key, case in zip(keys, cases, strict=True):
+            if case is None or case.is_expired(self._clock()):
+                continue  # each row says so on its own
+            status, planned, at = case.status, [], self._clock()
+            for row, data in batched[key]:
+                # A millisecond apart at least (keys and pages keep milliseconds): the rows keep their order.
+                new = self._new_update(officer, case, status, data, at)
+                status, at = new.new_status or status, max(self._clock(), at + timedelta(milliseconds=1))
+                planned.append(new)
+                rows[new.update.id] = (row, data["crimeNumber"])
+            plans.append((case, planned))
+        written, uncertain = self._cases.post_updates(officer.id, plans)
+        results: dict[int, RowResult] = {}
+        for _, planned in plans:
+            for new in planned:
+                row, number = rows[new.update.id]
+                if new.update.id in written:
+                    _posted(new.update)
+                    results[row] = RowResult(row, "update", RowStatus.CREATED, number, new.update.id)
+                elif new.update.id in uncertain:
+                    results[row] = RowResult(row, "update", RowStatus.REJECTED, number,
+                                             message=ServiceUnavailable.message)
+        return results
+
+    def _posted_before(self, officer: Officer, items: list[Any]) -> dict[tuple[str, str], str]:
+        """The update rows' references already posted (a re-sent export), in one
+        batch read before any row is written: those rows are answered as
+        duplicates without a write each (issue 17)."""
+        references = []
+        for item in items:
+            if isinstance(item, dict) and item.get("kind") == "update" and item.get("clientReference"):
+                try:
+                    data = validate(item, UPLOAD_UPDATE_SCHEMA)
+                    references.append((_key_from_path(officer, data["crimeNumber"]), data["clientReference"]))
+                except (InvalidInput, NotFound):
+                    continue  # the row's own turn says what is wrong with it
+        return self._cases.updates_by_reference(sorted(set(references)), self._clock()) if references else {}
+
+    def _upload_row(self, officer: Officer, row: int, item: Any,
+                    posted: dict[tuple[str, str], str] | None = None) -> RowResult:
         kind = item.get("kind") if isinstance(item, dict) else None
         number = item.get("crimeNumber") if isinstance(item, dict) else None
         number = number if isinstance(number, str) else None
@@ -283,6 +382,10 @@ class OfficerService:
                 return RowResult(row, kind, RowStatus.CREATED, created.case.crime_number)
             if kind == "update":
                 data = validate(item, UPLOAD_UPDATE_SCHEMA)
+                known = (posted or {}).get((_key_from_path(officer, data["crimeNumber"]),
+                                            data.get("clientReference") or ""))
+                if known is not None:
+                    return RowResult(row, kind, RowStatus.DUPLICATE, number, known)
                 update, was_created = self._post_update(officer, data["crimeNumber"], data)
                 return RowResult(row, kind, RowStatus.CREATED if was_created else RowStatus.DUPLICATE, number,
                                  update.id)
@@ -301,6 +404,11 @@ class OfficerService:
 
 
 INBOX_PAGE = 100
+
+
+def _posted(update: Update) -> None:
+    logger.info("update posted", extra={"update": update.id, "type": update.type})
+    metrics.add_metric(name="UpdatesPosted", unit="Count", value=1)
 
 
 def _parse_since(since: str | None, problems: dict[str, str]) -> datetime | None:

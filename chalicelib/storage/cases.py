@@ -8,10 +8,13 @@ Every request path reads by key or by query on a key; there is no Scan.
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from botocore.exceptions import BotoCoreError
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
@@ -19,6 +22,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import Settings
+from chalicelib.core import paging
 from chalicelib.core.conversation import UNREAD_FOR, Author, InboxItem, InboxReason, ItemKind, Message
 from chalicelib.core.domain import (
     AuditRecord,
@@ -27,11 +31,13 @@ from chalicelib.core.domain import (
     ContactStatus,
     Invitation,
     NewContact,
+    NewUpdate,
     Update,
     iso,
     name_key,
 )
 from chalicelib.core.errors import ConditionFailed, Conflict
+from chalicelib.core.together import together as _together
 from chalicelib.storage.audit_log import AUDIT_PUT_CONDITION, audit_item
 from chalicelib.storage.dynamodb import conditional_check_failed, connection, dynamodb_errors
 from chalicelib.storage.models import (
@@ -64,6 +70,37 @@ from chalicelib.storage.models import (
 KEPT_AFTER_EXPIRY = timedelta(days=1)
 MAX_READ_MARKS = 90
 
+# Reading a case a page at a time (issue 17). A page holds at most PAGE items
+# of the timeline (updates, and the victim's own conversation); the officer's
+# view adds each contact's newest messages, at most OFFICER_MESSAGES in all
+# (at least 3 a contact): with the text caps (5,000 and 2,000 characters, up
+# to 12 bytes each as escaped JSON) a response stays under 3 MB, far from
+# Lambda's 6 MB, whatever the case holds.
+PAGE = 20
+OFFICER_MESSAGES = 60
+_TIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"
+_ID = r"[A-Za-z0-9_-]{1,64}"
+UPDATE_POSITION = re.compile(rf"{UPDATE_PREFIX}{_TIME}#{_ID}")
+_LAST = "\uffff"  # after every character a key of ours holds: the end of a prefix's range
+
+def _newest(pk: str, prefix: str, position: str | None, limit: int) -> list[CasesTableItem]:
+    """At most `limit` items whose sort key starts with `prefix`, newest first,
+    from `position` (paging.START: the newest; a sort key: just before it;
+    None: nothing). A key range, never a filter: nothing outside it is read."""
+    if position is None:
+        return []
+    start = None if position == paging.START else {"pk": {"S": pk}, "sk": {"S": position}}
+    return list(CasesTableItem.query(pk, CasesTableItem.sk.between(prefix, prefix + _LAST),
+                                     scan_index_forward=False, limit=limit, last_evaluated_key=start))
+
+
+def _message_position(contact_id: str) -> re.Pattern[str]:
+    return re.compile(rf"{re.escape(MESSAGE_PREFIX + contact_id)}#{_TIME}#{_ID}")
+
+
+def _moment(item: CasesTableItem) -> datetime:
+    return item.posted_at if isinstance(item, UpdateItem) else item.sent_at  # type: ignore[attr-defined]
+
 
 def _invitation_item(invitation_id: str, pk: str, contact_id: str, force: str, email: str,
                      expires_at: datetime) -> InvitationItem:
@@ -90,6 +127,7 @@ def _to_contact(item: ContactItem) -> Contact:
         alerts_failing_reason=item.alerts_failing_reason,
         enhanced_rights=bool(item.enhanced_rights),
         open_request_id=item.open_request_id,
+        open_request_at=item.open_request_at,
         read_updates_through=item.read_updates_through,
         last_read_at=item.last_read_at,
     )
@@ -107,7 +145,47 @@ def _to_message(item: MessageItem) -> Message:
         read_at=item.read_at,
         reply_due_by=date.fromisoformat(item.reply_due_by) if item.reply_due_by else None,
         client_reference=item.client_reference,
+        answered_at=item.answered_at,
     )
+
+
+def _unanswered(pk: str, contact_id: str, before: datetime) -> list[MessageItem]:
+    """The contact's items, newest first, that the officer's reply sent at
+    `before` answers: those since their previous reply to the contact (or
+    since an answered message, which a reply answered). A key range walked
+    back until then: it reads the items it answers, and one more."""
+    prefix = f"{MESSAGE_PREFIX}{contact_id}#"
+    found: list[MessageItem] = []
+    for item in CasesTableItem.query(pk, CasesTableItem.sk.between(prefix, prefix + iso(before)),
+                                     scan_index_forward=False, page_size=25):
+        if not isinstance(item, MessageItem) or item.author == Author.OFFICER:
+            break
+        if item.answered_at is None:
+            found.append(item)
+        elif item.message_kind == ItemKind.MESSAGE:
+            break  # only a reply answers a message, and it answered everything before it too
+    return found
+
+
+def _mark_answered(tx: TransactWrite, pk: str, sk: str, at: datetime) -> None:
+    tx.update(MessageItem(pk, sk), actions=[MessageItem.answered_at.set(at)], condition=MessageItem.pk.exists())
+
+
+MAX_TRANSACTION_ACTIONS = 100  # DynamoDB's TransactWriteItems limit
+
+
+def _case_part_size(case: Case, first: bool) -> int:
+    """The actions a part of an upload for `case` takes besides its updates'
+    own (update, reference, audit record): the case item, the update-due inbox
+    item, each registered contact's unread item, and (in the first part) each
+    open request settled, its contact's item and the request marked answered."""
+    asking = sum(1 for c in case.contacts if c.open_request_id) if first else 0
+    return 2 + len(case.registered_contacts()) + 3 * asking
+
+
+# A reply's transaction holds at most this many answered marks (a transaction
+# takes 100 actions; the reply's own are at most 6); the rest follow it.
+MAX_ANSWER_MARKS = 90
 
 
 def message_sk(message: Message) -> str:
@@ -266,6 +344,84 @@ class CaseStore:
         with dynamodb_errors():
             return _assemble(list(CasesTableItem.query(case_pk(case_key))))
 
+    def timeline(self, case_key: str, contact_id: str, before: str | None = None,
+                 limit: int = PAGE) -> Case | None:
+        """A contact's page of the case: the case, its contacts, and the newest
+        `limit` items (before the cursor `before`) of the case's updates and the
+        contact's conversation merged, newest first, with the cursor of the next
+        older page. Three key-range queries at once; never the idempotency keys.
+        InvalidInput (field `before`) for a cursor this did not give out."""
+        pk = case_pk(case_key)
+        conversation = f"{MESSAGE_PREFIX}{contact_id}#"
+        positions = paging.decode(before, {"u": UPDATE_POSITION, "m": _message_position(contact_id)}) \
+            or {"u": paging.START, "m": paging.START}
+        with dynamodb_errors():
+            head, updates, messages = _together(
+                lambda: self._head(pk),
+                lambda: _newest(pk, UPDATE_PREFIX, positions["u"], limit + 1),
+                lambda: _newest(pk, conversation, positions["m"], limit + 1))
+        case = _assemble(head)
+        if case is None:
+            return None
+        shown = sorted([*updates, *messages], key=lambda i: (_moment(i), i.sk), reverse=True)[:limit]
+        next_positions: dict[str, str | None] = {}
+        for stream, fetched in (("u", updates), ("m", messages)):
+            ids = {id(i) for i in fetched}
+            mine = [i for i in shown if id(i) in ids]
+            if len(mine) == len(fetched):
+                next_positions[stream] = None  # all it had left is on this page
+            else:
+                next_positions[stream] = mine[-1].sk if mine else positions[stream]
+        return replace(case, updates=tuple(_to_update(i) for i in shown if isinstance(i, UpdateItem)),
+                       messages=tuple(_to_message(i) for i in shown if isinstance(i, MessageItem)),
+                       older_cursor=paging.encode(next_positions))
+
+    def case_page(self, case_key: str, before: str | None = None, limit: int = PAGE) -> Case | None:
+        """The officer's page of the case: the case, its contacts, the newest
+        `limit` updates (before the cursor `before`) with the cursor of the next
+        older page, and each contact's newest messages (OFFICER_MESSAGES in all,
+        at least 3 each). Two rounds of key-range queries run at once."""
+        pk = case_pk(case_key)
+        positions = paging.decode(before, {"u": UPDATE_POSITION}) or {"u": paging.START}
+        with dynamodb_errors():
+            head, updates = _together(lambda: self._head(pk),
+                                      lambda: _newest(pk, UPDATE_PREFIX, positions["u"], limit + 1))
+            case = _assemble(head)
+            if case is None:
+                return None
+            each = min(limit, max(3, OFFICER_MESSAGES // max(1, len(case.contacts))))
+            conversations = _together(*(
+                functools.partial(_newest, pk, f"{MESSAGE_PREFIX}{c.id}#", paging.START, each)
+                for c in case.contacts))
+        messages = sorted((_to_message(i) for items in conversations for i in items),
+                          key=lambda m: (m.sent_at, m.id), reverse=True)
+        shown = updates[:limit]
+        return replace(case, updates=tuple(_to_update(i) for i in shown), messages=tuple(messages),
+                       older_cursor=paging.encode({"u": shown[-1].sk if len(updates) > limit else None}))
+
+    def open_request(self, case_key: str, contact: Contact) -> Message | None:
+        """The contact's open update request, read by its key (one GetItem)."""
+        if not contact.open_request_id:
+            return None
+        pk = case_pk(case_key)
+        with dynamodb_errors():
+            if contact.open_request_at is not None:
+                sk = f"{MESSAGE_PREFIX}{contact.id}#{iso(contact.open_request_at)}#{contact.open_request_id}"
+                try:
+                    return _to_message(MessageItem.get(pk, sk))
+                except DoesNotExist:
+                    return None
+            # Opened before its time was kept with it: look through their conversation.
+            prefix = f"{MESSAGE_PREFIX}{contact.id}#"
+            found = MessageItem.query(pk, MessageItem.sk.between(prefix, prefix + _LAST),
+                                      filter_condition=MessageItem.message_id == contact.open_request_id)
+            return next((_to_message(i) for i in found), None)
+
+    @staticmethod
+    def _head(pk: str) -> list[CasesTableItem]:
+        """The case item and its contacts: `CASE` sorts just before `CONTACT#...`."""
+        return list(CasesTableItem.query(pk, CasesTableItem.sk.between(CASE_SK, CONTACT_PREFIX + _LAST)))
+
     def case_with_contacts(self, case_key: str) -> Case | None:
         """The case and its contacts, without its updates: one query, because
         `CASE` sorts just before `CONTACT#...`."""
@@ -297,6 +453,25 @@ class CaseStore:
                 return _to_update(UpdateItem.get(case_pk(case_key), ref.update_sk))
             except DoesNotExist:
                 return None
+
+    def updates_by_reference(self, references: list[tuple[str, str]], now: datetime) -> dict[tuple[str, str], str]:
+        """One BatchGetItem (100 keys a call) of the references and their case
+        items: a re-sent export is answered without posting anything. The
+        update's id is the end of the key the reference holds."""
+        if not references:
+            return {}
+        keys = {(case_pk(k), UPDATE_REF_PREFIX + r) for k, r in references} | {(case_pk(k), CASE_SK)
+                                                                             for k, _ in references}
+        with dynamodb_errors():
+            found = {(i.pk, i.sk): i for i in CasesTableItem.batch_get(sorted(keys))}
+        answer: dict[tuple[str, str], str] = {}
+        for key, reference in references:
+            case = found.get((case_pk(key), CASE_SK))
+            ref = found.get((case_pk(key), UPDATE_REF_PREFIX + reference))
+            if isinstance(case, CaseItem) and isinstance(ref, UpdateRefItem) \
+                    and (case.expires_at is None or case.expires_at > now):
+                answer[(key, reference)] = ref.update_sk.rsplit("#", 1)[1]
+        return answer
 
     # -- writes ----------------------------------------------------------------
 
@@ -412,8 +587,11 @@ class CaseStore:
                     tx.update(CaseItem(pk, CASE_SK), actions=case_actions, condition=_case_is_live(update.posted_at))
                     for contact in asking:
                         tx.update(ContactItem(pk, _contact_sk(contact.id)),
-                                  actions=[ContactItem.open_request_id.remove()],
+                                  actions=[ContactItem.open_request_id.remove(), ContactItem.open_request_at.remove()],
                                   condition=ContactItem.pk.exists())
+                        if contact.open_request_at is not None:  # the request is answered now, whatever page shows it
+                            _mark_answered(tx, pk, f"{MESSAGE_PREFIX}{contact.id}#{iso(contact.open_request_at)}"
+                                                   f"#{contact.open_request_id}", update.posted_at)
                     for contact in case.registered_contacts():
                         _raise_attention(tx, pk, InboxReason.UNREAD, contact.id, case,
                                          update.posted_at + UNREAD_FOR, update.posted_at, keep_earliest=True)
@@ -431,6 +609,118 @@ class CaseStore:
                         return existing, False
                 raise
         return update, True
+
+    def post_updates(self, officer_id: str,
+                     batches: Sequence[tuple[Case, Sequence[NewUpdate]]]) -> tuple[set[str], set[str]]:
+        """An upload's new updates in as few transactions as they fit (issue 17).
+        A transaction never names an item twice, so each holds at most one part
+        of a case: that part's updates, references and audit records, and the
+        case item, its contacts' open requests and its inbox items changed once
+        for all of them, as their turn-by-turn posting would leave them. A case
+        whose updates do not fit in one transaction goes in parts, in order,
+        each in a later transaction. A refused transaction writes nothing: its
+        updates are left out of the answer, and so are the later parts of its
+        cases (their turn-by-turn effect assumed the earlier part written).
+        Answers (written, uncertain): ids of updates written, and of those whose
+        write failed otherwise than by a refusal (it may have landed)."""
+        parts: list[tuple[Case, list[NewUpdate], bool]] = []
+        for case, updates in batches:
+            first, size = True, _case_part_size(case, first=True)
+            chunk: list[NewUpdate] = []
+            for new in updates:
+                each = 3 if new.update.client_reference else 2
+                if chunk and size + each > MAX_TRANSACTION_ACTIONS:
+                    parts.append((case, chunk, first))
+                    first, chunk, size = False, [], _case_part_size(case, first=False)
+                chunk.append(new)
+                size += each
+            if chunk:
+                parts.append((case, chunk, first))
+        transactions: list[list[tuple[Case, list[NewUpdate], bool]]] = []
+        sizes: list[int] = []
+        for part in parts:  # first fit, in order: a later part of a case after its earlier ones
+            case, chunk, first = part
+            size = _case_part_size(case, first) + sum(3 if n.update.client_reference else 2 for n in chunk)
+            earliest = 1 + max((i for i, t in enumerate(transactions) if any(p[0].key == case.key for p in t)),
+                               default=-1)
+            slot = next((i for i in range(earliest, len(transactions))
+                         if sizes[i] + size <= MAX_TRANSACTION_ACTIONS), None)
+            if slot is None:
+                transactions.append([part])
+                sizes.append(size)
+            else:
+                transactions[slot].append(part)
+                sizes[slot] += size
+        written: set[str] = set()
+        uncertain: set[str] = set()
+        refused: set[str] = set()  # case keys
+        for transaction in transactions:
+            live = [p for p in transaction if p[0].key not in refused]
+            if not live:
+                continue
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    for case, chunk, first in live:
+                        self._write_part(tx, case, chunk, first, officer_id)
+            except (TransactWriteError, BotoCoreError) as exc:
+                refused |= {p[0].key for p in live}
+                if getattr(exc, "cause_response_code", None) != "TransactionCanceledException":
+                    # It may have been written after all: never post these again.
+                    uncertain |= {n.update.id for _, chunk, _ in live for n in chunk}
+                continue
+            written |= {n.update.id for _, chunk, _ in live for n in chunk}
+        return written, uncertain
+
+    @staticmethod
+    def _write_part(tx: TransactWrite, case: Case, chunk: list[NewUpdate], first: bool, officer_id: str) -> None:
+        """One case's part of an upload: what `post_update` writes for each of
+        its updates, with the case item, the open requests and the inbox items
+        written once, as the last update (or, for what the first settles, the
+        first) leaves them."""
+        pk = case_pk(case.key)
+        asking = [c for c in case.contacts if c.open_request_id] if first else []
+        head, last = chunk[0].update, chunk[-1]
+        for contact in asking:
+            _settle_attention(tx, pk, InboxReason.UPDATE_REQUEST, contact.id)
+        if last.next_due is None:
+            _settle_attention(tx, pk, InboxReason.UPDATE_DUE, None)
+        for new in chunk:
+            update = new.update
+            update_sk = f"{UPDATE_PREFIX}{iso(update.posted_at)}#{update.id}"
+            tx.save(UpdateItem(pk, update_sk, update_id=update.id, force=case.force, type=update.type,
+                               text=update.text, officer_name=update.officer_name, officer_id=officer_id,
+                               posted_at=update.posted_at, client_reference=update.client_reference),
+                    condition=UpdateItem.pk.does_not_exist())
+            if update.client_reference:
+                tx.save(UpdateRefItem(pk, UPDATE_REF_PREFIX + update.client_reference, update_sk=update_sk),
+                        condition=UpdateRefItem.pk.does_not_exist())
+            tx.save(audit_item(new.audit), condition=AUDIT_PUT_CONDITION)
+        actions: list[Action] = [CaseItem.updated_at.set(last.update.posted_at)]
+        moved = next((n for n in reversed(chunk) if n.new_status), None)
+        if moved is not None:
+            actions.append(CaseItem.status.set(moved.new_status or ""))
+            if moved.closed_at is not None and moved.expires_at is not None:
+                actions += [CaseItem.closed_at.set(moved.closed_at), CaseItem.expires_at.set(moved.expires_at),
+                            CaseItem.ttl.set(moved.expires_at)]
+            else:
+                actions += [CaseItem.closed_at.remove(), CaseItem.expires_at.remove(), CaseItem.ttl.remove()]
+        actions.append(CaseItem.next_update_due_by.set(last.next_due.isoformat()) if last.next_due
+                       else CaseItem.next_update_due_by.remove())
+        # Each update checks the case is live at its own time: the first's is the earliest.
+        tx.update(CaseItem(pk, CASE_SK), actions=actions, condition=_case_is_live(head.posted_at))
+        for contact in asking:
+            tx.update(ContactItem(pk, _contact_sk(contact.id)),
+                      actions=[ContactItem.open_request_id.remove(), ContactItem.open_request_at.remove()],
+                      condition=ContactItem.pk.exists())
+            if contact.open_request_at is not None:
+                _mark_answered(tx, pk, f"{MESSAGE_PREFIX}{contact.id}#{iso(contact.open_request_at)}"
+                                       f"#{contact.open_request_id}", head.posted_at)
+        for contact in case.registered_contacts():
+            _raise_attention(tx, pk, InboxReason.UNREAD, contact.id, case, head.posted_at + UNREAD_FOR,
+                             head.posted_at, keep_earliest=True)
+        if last.next_due is not None:
+            _raise_attention(tx, pk, InboxReason.UPDATE_DUE, None, case, _due_start(last.next_due),
+                             last.update.posted_at, keep_earliest=False)
 
     # -- two-way contact ---------------------------------------------------------------
 
@@ -455,7 +745,8 @@ class CaseStore:
                     tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
                     if request:
                         tx.update(ContactItem(pk, _contact_sk(message.contact_id)),
-                                  actions=[ContactItem.open_request_id.set(message.id)],
+                                  actions=[ContactItem.open_request_id.set(message.id),
+                                           ContactItem.open_request_at.set(message.sent_at)],
                                   condition=(ContactItem.status == ContactStatus.REGISTERED)
                                   & ContactItem.open_request_id.does_not_exist())
                     _raise_attention(tx, pk, reason, message.contact_id, case, message.sent_at, message.sent_at,
@@ -481,6 +772,7 @@ class CaseStore:
         sk = message_sk(message)
         reference = message.client_reference
         with dynamodb_errors():
+            answered = _unanswered(pk, message.contact_id, message.sent_at)
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     tx.condition_check(CaseItem, pk, CASE_SK, condition=_case_is_live(now))
@@ -493,7 +785,10 @@ class CaseStore:
                                 condition=MessageRefItem.pk.does_not_exist())
                     tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
                     tx.update(ContactItem(pk, _contact_sk(message.contact_id)),
-                              actions=[ContactItem.open_request_id.remove()], condition=ContactItem.pk.exists())
+                              actions=[ContactItem.open_request_id.remove(), ContactItem.open_request_at.remove()],
+                              condition=ContactItem.pk.exists())
+                    for item in answered[:MAX_ANSWER_MARKS]:
+                        _mark_answered(tx, pk, item.sk, message.sent_at)
             except TransactWriteError as exc:
                 codes = [r.code if r else None for r in exc.cancellation_reasons or []]
                 if reference and len(codes) > 4 and codes[4] == "ConditionalCheckFailed":
@@ -503,6 +798,8 @@ class CaseStore:
                 if "ConditionalCheckFailed" in codes:
                     raise ConditionFailed("The case or contact is gone.") from exc
                 raise
+            for item in answered[MAX_ANSWER_MARKS:]:  # the reply stands; these only say when it came
+                _conditional_update(item, [MessageItem.answered_at.set(message.sent_at)], MessageItem.pk.exists())
         return message, True
 
     def reply_by_reference(self, case_key: str, client_reference: str) -> Message | None:

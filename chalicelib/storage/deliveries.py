@@ -12,9 +12,14 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
+from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.deliveries import Claimed, DeliveryRef, DeliveryStatus, Due, SentMessage
+from chalicelib.core.domain import AuditRecord
+from chalicelib.storage.audit_log import AUDIT_PUT_CONDITION, audit_item
 from chalicelib.storage.dynamodb import conditional_check_failed, dynamodb_errors
 from chalicelib.storage.models import CONTACT_PREFIX, ContactItem, DeliveryItem, case_pk
 
@@ -105,13 +110,22 @@ class DeliveryStore:
                 raise
         return Claimed(ref=_ref(item), attempts=int(item.attempts))
 
-    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime) -> None:
-        """One write: the record leaves the retry index and joins the message-id index."""
+    def mark_sent(self, ref: DeliveryRef, message_id: str, now: datetime, audit: AuditRecord | None = None) -> None:
+        """One write: the record leaves the retry index and joins the message-id
+        index; with `audit`, the disclosure's audit record in the same
+        transaction (one round trip, and never the one without the other)."""
+        actions: list[Action] = [
+            DeliveryItem.status.set(DeliveryStatus.SENT), DeliveryItem.sent_at.set(now),
+            DeliveryItem.message_id.set(message_id), DeliveryItem.updated_at.set(now),
+            DeliveryItem.retry_shard.remove(), DeliveryItem.next_attempt_at.remove()]
         with dynamodb_errors():
-            DeliveryItem(_pk(ref.key)).update(actions=[
-                DeliveryItem.status.set(DeliveryStatus.SENT), DeliveryItem.sent_at.set(now),
-                DeliveryItem.message_id.set(message_id), DeliveryItem.updated_at.set(now),
-                DeliveryItem.retry_shard.remove(), DeliveryItem.next_attempt_at.remove()])
+            if audit is None:
+                DeliveryItem(_pk(ref.key)).update(actions=actions)
+                return
+            with TransactWrite(connection=Connection(region=DeliveryItem.Meta.region,
+                                                     host=DeliveryItem.Meta.host)) as tx:
+                tx.update(DeliveryItem(_pk(ref.key)), actions=actions)
+                tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
 
     def mark_retry(self, ref: DeliveryRef, next_attempt: datetime, reason: str, now: datetime) -> None:
         with dynamodb_errors():

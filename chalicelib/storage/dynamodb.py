@@ -1,10 +1,9 @@
 """What every DynamoDB adapter shares: failures turned into domain errors,
-one botocore session per thread, and the tables bound to the deployment."""
+one DynamoDB client per container, and the tables bound to the deployment."""
 
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +11,7 @@ from botocore.exceptions import BotoCoreError
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
 
+from chalicelib import aws
 from chalicelib.config import Settings
 from chalicelib.core.errors import DomainError, ServiceUnavailable
 
@@ -37,26 +37,30 @@ def connection(settings: Settings) -> Connection:
     return Connection(region=settings.region, host=settings.dynamodb_endpoint)
 
 
-def share_botocore_sessions() -> None:
-    """pynamodb gives each model class a botocore session of its own (per thread,
-    as botocore sessions are not thread-safe), and a new session costs tens of
-    milliseconds: it registers its handlers, parses botocore's DynamoDB and
-    endpoint models again and builds its client class. A victim's first sign-in
-    and case read made four (docs/performance.md). Each thread now makes one,
-    which every model's connection shares."""
-    import botocore.session
+def share_one_client() -> None:
+    """pynamodb gives each model class a connection of its own, and each
+    connection builds a botocore client (from a session per thread): five
+    clients on a victim's first requests, 62-72 ms for the first and a few
+    more each after it (issue 17). Every connection now uses the container's
+    one DynamoDB client (`chalicelib.aws`), built once with pynamodb's own
+    client settings (no parameter validation, its timeouts and retries)."""
     from pynamodb.connection import base
 
-    if getattr(base.get_session, "shares_sessions", False):
+    if getattr(base.Connection, "shares_one_client", False):
         return
-    new_session = base.get_session
-    per_thread = threading.local()
+    build = base.Connection.client.fget  # type: ignore[attr-defined]
 
-    def get_session(*args: Any, **kwargs: Any) -> botocore.session.Session:
-        session = getattr(per_thread, "session", None)
-        if session is None:
-            session = per_thread.session = new_session(*args, **kwargs)
-        return session
+    def client(self: base.Connection) -> Any:
+        if self._client is None:
+            key = ("dynamodb", self.region, self.host)
+            with aws._lock:
+                shared = aws._clients.get(key)
+                if shared is None:
+                    # pynamodb's own construction, on the container's session.
+                    self._local.session = aws.session()
+                    shared = aws._clients[key] = build(self)
+            self._client = shared
+        return self._client
 
-    get_session.shares_sessions = True  # type: ignore[attr-defined]
-    base.get_session = get_session
+    base.Connection.client = property(client)  # type: ignore[method-assign,assignment]
+    base.Connection.shares_one_client = True  # type: ignore[attr-defined]

@@ -118,6 +118,7 @@ class ContactItem(CasesTableItem, discriminator="contact"):
     alerts_failing_reason = UnicodeAttribute(null=True)
     enhanced_rights = BooleanAttribute(null=True)
     open_request_id = UnicodeAttribute(null=True)
+    open_request_at = UTCDateTimeAttribute(null=True)  # with the id, the open request's key
     read_updates_through = UTCDateTimeAttribute(null=True)
     last_read_at = UTCDateTimeAttribute(null=True)
 
@@ -155,6 +156,7 @@ class MessageItem(CasesTableItem, discriminator="message"):
     read_at = UTCDateTimeAttribute(null=True)
     reply_due_by = UnicodeAttribute(null=True)  # YYYY-MM-DD
     client_reference = UnicodeAttribute(null=True)
+    answered_at = UTCDateTimeAttribute(null=True)  # a contact's item: set by the reply or update that answers it
 
 
 class MessageRefItem(CasesTableItem, discriminator="message_ref"):

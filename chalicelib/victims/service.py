@@ -3,8 +3,9 @@ reset a forgotten password. No Chalice, no HTTP: primitives in, domain out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NoReturn
 
 from chalicelib.config import Settings
@@ -23,6 +24,7 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.ports import CaseRepository, Clock, SessionRepository
 from chalicelib.core.throttle import Throttle, account_key
+from chalicelib.core.together import together
 from chalicelib.core.validation import validate
 from chalicelib.observability import logger, metrics
 from chalicelib.victims.schemas import (
@@ -69,6 +71,8 @@ class VictimView:
     case: Case
     contact: Contact
     session: Session
+    open_request: Message | None = None  # read_case: their open update request, wherever it is
+    messages_left_today: int = 0  # read_case: what the daily cap still allows
 
 
 class VictimService:
@@ -156,19 +160,20 @@ class VictimService:
         return next((c for c in case.contacts if c.matches(surname, data["dateOfBirth"])), None)
 
     def sign_in(self, body: Any, source: str) -> SignedIn:
-        """One generic failure for every mismatch and for a throttled account;
-        every failure path spends one password hash, so neither the answer nor
-        its timing tells which."""
+        """One generic failure for every mismatch, and its own for a paused
+        (throttled) attempt; every failure path spends one password hash, so
+        neither the answer nor its timing tells which detail was wrong."""
         data = validate(body, SIGN_IN_SCHEMA)
         now = self._clock()
         key, account = self._identify(data)
-        attempt = self._throttle.begin("sign-in", account, source, now)
+        # The throttle's counts and the case are independent: read at once (issue 17).
+        attempt, case = together(lambda: self._throttle.begin("sign-in", account, source, now),
+                                 lambda: self._cases.case_with_contacts(key))
         if not attempt.allowed:
             passwords.verify(data["password"], None)
             logger.info("sign-in failed", extra={"reason": "throttled"})
             metrics.add_metric(name="SignInFailures", unit="Count", value=1)
             raise SignInPaused()
-        case = self._cases.case_with_contacts(key)
         contact = self._matching_contact(case, data, now)
         ok, needs_rehash = passwords.verify(data["password"], contact.password_hash if contact else None)
         if not ok or case is None or contact is None:
@@ -200,30 +205,52 @@ class VictimService:
         metrics.add_metric(name="SignInFailures", unit="Count", value=1)
         raise SignInFailed()
 
-    def current(self, session_token: str | None) -> VictimView:
-        """The signed-in contact and their case; SignedOut if the session is
-        missing, idle too long, too old, ended, or its case has expired."""
+    def current(self, session_token: str | None, read: Callable[[Session], Case | None] | None = None) -> VictimView:
+        """The signed-in contact and their case (as `read` reads it: by default
+        the case and its contacts); SignedOut if the session is missing, idle
+        too long, too old, ended, or its case has expired."""
         if not session_token or len(session_token) > 100:
             raise SignedOut()
         now = self._clock()
         session = self._sessions.touch(tokens.session_key(session_token), now, self._idle)
         if session is None:
             raise SignedOut()
-        case = self._cases.case(session.case_key)
+        case = read(session) if read else self._cases.case_with_contacts(session.case_key)
         contact = case.contact(session.contact_id) if case else None
         if case is None or contact is None or case.is_expired(now) or not contact.accepts(session):
             raise SignedOut()
         return VictimView(case=case, contact=contact, session=session)
 
-    def read_case(self, session_token: str | None) -> VictimView:
-        """The case as the contact sees it. Reading it records what they have now
-        seen (the newest update, the officer's messages to them), in the same
-        write as the read's audit record, and only when that changed."""
-        view = self.current(session_token)
+    def read_case(self, session_token: str | None, before: str | None = None) -> VictimView:
+        """The case as the contact sees it, a page at a time: the newest updates
+        and messages, or those before the cursor `before` (InvalidInput if it is
+        not one we gave out). Reading it records what they have now seen (the
+        newest update, the officer's messages on the page), in the same write as
+        the read's audit record, and only when that changed."""
+        today = uk_date(self._clock())
+        sent_today: list[int] = []
+
+        def read(session: Session) -> Case | None:
+            # The cap's own counter, read beside the page (one round trip for
+            # both): a page holds at most PAGE items, so counting today's
+            # messages on it would miss some on a busy day.
+            counter = self._message_counter(session.contact_id, today)
+            case, counters = together(lambda: self._cases.timeline(session.case_key, session.contact_id, before),
+                                      lambda: self._sessions.counters([counter]))
+            sent_today.append(counters[counter].count)
+            return case
+
+        view = self.current(session_token, read)
+        view = replace(view, messages_left_today=max(0, MESSAGES_PER_DAY - sent_today[0]))
         case, contact, now = view.case, view.contact, self._clock()
+        if contact.open_request_id:
+            view = replace(view, open_request=next(
+                (m for m in case.conversation(contact.id) if m.id == contact.open_request_id), None)
+                or self._cases.open_request(case.key, contact))
         audit = self._audit.entry(AuditAction.CONSULTATION, "case_read_by_contact", actor=f"contact:{contact.id}",
                                   force=case.force, case_key=case.key, subject=contact.id)
-        newest = case.updates[0].posted_at if case.updates else None
+        # Only the first page holds the newest update; an older page's are older still.
+        newest = case.updates[0].posted_at if case.updates and before is None else None
         seen_update = newest if newest and (contact.read_updates_through is None
                                             or newest > contact.read_updates_through) else None
         unread = [m for m in case.conversation(contact.id) if not m.from_contact and m.read_at is None]
@@ -242,7 +269,7 @@ class VictimService:
         view = self.current(session_token)
         case, contact, now = view.case, view.contact, self._clock()
         if contact.open_request_id:
-            open_one = next((m for m in case.conversation(contact.id) if m.id == contact.open_request_id), None)
+            open_one = self._cases.open_request(case.key, contact)
             if open_one is not None:
                 return open_one, False
         request = Message(id=tokens.new_id(), contact_id=contact.id, author=Author.CONTACT,
@@ -256,8 +283,7 @@ class VictimService:
             raise SignedOut() from exc
         if not created:  # a request made at the same moment won: that is the open one
             latest = self.current(session_token)
-            open_one = next((m for m in latest.case.conversation(contact.id)
-                             if m.id == latest.contact.open_request_id), None)
+            open_one = self._cases.open_request(latest.case.key, latest.contact)
             if open_one is None:
                 raise ServiceUnavailable()
             return open_one, False
@@ -271,8 +297,7 @@ class VictimService:
         data = validate(body, MESSAGE_SCHEMA)
         view = self.current(session_token)
         case, contact, now = view.case, view.contact, self._clock()
-        day = uk_date(now)
-        counter = f"THROTTLE#messages#contact#{contact.id}#{day.isoformat()}"
+        counter = self._message_counter(contact.id, uk_date(now))
         expires = now + timedelta(days=2)
         if self._sessions.reserve(counter, now, expires) > MESSAGES_PER_DAY:
             self._sessions.add(counter, -1, expires)
@@ -291,13 +316,11 @@ class VictimService:
         metrics.add_metric(name="MessagesFromContacts", unit="Count", value=1)
         return message
 
-    def messages_left_today(self, view: VictimView) -> int:
-        """From the conversation itself (no read of the counter): what the cap
-        leaves for today."""
-        today = uk_date(self._clock())
-        sent = sum(1 for m in view.case.conversation(view.contact.id)
-                   if m.from_contact and m.kind == ItemKind.MESSAGE and uk_date(m.sent_at) == today)
-        return max(0, MESSAGES_PER_DAY - sent)
+    @staticmethod
+    def _message_counter(contact_id: str, day: date) -> str:
+        """The counter that enforces MESSAGES_PER_DAY (UK days): `send_message`
+        reserves on it, `read_case` reads it for `messagesLeftToday`."""
+        return f"THROTTLE#messages#contact#{contact_id}#{day.isoformat()}"
 
     def sign_out(self, session_token: str | None) -> None:
         """Ends this session and every other session of the same contact."""

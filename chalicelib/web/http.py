@@ -267,3 +267,10 @@ def source_ip(request: Any) -> str:
         return viewer
     identity = (request.context or {}).get("identity") or {}
     return str(identity.get("sourceIp") or "unknown")
+
+
+def query_param(request: Any, name: str) -> str | None:
+    """One query parameter as given (the view checks it), or None."""
+    params = request.query_params or {}
+    value = params.get(name)
+    return value if isinstance(value, str) else None

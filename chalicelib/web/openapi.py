@@ -61,6 +61,8 @@ VICTIM_CASE = _object({
         "id": _STRING, "requestedAt": _TIME, "replyDueBy": _NULLABLE_DATE}},
     "nextUpdateDueBy": _NULLABLE_DATE,
     "messagesLeftToday": {"type": "integer", "minimum": 0},
+    "olderCursor": {"type": ["string", "null"], "description": "Pass back as `before` for the next older page "
+                    "(`updates` and `messages` together hold at most 20 items); null: nothing older"},
 })
 INBOX = _object({"items": {"type": "array", "items": _object({
     "crimeNumber": _STRING, "contactId": {"type": ["string", "null"]},
@@ -79,8 +81,12 @@ OFFICER_CASE = _object({
         "lastReadAt": _NULLABLE_TIME, "readUpdateIds": {"type": "array", "items": _STRING},
         "messages": _MESSAGES})},
     "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
+    "olderCursor": {"type": ["string", "null"], "description": "Pass back as `before` for the next 20 older "
+                    "updates; null: nothing older"},
     "nextUpdateDueBy": _NULLABLE_DATE,
 })
+_BEFORE_PARAMETER = {"name": "before", "in": "query", "required": False, "schema": _STRING,
+                     "description": "`olderCursor` of the page before: the next older page"}
 CREATED_CASE = _object({"crimeNumber": _STRING, "contacts": {"type": "array", "items": _object({
     "id": _STRING, "role": _STRING, "forename": _STRING, "surname": _STRING, "status": CONTACT_STATUS,
     "invitationExpiresAt": _TIME})}})
@@ -156,8 +162,9 @@ def document() -> dict[str, Any]:
             _json(json_schema(SIGN_IN_SCHEMA)), tags=victim)},
         "/victim/case": {"get": {
             "summary": "The signed-in contact's case and its updates, newest first", "tags": list(victim),
-            "security": [{"victimSession": []}],
+            "security": [{"victimSession": []}], "parameters": [_BEFORE_PARAMETER],
             "responses": {"200": {"description": "The case", **_json({"$ref": "#/components/schemas/VictimCase"})},
+                          "400": _error("`before` is not a cursor this service gave out"),
                           "401": _error("Not signed in, or the session has ended")}}},
         "/victim/sign-out": {"post": {
             "summary": "End every session of the signed-in contact", "tags": list(victim),
@@ -226,8 +233,9 @@ def document() -> dict[str, Any]:
         "/officer/cases/{crime_number}": {"get": {
             **_operation("A case of the officer's force, with contacts' status and updates",
                          {"200": {"description": "The case", **_json(OFFICER_CASE)},
+                          "400": _error("`before` is not a cursor this service gave out"),
                           "404": _error("No such case in the officer's force")}, officer=True, tags=officer),
-            "parameters": [_CRIME_NUMBER_PARAMETER]}},
+            "parameters": [_CRIME_NUMBER_PARAMETER, _BEFORE_PARAMETER]}},
         "/officer/cases/{crime_number}/updates": {"post": {
             **_operation("Post an update; the same clientReference again answers the existing update",
                          {"201": {"description": "Created",

@@ -45,9 +45,13 @@ def conversation_json(case: Case, contact_id: str) -> list[dict[str, Any]]:
     return [message_json(m, conversation, case) for m in conversation]
 
 
-def victim_case_json(case: Case, contact: Contact, messages_left_today: int) -> dict[str, Any]:
+def victim_case_json(case: Case, contact: Contact, messages_left_today: int,
+                     open_request: Message | None = None) -> dict[str, Any]:
+    """One page of the case: `updates` and `messages` hold the newest items of
+    the timeline (or those before the cursor asked for), `olderCursor` where
+    the next older page starts (null: nothing older)."""
     conversation = conversation_json(case, contact.id)
-    open_request = next((m for m in conversation if m["id"] == contact.open_request_id), None)
+    request = open_request if open_request is not None and open_request.id == contact.open_request_id else None
     return {
         "crimeNumber": case.crime_number,
         "status": case.status,
@@ -55,10 +59,10 @@ def victim_case_json(case: Case, contact: Contact, messages_left_today: int) -> 
         "officer": {"name": case.officer_name, "role": "Officer in charge"},
         "updates": [update_json(u) for u in case.updates],
         "messages": conversation,
-        "openUpdateRequest": {"id": open_request["id"], "requestedAt": open_request["sentAt"],
-                              "replyDueBy": open_request["replyDueBy"]} if open_request else None,
+        "openUpdateRequest": update_request_json(request) if request else None,
         "nextUpdateDueBy": _date_or_none(case.next_update_due_by),
         "messagesLeftToday": messages_left_today,
+        "olderCursor": case.older_cursor,
     }
 
 
@@ -101,6 +105,7 @@ def officer_case_json(case: Case, now: datetime) -> dict[str, Any]:
             for c in sorted(case.contacts, key=lambda c: (c.role, c.surname, c.forename))
         ],
         "updates": [update_json(u) for u in case.updates],
+        "olderCursor": case.older_cursor,
         "nextUpdateDueBy": _date_or_none(case.next_update_due_by),
     }
 

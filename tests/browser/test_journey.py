@@ -139,6 +139,23 @@ def test_update_text_is_shown_as_text_and_runs_nothing(page, stack, officer, reg
     check_state(page, "case-hostile-update")
 
 
+def test_older_updates_come_a_page_at_a_time_by_keyboard(page, stack, officer, registered_victim):
+    """The case page shows the newest 20 items; the rest come on request, focus
+    moving to the first of them and the page saying how many came (issue 17)."""
+    for i in range(20):
+        officer.post_update(registered_victim.crime_number, "progress_update", f"Progress note {i}")
+    sign_in(page, stack, registered_victim)
+    expect(page.locator("[data-tmc-updates] li.tmc-update")).to_have_count(20)
+    tab_to(page, "[data-tmc-older]")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-tmc-updates] li.tmc-update")).to_have_count(21)
+    expect(page.locator("[data-tmc-older-status]")).to_have_text("1 older item shown below. These are the oldest.")
+    focused = page.locator("[data-tmc-updates] li.tmc-update").last
+    expect(focused).to_be_focused()
+    expect(focused).to_contain_text("We have recorded your report.")
+    expect(page.locator("[data-tmc-older]")).to_be_hidden()
+
+
 def test_forgotten_password_journey(page, stack, registered_victim):
     page.goto(f"{stack.site_url}/sign-in.html")
     page.get_by_role("link", name="Forgotten your password?").click()

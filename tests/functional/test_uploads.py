@@ -108,3 +108,49 @@ def test_journey_helpers_see_uploaded_cases(client, issuer, aws, rms):
     number = crime_number()
     post_json(client, "/officer/uploads", _export([number]), rms)
     assert Journey(client, issuer, aws).post_update(number, clientReference=f"{number}/1").status_code == 200
+
+
+@pytest.mark.parametrize("types, status, due", [
+    (["charged", "progress_update", "case_closed"], "closed", False),
+    (["case_closed", "progress_update"], "closed", False),  # a closed case stays closed, no update due
+    (["case_closed", "case_reopened", "progress_update"], "investigating", True),
+])
+def test_several_rows_on_one_case_leave_it_as_posting_them_one_by_one_would(client, rms, issuer, types, status,
+                                                                             due):
+    """An upload's rows on one case are written together (issue 17): the case
+    ends as its last status change left it, its next update due as its last row."""
+    batched, single = crime_number(), crime_number()
+    for number in (batched, single):
+        post_json(client, "/officer/uploads", {"items": [{"kind": "case", **case_body(number=number)}]}, rms)
+    rows = [{"kind": "update", "crimeNumber": batched, "type": t, "text": f"Row {i}", "clientReference": f"r{i}"}
+            for i, t in enumerate(types)]
+    assert body(post_json(client, "/officer/uploads", {"items": rows}, rms))["summary"]["created"] == len(types)
+    for row in rows:
+        post_json(client, "/officer/uploads", {"items": [{**row, "crimeNumber": single}]}, rms)
+    pages = [body(client.http.get(f"/officer/cases/{n}", headers=issuer.headers())) for n in (batched, single)]
+    for page in pages:
+        assert page["status"] == status and (page["nextUpdateDueBy"] is not None) == due
+        assert [u["type"] for u in page["updates"]] == types[::-1]
+    assert pages[0]["nextUpdateDueBy"] == pages[1]["nextUpdateDueBy"]
+
+
+def test_a_refused_transaction_falls_back_to_one_row_at_a_time_and_posts_nothing_twice(client, rms, issuer,
+                                                                                     monkeypatch):
+    """A reference used after the upload's batch read (a concurrent upload) makes
+    its transaction refuse: nothing of it is written, and its rows go one by one."""
+    from chalicelib import bootstrap
+
+    used, fresh = crime_number(), crime_number()
+    for number in (used, fresh):
+        post_json(client, "/officer/uploads", {"items": [{"kind": "case", **case_body(number=number)}]}, rms)
+    first = {"kind": "update", "crimeNumber": used, "type": "progress_update", "text": "One", "clientReference": "x"}
+    original = body(post_json(client, "/officer/uploads", {"items": [first]}, rms))["results"][0]["id"]
+    monkeypatch.setattr(bootstrap.services().officers._cases, "updates_by_reference", lambda refs, now: {})
+    rows = [first, {**first, "clientReference": "y"},
+            {**first, "crimeNumber": fresh}, {**first, "crimeNumber": fresh, "clientReference": "y"}]
+    results = body(post_json(client, "/officer/uploads", {"items": rows}, rms))["results"]
+    assert [r["status"] for r in results] == ["duplicate", "created", "created", "created"]
+    assert results[0]["id"] == original
+    for number, expected in ((used, 2), (fresh, 2)):
+        page = body(client.http.get(f"/officer/cases/{number}", headers=issuer.headers()))
+        assert len(page["updates"]) == expected

@@ -6,6 +6,8 @@
     storage   <- core, config: the adapters behind core's ports
     web       <- core, config, observability and the features; never storage
     bootstrap <- everything: the one place that hands storage to the features
+    aws       <- nothing: the container's one botocore session and its clients,
+                 used by config (the secret), storage and notify (SES)
 
 Every import counts, module-level or inside a function. `make lint` runs this.
 """
@@ -32,13 +34,15 @@ def area(module: str) -> str:
 ALLOWED: dict[str, set[str]] = {
     "chalicelib": set(),  # the package's own __init__
     "core": {"core"},
-    "config": set(),
+    "aws": set(),
+    "config": {"aws"},
     "observability": set(),
-    "storage": {"core", "config", "storage"},
+    "storage": {"core", "config", "storage", "aws"},
     "web": {"core", "config", "observability", "web", *FEATURES},
-    "bootstrap": {"core", "config", "observability", "storage", "web", *FEATURES},
+    "bootstrap": {"core", "config", "observability", "storage", "web", "aws", *FEATURES},
     "app": {"bootstrap", "core", "config", "observability", "web", "officers"},
     **{feature: {"core", "config", "observability", feature} for feature in FEATURES},
+    "notify": {"core", "config", "observability", "notify", "aws"},
 }
 
 

@@ -18,6 +18,33 @@ export function newestFirst(updates) {
   return conversation(updates, []).map((entry) => entry.item)
 }
 
+/**
+ * Items of the case's pages, each once, by id: `pages` are {updates, messages}
+ * as the API gave them, newer pages first; a later copy of an item (read since,
+ * say) replaces an earlier one. Returns {updates, messages}.
+ */
+export function mergePages(pages) {
+  const updates = new Map()
+  const messages = new Map()
+  for (const page of pages) {
+    for (const u of page.updates || []) if (!updates.has(itemKey(u))) updates.set(itemKey(u), u)
+    for (const m of page.messages || []) if (!messages.has(itemKey(m))) messages.set(itemKey(m), m)
+  }
+  return { updates: [...updates.values()], messages: [...messages.values()] }
+}
+
+/** An item's identity: its id (the API always gives one), else all of it. */
+function itemKey(item) {
+  return item && item.id ? item.id : JSON.stringify(item)
+}
+
+/** What the page says once older items have been fetched. */
+export function olderMessage(count, more) {
+  if (count === 0) return 'There are no older messages or updates.'
+  const items = `${count} older ${count === 1 ? 'item' : 'items'}`
+  return `${items} shown below${more ? '' : '. These are the oldest'}.`
+}
+
 /** The success banner's heading and lines after asking for an update. */
 export function askedBanner(request, alreadyOpen) {
   return {
@@ -60,6 +87,12 @@ export class CaseView extends Component {
     this.refresh = part('[data-tmc-refresh]', 'the "Check for new messages and updates" button')
     this.refreshStatus = part('[data-tmc-refresh-status]', 'the place for the check\'s result')
     this.banner = part('[data-tmc-banner]', 'the place for the success banner')
+    // The case comes a page at a time, newest first (issue 17): older pages on request.
+    this.older = root.querySelector('[data-tmc-older]')
+    this.olderStatus = root.querySelector('[data-tmc-older-status]')
+    this.olderPages = []
+    this.olderCursor = null
+    if (this.older) this.older.addEventListener('click', () => this.showOlder())
     this.updateRequest = new UpdateRequest(part('[data-tmc-update-request]', 'the "Ask for an update" part'), {
       onAsked: (request, alreadyOpen) => this.succeeded(askedBanner(request, alreadyOpen)),
       onFailed: (status) => this.failed(status)
@@ -138,6 +171,58 @@ export class CaseView extends Component {
     await this.load()
   }
 
+  /**
+   * Fetches the next older page and adds it below, then moves focus to the
+   * first item it added (announced by the status line), so keyboard and screen
+   * reader users carry on reading where the new items start.
+   */
+  async showOlder() {
+    if (!this.olderCursor || !this.older) return
+    this.older.disabled = true
+    const { status, body } = await get(`/victim/case?before=${encodeURIComponent(this.olderCursor)}`)
+    this.older.disabled = false
+    if (status === 401) {
+      window.location.replace('/timed-out.html')
+      return
+    }
+    if (status !== 200 || !body) {
+      showErrors(null, this.errors, serviceProblem())
+      return
+    }
+    const known = new Set([...this.updates.querySelectorAll('li.tmc-update')].map((li) => li.dataset.tmcId))
+    this.olderPages.push({ updates: body.updates || [], messages: body.messages || [] })
+    this.olderCursor = body.olderCursor || null
+    this.showEntries()
+    this.showOlderButton()
+    if (this.watching) this.idle.touch()
+    const added = [...this.updates.querySelectorAll('li.tmc-update')].filter((li) => !known.has(li.dataset.tmcId))
+    if (this.olderStatus) this.olderStatus.textContent = olderMessage(added.length, Boolean(this.olderCursor))
+    if (added.length) {
+      added[0].setAttribute('tabindex', '-1')
+      added[0].focus()
+    } else if (!this.olderCursor) {
+      this.olderStatus?.setAttribute('tabindex', '-1')
+      this.olderStatus?.focus()
+    }
+  }
+
+  showOlderButton() {
+    if (this.older) this.older.hidden = !this.olderCursor
+  }
+
+  /** The newest page with every older page fetched so far, as one conversation. */
+  showEntries() {
+    const { updates, messages } = mergePages([this.newest || {}, ...this.olderPages])
+    const entries = conversation(updates, messages)
+    this.updates.replaceChildren(...entries.map((entry) => {
+      const li = renderEntry(entry)
+      li.dataset.tmcId = `${entry.type === 'update' ? 'u' : 'm'}:${itemKey(entry.item)}`
+      return li
+    }))
+    this.noUpdates.hidden = entries.length > 0
+    return entries
+  }
+
   /** Asking or sending did not work: the session had ended, or the service failed. */
   failed(status) {
     if (status === 401) {
@@ -163,14 +248,20 @@ export class CaseView extends Component {
     const due = found.nextUpdateDueBy
     this.nextUpdate.hidden = !due
     this.fields.nextUpdateDueBy.textContent = due ? `By ${formatDue(due)}` : ''
-    const entries = conversation(found.updates, found.messages)
-    this.updates.replaceChildren(...entries.map(renderEntry))
-    this.noUpdates.hidden = entries.length > 0
+    // Once older pages are shown, what the last newest page held stays shown
+    // too (newer items may since have pushed some of it off the newest page).
+    if (this.olderPages.length && this.newest) this.olderPages.unshift(this.newest)
+    this.newest = { updates: found.updates || [], messages: found.messages || [] }
+    // Until an older page is fetched, the newest page's cursor is where it starts.
+    if (!this.olderPages.length) this.olderCursor = found.olderCursor || null
+    const entries = this.showEntries()
+    this.showOlderButton()
     this.updateRequest.show(found.openUpdateRequest)
     this.messageForm.show(found.messagesLeftToday)
     this.details.hidden = false
     this.loading.hidden = true
-    const updates = entries.filter((e) => e.type === 'update').length
-    return { updates, messages: entries.length - updates }
+    const shown = conversation(this.newest.updates, this.newest.messages)
+    const updates = shown.filter((e) => e.type === 'update').length
+    return { updates, messages: shown.length - updates }
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { installBrowser, loadPage, settle } from '../../../test-support/dom.mjs'
-import { askedBanner, CaseView, checkedMessage, formatPosted, newestFirst, readable, sentBanner } from './case-view.mjs'
+import { askedBanner, CaseView, checkedMessage, formatPosted, mergePages, newestFirst, olderMessage, readable, sentBanner } from './case-view.mjs'
 
 describe('formatPosted', () => {
   it('gives the date and time in UK time, summer or winter, whatever the device', () => {
@@ -117,6 +117,32 @@ describe('CaseView', () => {
     assert.equal(document.querySelector('[data-tmc-case]').hidden, false)
     assert.equal(document.querySelector('[data-tmc-loading]').hidden, true)
     assert.equal(document.querySelector('[data-tmc-no-updates]').hidden, true)
+  })
+
+  it('shows older updates when asked: one page more below, focus on the first, announced; gone at the oldest', async () => {
+    const older = { ...CASE, updates: [{ id: 'u-old', postedAt: '2025-12-01T10:00:00Z', type: 'other', typeLabel: 'Older update', text: 'From December' }], messages: [], olderCursor: null }
+    const { document, root } = open([{ status: 200, body: { ...CASE, olderCursor: 'c1' } }, { status: 200, body: older }])
+    view = new CaseView(root)
+    await view.ready
+    const button = document.querySelector('[data-tmc-older]')
+    assert.equal(button.hidden, false)
+    assert.equal(button.tagName, 'BUTTON')
+    button.click()
+    await settle()
+    assert.deepEqual(browser.calls.map((c) => c.url), ['/api/victim/case', '/api/victim/case?before=c1'])
+    const items = document.querySelectorAll('[data-tmc-updates] li.tmc-update')
+    assert.deepEqual(items.map((li) => li.querySelector('h3').textContent), ['Statement taken', 'Crime recorded', 'Older update'])
+    assert.equal(document.activeElement, items[2])
+    assert.equal(document.querySelector('[data-tmc-older-status]').textContent, '1 older item shown below. These are the oldest.')
+    assert.equal(button.hidden, true)
+  })
+
+  it('merges pages by id, the newer copy first', () => {
+    const merged = mergePages([{ updates: [{ id: 'a', text: 'new' }], messages: [] },
+      { updates: [{ id: 'a', text: 'old' }, { id: 'b' }], messages: [{ id: 'm' }] }])
+    assert.deepEqual(merged, { updates: [{ id: 'a', text: 'new' }, { id: 'b' }], messages: [{ id: 'm' }] })
+    assert.equal(olderMessage(0, false), 'There are no older messages or updates.')
+    assert.equal(olderMessage(20, true), '20 older items shown below.')
   })
 
   it('says when there are no updates yet, and who else is in charge', async () => {
