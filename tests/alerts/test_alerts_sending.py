@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
+from chalicelib.core.domain import case_key
 from chalicelib.core.errors import ServiceUnavailable
 from chalicelib.notify.mailer import Rejected, Throttled, Unavailable
 from chalicelib.notify.sender import MAX_ROUNDS, RETRY_DELAYS, THROTTLE_TRIES, Pacer
@@ -129,7 +130,7 @@ def test_the_scheduled_retry_gives_up_after_the_bound_and_marks_the_contact():
 
     assert mailer.calls == MAX_ROUNDS
     assert outcomes[-1] == {"failed": 1}
-    assert list(deliveries.failing) == [(cases.cases["lincs#LC-2026-00001"].key, contact.id)]
+    assert list(deliveries.failing) == [(case_key("lincs", "LC-2026-00001"), contact.id)]
 
 
 def test_a_rejected_address_fails_that_contact_only():

@@ -96,7 +96,7 @@ def test_throttled_sign_ins_filter_matches_what_the_app_logs():
     pattern = metric_filter["Properties"]["FilterPattern"]
     victims = (ROOT / "chalicelib" / "victims" / "service.py").read_text()
     assert '$.message = "sign-in failed"' in pattern and 'logger.info("sign-in failed"' in victims
-    assert '$.reason = "throttled"' in pattern and '"throttled")' in victims
+    assert '$.reason = "throttled"' in pattern and '"reason": "throttled"' in victims
 
 
 def test_iterator_age_alarm_watches_the_stream_handler():
