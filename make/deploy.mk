@@ -94,5 +94,9 @@ check-deploy: $(STAMP)
 
 # The thorough variant of tests/deploy: a deploy interrupted at each AWS call
 # in turn, then `make infra` + `chalice deploy` again (a few minutes).
+# The points are read when pytest collects, from the calls a first deploy made
+# (test-artifacts/deploy-calls.txt): a first deploy records them, then the run.
 deploy-simulation: $(STAMP)
+	$(PY) -m pytest -q tests/deploy -k first_deploy_makes_one
+	rm -f test-artifacts/deploy-simulation.txt
 	DEPLOY_SIMULATION=every-call $(PY) -m pytest tests/deploy $(PYTEST_ARGS)
