@@ -9,7 +9,8 @@ copy's files are hashed before and after: no deploy step may rewrite one.
 Chalice's dependency package is cached in the worktree's .chalice/deployments.
 
 `make deploy-simulation` (DEPLOY_SIMULATION=every-call) interrupts the first
-deploy at each AWS call in turn instead of one late call.
+deploy at each AWS call in turn instead of one late call, and rehearses a PITR
+restore of the cases table (docs/runbook.md).
 """
 
 from __future__ import annotations
