@@ -93,8 +93,7 @@ check-deploy: $(STAMP)
 	$(PY) -m pytest tests/infra tests/deploy $(PYTEST_ARGS)
 
 # The thorough variant of tests/deploy: a deploy interrupted at each AWS call
-# in turn, then `make infra` + `chalice deploy` again; and a PITR restore rehearsed
-# (docs/runbook.md). 38 points: about 17 minutes on 2 cores.
+# in turn, then `make infra` + `chalice deploy` again. 38 points: about 17 minutes on 2 cores.
 # The points are read when pytest collects, from the calls a first deploy made
 # (test-artifacts/deploy-calls.txt): a first deploy records them, then the run.
 deploy-simulation: $(STAMP)
