@@ -283,6 +283,32 @@ def merge_resources(recorded: list[dict[str, Any]], found: list[dict[str, Any]])
     return merged + list(by_name.values())
 
 
+# A stream mapping of the alert sender to a stream that is no longer the cases
+# table's (after a PITR restore, CASES_TABLE names the restored table) is
+# recorded under this prefix: a name the app does not have, so the next
+# `chalice deploy` removes it (its sweep, at the end, after the functions use
+# the new table), while the mapping of the app's own name is created on the new
+# stream. Chalice itself would update the old mapping for ever: its record
+# check compares the recorded stream with the mapping, never with the app's.
+SUPERSEDED_MAPPING = f"{STREAM_FUNCTION}-superseded-dynamodb-event-source-"
+
+
+def without_stale_mappings(recorded: list[dict[str, Any]], found: list[dict[str, Any]],
+                           stream_arn: str | None) -> list[dict[str, Any]]:
+    """Chalice's record without the stream mappings that are not as recorded:
+    a superseded one that no longer exists, and the app's own one when it is
+    on another stream than the cases table's (`found` has it as superseded)."""
+    found_names = {r["name"] for r in found}
+
+    def stale(resource: dict[str, Any]) -> bool:
+        if resource.get("resource_type") != "dynamodb_event" or resource["name"] in found_names:
+            return False
+        return resource["name"].startswith(SUPERSEDED_MAPPING) or \
+            (stream_arn is not None and resource.get("stream_arn") != stream_arn)
+
+    return [r for r in recorded if not stale(r)]
+
+
 def recover(stage: str) -> list[dict[str, Any]]:
     """Chalice writes .chalice/deployed/STAGE.json only when a whole deploy
     succeeds (aws/chalice#2146), and it is not committed: after a failed
@@ -296,7 +322,7 @@ def recover(stage: str) -> list[dict[str, Any]]:
         log(f"{stage}: nothing deployed yet; Chalice's record left as it is")
         return []
     deployed = _read_deployed(stage)
-    merged = merge_resources(deployed["resources"], found)
+    merged = merge_resources(without_stale_mappings(deployed["resources"], found, _cases_stream_arn(stage)), found)
     if merged != deployed["resources"]:
         path = _deployed_path(stage)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -377,14 +403,22 @@ def _cases_stream_arn(stage: str) -> str | None:
 
 
 def _found_stream_mapping(stage: str) -> list[dict[str, Any]]:
+    """The alert sender's mapping to the cases table's stream, and any to
+    another stream (a table replaced by a restore) as superseded."""
     stream = _cases_stream_arn(stage)
-    mappings = [m for m in _stream_mappings(stage) if m["EventSourceArn"] == stream]
-    if not mappings:
-        return []
-    (mapping,) = mappings  # AWS allows one per function and stream
-    return [{"name": f"{STREAM_FUNCTION}-dynamodb-event-source", "resource_type": "dynamodb_event",
-             "stream_arn": mapping["EventSourceArn"], "event_uuid": mapping["UUID"],
-             "lambda_arn": mapping["FunctionArn"]}]
+    found = []
+    for mapping in _stream_mappings(stage):  # AWS allows one per function and stream
+        if mapping["EventSourceArn"] == stream:
+            name = f"{STREAM_FUNCTION}-dynamodb-event-source"
+        elif stream is not None:
+            name = SUPERSEDED_MAPPING + mapping["UUID"]
+            log(f"stream mapping {mapping['UUID']} reads {mapping['EventSourceArn']}, not the cases table's: "
+                "the next chalice deploy removes it")
+        else:
+            continue
+        found.append({"name": name, "resource_type": "dynamodb_event", "stream_arn": mapping["EventSourceArn"],
+                      "event_uuid": mapping["UUID"], "lambda_arn": mapping["FunctionArn"]})
+    return found
 
 
 def _found_subscription(stage: str) -> list[dict[str, Any]]:

@@ -9,12 +9,14 @@ copy's files are hashed before and after: no deploy step may rewrite one.
 Chalice's dependency package is cached in the worktree's .chalice/deployments.
 
 `make deploy-simulation` (DEPLOY_SIMULATION=every-call) interrupts the first
-deploy at each AWS call in turn instead of one late call.
+deploy at each AWS call in turn instead of one late call. Both rehearse a PITR
+restore of the cases table (docs/runbook.md) before the destroy.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -292,12 +294,106 @@ def _recorded_first_deploy() -> list[str]:
     return recorded.read_text().split()
 
 
+def _record_outcome(call: str, occurrence: int, found: dict[str, Any]) -> None:
+    """One line per interruption point, for docs/deploy.md's table: what exists after the re-run."""
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    with (ROOT / "test-artifacts" / "deploy-simulation.txt").open("a") as out:
+        out.write(f"{call} #{occurrence}: mappings={len(found['mappings'])} apis={len(found['apis'])} "
+                  f"subscriptions={len(found['subscriptions'])} functions={len(found['functions'])}\n")
+
+
 @pytest.mark.parametrize(("call", "occurrence"), _interruption_points())
 def test_a_deploy_interrupted_then_run_again_converges_to_one_of_everything(moto_endpoint, project, first_deploy,
                                                                             call, occurrence):
     found = interrupted_then_rerun(moto_endpoint, project, call, occurrence)
+    _record_outcome(call, occurrence, found)
     assert_one_of_everything(found)
     assert_safety_net(found)
+
+
+RESTORED = "tmc-dev-cases-r1"
+
+
+def _point_the_copy_at(project: Path, table: str) -> None:
+    """docs/runbook.md, PITR step 3, on the project copy: CASES_TABLE names the
+    restored table, and each policy grants on it beside the original."""
+    config_path = project / ".chalice" / "config.json"
+    config = json.loads(config_path.read_text())
+    config["stages"][STAGE]["environment_variables"]["CASES_TABLE"] = table
+    config_path.write_text(json.dumps(config, indent=2) + "\n")
+    original = f"table/tmc-{STAGE}-cases"
+    for path in (project / ".chalice").glob(f"policy-{STAGE}-*.json"):
+        policy = json.loads(path.read_text())
+        for statement in policy["Statement"]:
+            resources = statement.get("Resource")
+            if not isinstance(resources, list):
+                continue
+            statement["Resource"] = [*resources, *(r.replace(original, f"table/{table}") for r in resources
+                                                   if f"{original}/" in r or r.endswith(original))]
+        path.write_text(json.dumps(policy, indent=2) + "\n")
+
+
+# About 10 s on an idle machine (two `make infra`, one `chalice deploy`).
+def test_a_pitr_restore_is_reattached_by_make_infra_and_chalice_deploy(moto_endpoint, project, first_deploy):
+    """docs/runbook.md, "Restoring a table from point-in-time recovery", steps
+    1 to 4 on the deployed stage. moto restores every item (it ignores the
+    restore time) and, as AWS documents for RestoreTableToPointInTime, gives the
+    new table no stream, TTL or PITR settings (nor deletion protection)."""
+    import boto3
+
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="eu-west-2")
+    dynamodb = session.client("dynamodb", endpoint_url=moto_endpoint)
+    lambda_ = session.client("lambda", endpoint_url=moto_endpoint)
+    item = {"pk": {"S": "CASE#pitr-rehearsal"}, "sk": {"S": "CASE"}, "crime_number": {"S": "PITR/1"}}
+    dynamodb.put_item(TableName=f"tmc-{STAGE}-cases", Item=item)
+    old_stream = dynamodb.describe_table(TableName=f"tmc-{STAGE}-cases")["Table"]["LatestStreamArn"]
+    saved = {p: p.read_bytes() for p in (project / ".chalice").glob("*.json")}
+    try:
+        # 1. The restore, to a new name.
+        dynamodb.restore_table_to_point_in_time(
+            SourceTableName=f"tmc-{STAGE}-cases", TargetTableName=RESTORED, UseLatestRestorableTime=True,
+            SSESpecificationOverride={"Enabled": True, "SSEType": "KMS",
+                                      "KMSMasterKeyId": f"alias/track-my-crime-{STAGE}"})
+        restored = dynamodb.describe_table(TableName=RESTORED)["Table"]
+        assert "LatestStreamArn" not in restored and not restored.get("DeletionProtectionEnabled")
+        assert dynamodb.describe_time_to_live(TableName=RESTORED)["TimeToLiveDescription"]["TimeToLiveStatus"] \
+            == "DISABLED"
+        assert dynamodb.describe_continuous_backups(TableName=RESTORED)["ContinuousBackupsDescription"][
+            "PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "DISABLED"
+        # 2. What a restore drops, put back.
+        dynamodb.update_time_to_live(TableName=RESTORED,
+                                     TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl"})
+        dynamodb.update_continuous_backups(TableName=RESTORED, PointInTimeRecoverySpecification={
+            "PointInTimeRecoveryEnabled": True})
+        dynamodb.update_table(TableName=RESTORED, DeletionProtectionEnabled=True)
+        dynamodb.update_table(TableName=RESTORED,
+                              StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+        restored = dynamodb.describe_table(TableName=RESTORED)["Table"]
+        new_stream = restored["LatestStreamArn"]
+        assert new_stream != old_stream and restored["DeletionProtectionEnabled"] is True
+        # 3. The app pointed at it.
+        _point_the_copy_at(project, RESTORED)
+        # 4. make infra (Chalice's record: the old mapping superseded), chalice deploy, make infra.
+        make_infra(project, moto_endpoint)
+        chalice_deploy(project, moto_endpoint)
+        after_deploy = counts(moto_endpoint)
+        assert [m["EventSourceArn"] for m in after_deploy["mappings"]] == [new_stream]  # the old one swept
+        make_infra(project, moto_endpoint)
+        found = counts(moto_endpoint)
+    finally:
+        for path, text in saved.items():
+            path.write_bytes(text)
+    assert_one_of_everything(found)
+    assert_safety_net(found)  # on the new mapping: bisect, retries, age, on-failure destination
+    (mapping,) = found["mappings"]
+    assert mapping["EventSourceArn"] == new_stream
+    assert dynamodb.get_item(TableName=RESTORED, Key={k: item[k] for k in ("pk", "sk")})["Item"] == item
+    for function in found["functions"]:
+        environment = lambda_.get_function_configuration(FunctionName=function)["Environment"]["Variables"]
+        assert environment["CASES_TABLE"] == RESTORED
+    role_policy = session.client("iam", endpoint_url=moto_endpoint).get_role_policy(
+        RoleName=f"track-my-crime-{STAGE}-send_emails", PolicyName=f"track-my-crime-{STAGE}-send_emails")
+    assert f"table/{RESTORED}/stream/*" in json.dumps(role_policy["PolicyDocument"])
 
 
 def test_destroy_removes_the_app_and_keeps_the_data(moto_endpoint, project, first_deploy):

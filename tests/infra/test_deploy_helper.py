@@ -169,3 +169,28 @@ def test_the_officer_console_may_reach_its_identity_provider_and_is_never_stored
         "connect-src 'self'", "connect-src 'self' ${IdentityProviderOrigin}"))
     custom = {item["Header"]: item["Value"] for item in console["CustomHeadersConfig"]["Items"]}
     assert custom["Cache-Control"] == "no-store"
+
+
+def _mapping(name: str, stream: str, uuid: str) -> dict[str, str]:
+    return {"name": name, "resource_type": "dynamodb_event", "stream_arn": stream, "event_uuid": uuid,
+            "lambda_arn": "arn:aws:lambda:eu-west-2:1:function:track-my-crime-dev-send_emails"}
+
+
+def test_after_a_restore_the_record_forgets_the_old_streams_mapping_and_supersedes_it():
+    """CASES_TABLE names a restored table: Chalice's record must not keep the
+    app's mapping on the old stream (Chalice would update it for ever), and the
+    old mapping is recorded as superseded, so the next deploy sweeps it."""
+    own = "send_emails-dynamodb-event-source"
+    api = {"name": "rest_api", "resource_type": "rest_api", "rest_api_id": "a1"}
+    recorded = [api, _mapping(own, "old-stream", "u-old")]
+    found = [_mapping(deploy.SUPERSEDED_MAPPING + "u-old", "old-stream", "u-old")]
+    kept = deploy.without_stale_mappings(recorded, found, "new-stream")
+    assert kept == [api]
+    assert [r["name"] for r in deploy.merge_resources(kept, found)] == ["rest_api", deploy.SUPERSEDED_MAPPING + "u-old"]
+    # Once the deploy swept it, a superseded entry that no longer exists is dropped too.
+    assert deploy.without_stale_mappings([api, *found], [], "new-stream") == [api]
+    # The app's own mapping on the current stream stays, found or not (Chalice checks it).
+    current = _mapping(own, "new-stream", "u-new")
+    assert deploy.without_stale_mappings([api, current], [], "new-stream") == [api, current]
+    # Without a cases table to compare with, nothing is judged stale but what a sweep removed.
+    assert deploy.without_stale_mappings([api, current], [], None) == [api, current]
