@@ -6,20 +6,20 @@
  * status is 0 when the network or the server failed to answer at all.
  */
 
-async function request(method, path, body) {
-  const init = {
-    method,
-    credentials: 'same-origin',
-    cache: 'no-store',
-    headers: { Accept: 'application/json' }
-  }
+/**
+ * Sends a request to /api + path with the headers given (JSON in, JSON out),
+ * and reads the answer; the site's pages and the officer console share it.
+ * @returns {Promise<ApiAnswer>}
+ */
+export async function exchange(method, path, body, { headers = {}, credentials = 'same-origin', fetchImpl = fetch } = {}) {
+  const init = { method, credentials, cache: 'no-store', headers: { Accept: 'application/json', ...headers } }
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(body)
   }
   let response
   try {
-    response = await fetch(`/api${path}`, init)
+    response = await fetchImpl(`/api${path}`, init)
   } catch {
     return { status: 0, body: null }
   }
@@ -32,6 +32,10 @@ async function request(method, path, body) {
     }
   }
   return { status: response.status, body: parsed }
+}
+
+function request(method, path, body) {
+  return exchange(method, path, body, { fetchImpl: (...args) => fetch(...args) })
 }
 
 /** @returns {Promise<ApiAnswer>} */

@@ -1,3 +1,5 @@
+import { exchange } from '../api.mjs'
+
 // Calls to the API as the signed-in officer: on this site's origin under
 // /api/, with the access token as a Bearer header. The token is passed in by
 // whoever holds it (memory only), never stored here.
@@ -20,32 +22,11 @@ export function officerApi({ token, fetch: fetchImpl = (...args) => fetch(...arg
       signedOut()
       return { status: 401, body: null }
     }
-    const init = {
-      method,
-      cache: 'no-store',
-      credentials: 'omit',
-      headers: { Accept: 'application/json', Authorization: `Bearer ${current}` }
-    }
-    if (body !== undefined) {
-      init.headers['Content-Type'] = 'application/json'
-      init.body = JSON.stringify(body)
-    }
-    let response
-    try {
-      response = await fetchImpl(`/api${path}`, init)
-    } catch {
-      return { status: 0, body: null }
-    }
-    let parsed = null
-    if ((response.headers.get('Content-Type') || '').includes('json')) {
-      try {
-        parsed = await response.json()
-      } catch {
-        parsed = null
-      }
-    }
-    if (response.status === 401) signedOut()
-    return { status: response.status, body: parsed }
+    const answer = await exchange(method, path, body, {
+      credentials: 'omit', headers: { Authorization: `Bearer ${current}` }, fetchImpl
+    })
+    if (answer.status === 401) signedOut()
+    return answer
   }
   return {
     get: (path) => request('GET', path),
