@@ -104,8 +104,10 @@ package: $(STAMP) bytecode
 	rm -rf build
 	$(CHALICE) package --stage $(STAGE) build
 
-check-deploy: $(STAMP)
-	$(PY) -m pytest tests/infra tests/deploy $(PYTEST_ARGS)
+# CHECK_DEPLOY=1: also tests/deploy/test_bytecode_package.py (make bytecode's zip, with
+# Python 3.13 from .venv-deploy; about a minute), which `make test` skips.
+check-deploy: $(STAMP) $(DEPLOY_STAMP)
+	CHECK_DEPLOY=1 $(PY) -m pytest tests/infra tests/deploy $(PYTEST_ARGS)
 
 # The thorough variant of tests/deploy: a deploy interrupted at each AWS call
 # in turn, then `make infra` + `chalice deploy` again (a few minutes).
