@@ -144,6 +144,14 @@ def summary() -> str:
                      verdict(s["ratio"] <= 1.1)])
         rows.append([f"{op}: items read per operation", "; ".join(s["items_read"]), "constant",
                      verdict(len(s["items_read"]) == 1)])
+    growth = scale.get("growth")
+    if growth:
+        rows.append(["case read: 1,000 updates / one page (20), outside moto", f"{growth['outside_moto_ratio']:.2f}",
+                     "<= 1.2", verdict(growth["outside_moto_ratio"] <= 1.2)])
+        rows.append(["case read: 1,000 updates / one page (20), items read", f"{growth['items_ratio']:.2f}",
+                     "<= 1.2", verdict(growth["items_ratio"] <= 1.2)])
+        rows.append(["case read: largest answer", f"{growth['largest_bytes'] / 1024:.1f} KiB", "<= 1 MiB",
+                     verdict(growth["largest_bytes"] <= 1024 * 1024)])
     if scale.get("sign_in_cost"):
         ratio = scale["sign_in_cost"]["ratio"]
         rows.append(["sign-in / one argon2id verify", f"{ratio:.2f}", "<= 1.5", verdict(ratio <= 1.5)])
