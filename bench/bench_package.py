@@ -304,9 +304,10 @@ def report(size: dict[str, Any], cold: dict[str, Any]) -> None:
         f"x{unchecked['total'] / compiled['total']:.2f} of the compiled total: checking (Python hashes each "
         "source it imports and compares) costs about nothing here, so every .pyc is checked-hash and a stale "
         "one (a module edited after `make bytecode`, a dependency upgraded) is compiled from its source "
-        "instead: slower, never old code. The app import alone is small beside the floor because the app "
-        "imports boto3/botocore and most services lazily, on the first request: the first sign-in carries "
-        "them.",
+        "instead: slower, never old code. The app import alone is small beside the floor because it loads "
+        "neither boto3 nor pynamodb and builds no client, where the floor imports boto3 and builds a DynamoDB "
+        "client (parsing botocore's service model); the app does that on its first request, so the first "
+        "sign-in carries it.",
     ])
     write_section("bench_package", markdown, {"package": size, "cold_start": cold})
     if not (within and ratio <= TARGET_RATIO and import_ratio <= TARGET_IMPORT):
