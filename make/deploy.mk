@@ -8,7 +8,7 @@
 #   make destroy STAGE=dev       removes the app, the API and the site; keeps the data
 #   make destroy STAGE=dev KEEP_DATA=false    ...and deletes tables, key, secret, logs
 #   make package [STAGE=dev]     chalice package into build/ (a SAM template and zip), Python 3.13
-#   make bytecode [STAGE=dev]    vendor/: the package's .pyc for Chalice to ship (tools/bytecode.py);
+#   make bytecode                vendor/: the package's .pyc for Chalice to ship (tools/bytecode.py);
 #                                run by infra, deploy and package before Chalice packages the app
 #   make check-deploy            the offline checks: cfn-lint, schemas, IAM, the deploy simulation
 #   make deploy-simulation       chalice deploy against moto, interrupted at every AWS call in turn
@@ -58,7 +58,7 @@ deploy-venv: $(DEPLOY_STAMP)
 # and `chalice deploy` reuses. A source edited afterwards is compiled from source at
 # cold start (checked-hash), never run from old bytecode: run it again to regain the speed.
 bytecode: $(DEPLOY_STAMP)
-	$(DEPLOY_VENV)/bin/python -m tools.bytecode build --stage $(STAGE)
+	$(DEPLOY_VENV)/bin/python -m tools.bytecode build
 
 infra: $(STAMP) $(DEPLOY_STAMP) deploy-check-stage bytecode
 	$(DEPLOY) infra $(STAGE)

@@ -30,7 +30,7 @@ sources they were compiled from:
    its source in the same zip (the source hash in the .pyc's header): a stale
    or orphaned .pyc fails the step.
 
-    .venv-deploy/bin/python -m tools.bytecode build [--stage dev]
+    .venv-deploy/bin/python -m tools.bytecode build
     .venv-deploy/bin/python -m tools.bytecode check [path/to/deployment.zip]
 
 `check` without a zip checks the one Chalice caches for the tree as it is now
@@ -199,7 +199,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tools.bytecode")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="fill vendor/ with the package's bytecode")
-    b.add_argument("--stage", default="dev")
+    # Chalice's zip is the same for every stage (dependencies, app, vendor/; its cache is named by
+    # their hash alone); `local` needs no IAM policy files, which `make infra` writes only later.
+    b.add_argument("--stage", default="local", help="the stage Chalice packages with (default local)")
     b.add_argument("--keep", type=Path, help="leave plain.zip and compiled.zip in this folder")
     b.add_argument("--project", type=Path, default=ROOT, help="a copy of the project (tests)")
     c = sub.add_parser("check", help="check a deployment zip's .pyc against its sources")
