@@ -7,7 +7,9 @@
 #   make deploy STAGE=prod       both, then the API stage's throttling and access log, the edge, the site
 #   make destroy STAGE=dev       removes the app, the API and the site; keeps the data
 #   make destroy STAGE=dev KEEP_DATA=false    ...and deletes tables, key, secret, logs
-#   make package [STAGE=dev]     chalice package into build/ (a SAM template and zip)
+#   make package [STAGE=dev]     chalice package into build/ (a SAM template and zip), Python 3.13
+#   make bytecode                vendor/: the package's .pyc for Chalice to ship (tools/bytecode.py);
+#                                run by infra, deploy and package before Chalice packages the app
 #   make check-deploy            the offline checks: cfn-lint, schemas, IAM, the deploy simulation
 #   make deploy-simulation       chalice deploy against moto, interrupted at every AWS call in turn
 #   make rotate-origin-secret STAGE=prod   a new secret between CloudFront and the API
@@ -30,11 +32,11 @@ DEPLOY_VENV := .venv-deploy
 DEPLOY_STAMP := $(DEPLOY_VENV)/.installed
 CHALICE := $(DEPLOY_VENV)/bin/chalice
 
-infra deploy destroy package rotate-origin-secret rotate-token-secret deploy-venv: export AWS_REGION = $(DEPLOY_REGION)
-infra deploy destroy package rotate-origin-secret rotate-token-secret deploy-venv: export AWS_DEFAULT_REGION = $(DEPLOY_REGION)
+infra deploy destroy package rotate-origin-secret rotate-token-secret deploy-venv bytecode: export AWS_REGION = $(DEPLOY_REGION)
+infra deploy destroy package rotate-origin-secret rotate-token-secret deploy-venv bytecode: export AWS_DEFAULT_REGION = $(DEPLOY_REGION)
 
 .PHONY: infra deploy destroy package check-deploy deploy-check-stage rotate-origin-secret deploy-venv \
-	deploy-simulation
+	deploy-simulation bytecode
 
 deploy-check-stage:
 	@case "$(STAGE)" in dev|prod) ;; *) echo "STAGE must be dev or prod"; exit 1;; esac
@@ -49,7 +51,16 @@ $(DEPLOY_STAMP): requirements.txt requirements-dev.txt
 
 deploy-venv: $(DEPLOY_STAMP)
 
-infra: $(STAMP) $(DEPLOY_STAMP) deploy-check-stage
+# Chalice rebuilds the zip on every deploy and ships no bytecode (Lambda would compile
+# every module at each cold start): it does copy vendor/ into the zip's root, so this
+# fills a generated, git-ignored vendor/ with checked-hash .pyc of the zip's sources,
+# compiled by the deploy Python, and checks them against the zip Chalice then caches
+# and `chalice deploy` reuses. A source edited afterwards is compiled from source at
+# cold start (checked-hash), never run from old bytecode: run it again to regain the speed.
+bytecode: $(DEPLOY_STAMP)
+	$(DEPLOY_VENV)/bin/python -m tools.bytecode build
+
+infra: $(STAMP) $(DEPLOY_STAMP) deploy-check-stage bytecode
 	$(DEPLOY) infra $(STAGE)
 	@echo "next: $(CHALICE) deploy --stage $(STAGE)   (after a first deploy, make infra STAGE=$(STAGE) once more: the API's throttling and access log)"
 
@@ -61,8 +72,12 @@ deploy-check-prod-name:
 	  echo "prod needs SITE_DOMAIN and CERTIFICATE_ARN: on its own cloudfront.net name CloudFront accepts TLS 1.0 and 1.1 (docs/deploy.md)"; exit 1; fi
 
 deploy: deploy-check-prod-name infra
-	# 1. The functions and API: plain Chalice (the app reads the stream's ARN itself).
+	# 1. The functions and API: plain Chalice (the app reads the stream's ARN itself), with
+	#    vendor/'s bytecode (`make bytecode`, run by infra); then its .pyc checked against the
+	#    sources of the zip just deployed (Chalice keeps it in .chalice/deployments).
 	$(CHALICE) deploy --stage $(STAGE)
+	@$(DEPLOY_VENV)/bin/python -m tools.bytecode check \
+	  || echo "warning: the deployed package's bytecode is stale (correct, but cold starts slower): make bytecode, then deploy again"
 	# 2. The safety net on anything the deploy created; the stage's throttling and access log.
 	$(DEPLOY) reconcile $(STAGE)
 	$(DEPLOY) api $(STAGE)
@@ -85,12 +100,14 @@ rotate-origin-secret: $(STAMP) deploy-check-stage
 rotate-token-secret: $(STAMP) deploy-check-stage
 	$(DEPLOY) rotate-token-secret $(STAGE)
 
-package: $(STAMP)
+package: $(STAMP) bytecode
 	rm -rf build
-	$(VENV)/bin/chalice package --stage $(STAGE) build
+	$(CHALICE) package --stage $(STAGE) build
 
-check-deploy: $(STAMP)
-	$(PY) -m pytest tests/infra tests/deploy $(PYTEST_ARGS)
+# CHECK_DEPLOY=1: also tests/deploy/test_bytecode_package.py (make bytecode's zip, with
+# Python 3.13 from .venv-deploy; about a minute), which `make test` skips.
+check-deploy: $(STAMP) $(DEPLOY_STAMP)
+	CHECK_DEPLOY=1 $(PY) -m pytest tests/infra tests/deploy $(PYTEST_ARGS)
 
 # The thorough variant of tests/deploy: a deploy interrupted at each AWS call
 # in turn, then `make infra` + `chalice deploy` again. 38 points: about 17 minutes on 2 cores.
