@@ -43,6 +43,11 @@ def fake_aws_environment(**overrides: str) -> dict[str, str]:
     os.environ.update(env)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    # moto as the product's local stack and tests run it: made to behave as
+    # DynamoDB (atomic writes, reads beside transactions; local/moto_patches.py).
+    from local import moto_patches
+
+    moto_patches.install()
     return env
 
 
