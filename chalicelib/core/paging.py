@@ -24,7 +24,7 @@ from chalicelib.core.errors import InvalidInput
 
 START = "*"
 MAX_CURSOR_LENGTH = 800
-BAD_CURSOR = "Is not a link to older items this service gave out: reload the page"
+BAD_CURSOR = "The link to older updates has stopped working. Reload the page, then choose Show older updates again"
 
 Positions = dict[str, str | None]
 

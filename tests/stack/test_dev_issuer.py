@@ -131,6 +131,35 @@ def test_a_code_works_once(issuer):
     assert token(url, code, verifier) == (400, {"error": "invalid_grant"})
 
 
+def test_a_burst_of_exchanges_of_one_code_gets_one_token(issuer):
+    """Twenty token requests at once with the same code and verifier: the
+    code is spent by exactly one of them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, url = issuer
+    verifier, challenge = pkce()
+    code = code_from(authorize(url, challenge)[1])
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = sorted(status for status, _ in pool.map(lambda _: token(url, code, verifier), range(20)))
+    assert statuses == [200] + [400] * 19
+
+
+def test_odd_text_in_a_token_request_is_refused_not_failed(issuer):
+    _, url = issuer
+    verifier, challenge = pkce()
+    code = code_from(authorize(url, challenge)[1])
+    for odd in ("\x00", "\ud800", "\u202e" + verifier, verifier + "\x00", "x" * 5000):
+        raw = urllib.parse.quote(odd, safe="", errors="surrogatepass").encode()
+        request = urllib.request.Request(f"{url}/token", data=b"grant_type=authorization_code&client_id="
+                                         + CONSOLE_CLIENT_ID.encode() + b"&code=" + raw + b"&code_verifier=" + raw)
+        try:
+            status = urllib.request.urlopen(request, timeout=5).status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert status == 400, odd
+    assert token(url, code, verifier)[0] == 200  # the real code was never spent by them
+
+
 def test_a_wrong_verifier_spends_the_code(issuer):
     _, url = issuer
     verifier, challenge = pkce()
