@@ -160,8 +160,9 @@ def test_no_cursor_is_a_5xx(cursor):
         assert set(problem.fields) == {"before"}
 
 
-# Last in the module: moto copies the whole table for each transaction (tests/conftest.py
-# installs atomic transactions), so the 2,000 items seeded here would slow every test after it.
+# The big cases last: seeding them takes most of this module's time. (Their items no
+# longer slow the tests after them: local/moto_patches.py's transactions copy only the
+# items they name, not the table.)
 def test_a_case_of_1000_updates_reads_a_bounded_page_and_no_idempotency_keys(journey, client, aws, items_read):
     number, _, cookie = journey.registered_victim()
     _seed(number, aws.default_force, 1000)
