@@ -444,7 +444,7 @@ class CaseStore:
                      if isinstance(i, CaseItem)}
             listed = [h for h in heads.values() if h.contact_ids is not None]
             contacts: dict[str, list[CasesTableItem]] = {}
-            keys = sorted({(h.pk, _contact_sk(c)) for h in listed for c in h.contact_ids or ()})
+            keys = sorted({(h.pk, _contact_sk(str(c))) for h in listed for c in h.contact_ids or ()})
             for item in CasesTableItem.batch_get(keys) if keys else ():
                 contacts.setdefault(item.pk, []).append(item)
         unlisted = [k for k in case_keys if case_pk(k) in heads and heads[case_pk(k)].contact_ids is None]
