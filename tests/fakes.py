@@ -60,6 +60,9 @@ class FakeCaseStore:
         case = self.cases.get(key)
         return replace(case, updates=()) if case else None
 
+    def cases_with_contacts(self, keys: Sequence[str]) -> list[Case | None]:
+        return [self.case_with_contacts(key) for key in keys]
+
     def timeline(self, key: str, contact_id: str, before: str | None = None, limit: int = 20) -> Case | None:
         """The same page, positions and cursors as the real store, from memory."""
         case = self.cases.get(key)

@@ -41,6 +41,9 @@ class CaseRepository(Protocol):
     def case_with_contacts(self, case_key: str) -> Case | None:
         """The case and its contacts, without updates, or None."""
 
+    def cases_with_contacts(self, case_keys: Sequence[str]) -> list[Case | None]:
+        """`case_with_contacts` of each key, in order, read in batches."""
+
     def timeline(self, case_key: str, contact_id: str, before: str | None = None, limit: int = 20) -> Case | None:
         """A contact's page: the case, its contacts, and at most `limit` of the
         newest items (before the cursor `before`) of the case's updates and

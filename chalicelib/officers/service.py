@@ -4,7 +4,6 @@ and upload a batch. The officer (force, roles) comes from the access token."""
 from __future__ import annotations
 
 import base64
-import functools
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -48,7 +47,6 @@ from chalicelib.core.errors import (
     ServiceUnavailable,
 )
 from chalicelib.core.ports import CaseRepository, Clock
-from chalicelib.core.together import together
 from chalicelib.core.validation import FieldError, crime_number, is_text, validate
 from chalicelib.observability import logger, metrics
 from chalicelib.officers.schemas import (
@@ -330,7 +328,7 @@ class OfficerService:
         if not batched:
             return {}
         keys = list(batched)
-        cases = together(*(functools.partial(self._cases.case_with_contacts, key) for key in keys))
+        cases = self._cases.cases_with_contacts(keys)
         plans: list[tuple[Case, list[NewUpdate]]] = []
         rows: dict[str, tuple[int, str]] = {}  # update id -> (row, crime number)
         for key, case in zip(keys, cases, strict=True):

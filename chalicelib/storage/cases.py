@@ -432,6 +432,34 @@ class CaseStore:
             )
             return _assemble(list(items))
 
+    def cases_with_contacts(self, case_keys: Sequence[str]) -> list[Case | None]:
+        """`case_with_contacts` of many cases (an upload's, issue 17), in the
+        order asked: the case items in one BatchGetItem, then every contact
+        they list in one more (100 keys a call each). A case item written
+        before it listed its contacts' ids is read again by its Query."""
+        if not case_keys:
+            return []
+        with dynamodb_errors():
+            heads = {i.pk: i for i in CasesTableItem.batch_get(sorted({(case_pk(k), CASE_SK) for k in case_keys}))
+                     if isinstance(i, CaseItem)}
+            listed = [h for h in heads.values() if h.contact_ids is not None]
+            contacts: dict[str, list[CasesTableItem]] = {}
+            keys = sorted({(h.pk, _contact_sk(str(c))) for h in listed for c in h.contact_ids or ()})
+            for item in CasesTableItem.batch_get(keys) if keys else ():
+                contacts.setdefault(item.pk, []).append(item)
+        unlisted = [k for k in case_keys if case_pk(k) in heads and heads[case_pk(k)].contact_ids is None]
+        queried = dict(zip(unlisted, _together(*(functools.partial(self.case_with_contacts, k) for k in unlisted)),
+                           strict=True)) if unlisted else {}
+        answer: list[Case | None] = []
+        for key in case_keys:
+            head = heads.get(case_pk(key))
+            if key in queried:
+                answer.append(queried[key])
+            else:
+                answer.append(None if head is None else _assemble([head, *sorted(contacts.get(head.pk, []),
+                                                                                 key=lambda i: i.sk)]))
+        return answer
+
     def invitation(self, invitation_id: str) -> Invitation | None:
         with dynamodb_errors():
             try:
@@ -502,6 +530,7 @@ class CaseStore:
                         created_at=case.created_at,
                         updated_at=case.created_at,
                         next_update_due_by=case.next_update_due_by.isoformat() if case.next_update_due_by else None,
+                        contact_ids=[new.contact.id for new in contacts],
                     ), condition=CaseItem.pk.does_not_exist())
                     if case.next_update_due_by:
                         _raise_attention(tx, pk, InboxReason.UPDATE_DUE, None, replace(case, officer_id=created_by),

@@ -19,6 +19,7 @@ from __future__ import annotations
 from pynamodb.attributes import (
     BooleanAttribute,
     DiscriminatorAttribute,
+    ListAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -98,6 +99,10 @@ class CaseItem(CasesTableItem, discriminator="case"):
     closed_at = UTCDateTimeAttribute(null=True)
     expires_at = UTCDateTimeAttribute(null=True)
     next_update_due_by = UnicodeAttribute(null=True)  # YYYY-MM-DD
+    # Its contacts' ids, written with them (contacts are only ever added with
+    # their case): an upload reads many cases' contacts by key in one batch.
+    # Absent on a case created before it was kept (read by a Query instead).
+    contact_ids = ListAttribute(of=UnicodeAttribute, null=True)
 
 
 class ContactItem(CasesTableItem, discriminator="contact"):

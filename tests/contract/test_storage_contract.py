@@ -129,6 +129,16 @@ def test_the_contacts_view_leaves_out_the_updates(stores):
     assert stores.cases.case_with_contacts(case.key).updates == ()
 
 
+def test_many_cases_read_at_once_as_each_alone_in_the_order_asked(stores):
+    (first, _), (second, _) = new_case(stores, contacts=3), new_case(stores, contacts=1)
+    registered, _ = registered_case(stores)
+    post(stores, first, update())
+    missing = case_key("lincs", "NO-SUCH-2")
+    keys = [second.key, missing, registered.key, first.key]
+    assert stores.cases.cases_with_contacts(keys) == [stores.cases.case_with_contacts(k) for k in keys]
+    assert [len(c.contacts) for c in stores.cases.cases_with_contacts(keys) if c] == [1, 1, 3]
+
+
 def test_unknown_things_read_as_none(stores):
     assert stores.cases.case(case_key("lincs", "NO-SUCH-1")) is None
     assert stores.cases.case_with_contacts(case_key("lincs", "NO-SUCH-1")) is None

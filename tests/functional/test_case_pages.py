@@ -160,8 +160,9 @@ def test_no_cursor_is_a_5xx(cursor):
         assert set(problem.fields) == {"before"}
 
 
-# Last in the module: moto copies the whole table for each transaction (tests/conftest.py
-# installs atomic transactions), so the 2,000 items seeded here would slow every test after it.
+# The big cases last: seeding them takes most of this module's time. (Their items no
+# longer slow the tests after them: local/moto_patches.py's transactions copy only the
+# items they name, not the table.)
 def test_a_case_of_1000_updates_reads_a_bounded_page_and_no_idempotency_keys(journey, client, aws, items_read):
     number, _, cookie = journey.registered_victim()
     _seed(number, aws.default_force, 1000)
@@ -183,6 +184,33 @@ def test_a_case_of_1000_updates_reads_a_bounded_page_and_no_idempotency_keys(jou
     assert officer.status_code == 200 and len(body(officer)["updates"]) == PAGE and body(officer)["olderCursor"]
     assert len(read) <= 2 + PAGE + 1 + PAGE, len(read)
     assert not [k for k in read if k.startswith(("UPDREF#", "MSGREF#"))]
+
+
+
+def test_a_conversation_of_1000_messages_reads_a_bounded_page_for_the_victim_and_the_officer(journey, client, aws,
+                                                                                            items_read):
+    """Messages, like updates (issue 17, item 4): the victim's page merges the newest of
+    both; the officer's case shows each contact's newest messages, never the whole
+    conversation, and reads no reply's idempotency key."""
+    number, _, cookie = journey.registered_victim()
+    contact_id = body(client.http.get(f"/officer/cases/{number}", headers=journey.officer))["contacts"][0]["id"]
+    _seed(number, aws.default_force, 5, messages_for=contact_id, messages=1000)
+    items_read.take()
+    page = body(client.http.get("/victim/case", headers={"Cookie": cookie}))
+    read = items_read.take()
+    assert [m["id"] for m in page["messages"]] == [f"seed-m{i:04d}" for i in range(999, 979, -1)]
+    assert page["updates"] == [] and page["olderCursor"]
+    assert len(read) <= 2 + 2 * (PAGE + 1) + 1, len(read)  # + the open request's item, if any
+
+    items_read.take()
+    officer = client.http.get(f"/officer/cases/{number}", headers=journey.officer)
+    read = items_read.take()
+    messages = body(officer)["contacts"][0]["messages"]
+    assert officer.status_code == 200 and [m["id"] for m in messages] == [
+        f"seed-m{i:04d}" for i in range(999, 999 - PAGE, -1)]
+    assert len(read) <= 2 + PAGE + 1 + PAGE, len(read)
+    assert not [k for k in read if k.startswith(("UPDREF#", "MSGREF#"))]
+    assert len(officer.body) < 1024 * 1024
 
 
 def _pages(client, cookie):
