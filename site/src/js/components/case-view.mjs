@@ -3,7 +3,7 @@
 // updates and messages, newest first), lets them check for news, ask for an
 // update (UpdateRequest) and send a message (MessageForm), and keeps the idle
 // warning (IdleWarning) for their session.
-import { get, sessionTimings, signOut } from '../api.mjs'
+import { get, post, sessionTimings, signOut } from '../api.mjs'
 import { Component } from '../component.mjs'
 import { clearErrors, el, serviceProblem, showErrors, showSuccess } from '../forms.mjs'
 import { checkedMessage, conversation, formatDue, formatPosted, readable, renderEntry } from './conversation.mjs'
@@ -108,6 +108,8 @@ export class CaseView extends Component {
       idleTimeoutSeconds: timings.idleTimeoutSeconds,
       expiresAt: timings.expiresAt,
       staySignedIn: async () => (await this.load()).ok,
+      // Reading is not a request: scrolling or typing keeps the session, reading nothing.
+      keepAlive: async () => (await post('/victim/session/keep-alive')).status,
       onTimeout: () => {
         signOut({ keepalive: true })
         window.location.replace('/timed-out.html')
