@@ -98,11 +98,9 @@ class SessionStore:
         )
 
     def _is_live(self, key: str, now: datetime) -> bool:
-        try:
-            item = SessionItem.get(f"SESSION#{key}", consistent_read=True)
-        except SessionItem.DoesNotExist:
-            return False
-        return item.idle_expires_at > now and item.absolute_expires_at > now
+        # BatchGetItem, as `counters` reads: the API's role has no GetItem on this table.
+        found = list(SessionItem.batch_get([f"SESSION#{key}"], consistent_read=True))
+        return bool(found) and found[0].idle_expires_at > now and found[0].absolute_expires_at > now
 
     def put_decoy(self, decoy_id: str, expires_at: datetime) -> None:
         # As large as a reset record (storage/cases.py create_reset), conditional as it is.
