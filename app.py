@@ -81,6 +81,7 @@ def health():
 @app.route("/victim/password-reset/complete", methods=["OPTIONS"])
 @app.route("/victim/update-request", methods=["OPTIONS"])
 @app.route("/victim/messages", methods=["OPTIONS"])
+@app.route("/victim/session/keep-alive", methods=["OPTIONS"])
 @app.route("/officer/cases", methods=["OPTIONS"])
 @app.route("/officer/cases/{crime_number}", methods=["OPTIONS"])
 @app.route("/officer/cases/{crime_number}/updates", methods=["OPTIONS"])
@@ -137,6 +138,14 @@ def send_message():
     request = _request()
     message = services().victims.send_message(http.session_token(request), http.json_body(request))
     return Response(body=presenters.sent_message_json(message), status_code=201)
+
+
+@app.route("/victim/session/keep-alive", methods=["POST"])
+@http.handled
+def keep_alive():
+    http.empty_json_body(_request())
+    services().victims.keep_alive(http.session_token(_request()))
+    return Response(body="", status_code=204)
 
 
 @app.route("/victim/sign-out", methods=["POST"])

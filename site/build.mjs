@@ -11,6 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as sass from 'sass'
+import { phoneLink, renderSupportServices, reviewValues, supportProblems } from './lib/support.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
@@ -43,6 +44,8 @@ function loadConfig() {
   if (!/^#[0-9a-fA-F]{6}$/.test(config.colour)) fail('colour must be #rrggbb')
   if (!/^https:\/\//.test(config.exitUrl)) fail('exitUrl must be an https:// address')
   checkOfficerSignIn(config.officerSignIn)
+  const support = supportProblems(config)
+  if (support.length) fail(`${configPath}:\n  ${support.join('\n  ')}`)
   return config
 }
 
@@ -161,7 +164,12 @@ function buildPages(config, { layoutFile, pagesDir, into, titles }) {
   Object.assign(values, {
     officerAuthority: escapeHtml(signIn.authority),
     officerClientId: escapeHtml(signIn.clientId),
-    officerScope: escapeHtml(signIn.scope)
+    officerScope: escapeHtml(signIn.scope),
+    // Numbers a person on a phone can tap to call; the support page's lists; the review scheme's wording.
+    phoneLink: phoneLink(config.phone),
+    emergencyPhoneLink: phoneLink(config.emergencyPhone),
+    supportServices: renderSupportServices(config.support.services),
+    ...reviewValues(config.rightToReview)
   })
   fs.mkdirSync(into, { recursive: true })
   let count = 0

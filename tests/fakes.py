@@ -454,11 +454,14 @@ class FakeSessionStore:
             for reservation in give_back:
                 self._add(reservation.counter, -1)
 
-    def touch(self, key: str, now: datetime, idle: timedelta) -> Session | None:
+    def touch(self, key: str, now: datetime, idle: timedelta, *,
+              not_within: timedelta | None = None) -> Session | None:
         with self._lock:
             session = self.sessions.get(key)
             if session is None or session.idle_expires_at <= now or session.absolute_expires_at <= now:
                 return None
+            if not_within is not None and session.idle_expires_at > now + idle - not_within:
+                raise ConditionFailed("The session was extended less than not_within ago.")
             self.sessions[key] = replace(session, idle_expires_at=now + idle)
             return replace(session, idle_expires_at=min(now + idle, session.absolute_expires_at))
 

@@ -188,9 +188,12 @@ class SessionRepository(CounterStore, Protocol):
         throttling reservations in the same write. ConditionFailed,
         changing nothing, otherwise."""
 
-    def touch(self, key: str, now: datetime, idle: timedelta) -> Session | None:
+    def touch(self, key: str, now: datetime, idle: timedelta, *,
+              not_within: timedelta | None = None) -> Session | None:
         """Extends a live session's idle expiry and returns it; None if it does not
-        exist or has expired, idle or absolute."""
+        exist or has expired, idle or absolute. With `not_within`, only a session
+        last extended at least that long ago is extended: ConditionFailed,
+        changing nothing, if it was extended more recently."""
 
     def delete(self, key: str) -> None: ...
 

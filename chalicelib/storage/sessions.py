@@ -65,22 +65,28 @@ class SessionStore:
                     raise ConditionFailed("The contact's credentials changed.") from exc
                 raise
 
-    def touch(self, key: str, now: datetime, idle: timedelta) -> Session | None:
+    def touch(self, key: str, now: datetime, idle: timedelta, *,
+              not_within: timedelta | None = None) -> Session | None:
         """Extends a live session's idle expiry and returns it; None if it does
-        not exist or has expired (idle or absolute). One conditional write."""
+        not exist or has expired (idle or absolute). One conditional write.
+        With `not_within`, a session extended less than that long ago (its idle
+        expiry is later than now + idle - not_within) is left as it is:
+        ConditionFailed (one consistent read tells it from an ended one)."""
         item = SessionItem(f"SESSION#{key}")
+        condition = (SessionItem.pk.exists()
+                     & (SessionItem.idle_expires_at > now)
+                     & (SessionItem.absolute_expires_at > now))
+        if not_within is not None:
+            condition = condition & (SessionItem.idle_expires_at <= now + idle - not_within)
         with dynamodb_errors():
             try:
-                item.update(
-                    actions=[SessionItem.idle_expires_at.set(now + idle)],
-                    condition=(SessionItem.pk.exists()
-                               & (SessionItem.idle_expires_at > now)
-                               & (SessionItem.absolute_expires_at > now)),
-                )
+                item.update(actions=[SessionItem.idle_expires_at.set(now + idle)], condition=condition)
             except UpdateError as exc:
-                if conditional_check_failed(exc):
-                    return None
-                raise
+                if not conditional_check_failed(exc):
+                    raise
+                if not_within is not None and self._is_live(key, now):
+                    raise ConditionFailed("The session was extended less than not_within ago.") from exc
+                return None
         return Session(
             key=key,
             case_key=item.case_pk.removeprefix("CASE#"),
@@ -90,6 +96,11 @@ class SessionStore:
             absolute_expires_at=item.absolute_expires_at,
             credential_version=int(item.credential_version or 0),
         )
+
+    def _is_live(self, key: str, now: datetime) -> bool:
+        # BatchGetItem, as `counters` reads: the API's role has no GetItem on this table.
+        found = list(SessionItem.batch_get([f"SESSION#{key}"], consistent_read=True))
+        return bool(found) and found[0].idle_expires_at > now and found[0].absolute_expires_at > now
 
     def put_decoy(self, decoy_id: str, expires_at: datetime) -> None:
         # As large as a reset record (storage/cases.py create_reset), conditional as it is.

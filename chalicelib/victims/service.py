@@ -55,6 +55,10 @@ def date_mismatch(attempts: int) -> str:
 DAILY_CAP_MESSAGE = (f"You have sent {MESSAGES_PER_DAY} messages today, the most you can send in a day. "
                      "You can send more tomorrow. If you need to speak to someone sooner, call 101. "
                      "In an emergency, call 999.")
+# A keep-alive extends the session at most this often: the page sends one on
+# the person's activity (scrolling, keys, taps) while they read, far less often.
+KEEP_ALIVE_EVERY = timedelta(minutes=1)
+KEEP_ALIVE_TOO_SOON = "The session was kept alive less than a minute ago. Try again later."
 RESET_PROBLEM = ("This password reset link is not valid. It may have been used already or have "
                  "expired. Ask for a new one")
 
@@ -205,14 +209,16 @@ class VictimService:
         metrics.add_metric(name="SignInFailures", unit="Count", value=1)
         raise SignInFailed()
 
-    def current(self, session_token: str | None, read: Callable[[Session], Case | None] | None = None) -> VictimView:
+    def current(self, session_token: str | None, read: Callable[[Session], Case | None] | None = None, *,
+                not_within: timedelta | None = None) -> VictimView:
         """The signed-in contact and their case (as `read` reads it: by default
         the case and its contacts); SignedOut if the session is missing, idle
-        too long, too old, ended, or its case has expired."""
+        too long, too old, ended, or its case has expired. `not_within`: see
+        `SessionRepository.touch`."""
         if not session_token or len(session_token) > 100:
             raise SignedOut()
         now = self._clock()
-        session = self._sessions.touch(tokens.session_key(session_token), now, self._idle)
+        session = self._sessions.touch(tokens.session_key(session_token), now, self._idle, not_within=not_within)
         if session is None:
             raise SignedOut()
         case = read(session) if read else self._cases.case_with_contacts(session.case_key)
@@ -220,6 +226,17 @@ class VictimService:
         if case is None or contact is None or case.is_expired(now) or not contact.accepts(session):
             raise SignedOut()
         return VictimView(case=case, contact=contact, session=session)
+
+    def keep_alive(self, session_token: str | None) -> Session:
+        """The person is using the page (reading a long update, say): their
+        session's idle time starts again, as any request's does, but nothing is
+        read for them: no read receipt, no audit of a consultation. At most once
+        a KEEP_ALIVE_EVERY per session (TooManyRequests); an ended session stays
+        ended (SignedOut)."""
+        try:
+            return self.current(session_token, not_within=KEEP_ALIVE_EVERY).session
+        except ConditionFailed as exc:
+            raise TooManyRequests(KEEP_ALIVE_TOO_SOON) from exc
 
     def read_case(self, session_token: str | None, before: str | None = None) -> VictimView:
         """The case as the contact sees it, a page at a time: the newest updates

@@ -197,6 +197,16 @@ def document() -> dict[str, Any]:
                 "400": _error("The body is not empty JSON"), "401": _error("Not signed in, or the session has ended"),
                 "413": _error("Body too large"), "415": _error("Body is not application/json"),
                 "503": _error("The service is unavailable; nothing was changed")}}},
+        "/victim/session/keep-alive": {"post": {
+            "summary": "The person is using the page: start the session's idle time again, reading nothing "
+                       "(no read receipt); at most once a minute per session",
+            "tags": list(victim), "security": [{"victimSession": []}],
+            "requestBody": {"required": False, **_json({"type": "object", "maxProperties": 0})},
+            "responses": {"204": {"description": "The session's idle time starts again"},
+                          "400": _error("The body is not empty JSON"),
+                          "401": _error("Not signed in, or the session has ended (it is not revived)"),
+                          "413": _error("Body too large"), "415": _error("Body is not application/json"),
+                          "429": _error("Kept alive less than a minute ago; the session is unchanged")}}},
         "/victim/messages": {"post": {
             **_operation("Send a message to the officer in charge (plain text; 10 a day)",
                          {"201": {"description": "Sent", **_json(_object({

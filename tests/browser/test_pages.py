@@ -25,6 +25,8 @@ PAGES = [
     ("/signed-out.html", "signed-out-directly", "You have signed out"),
     ("/timed-out.html", "timed-out", "You have been signed out"),
     ("/help.html", "help", "Help"),
+    ("/rights.html", "rights", "Your rights"),
+    ("/support.html", "support", "Support near you"),
     ("/accessibility.html", "accessibility", "Accessibility statement"),
     ("/privacy.html", "privacy", "Privacy notice"),
     ("/cookies.html", "cookies", "Cookies"),

@@ -426,6 +426,29 @@ def test_a_session_past_its_idle_or_absolute_end_is_gone(stores, signed_up):
     assert stores.sessions.touch("no-such-session", at, idle) is None
 
 
+def test_a_session_kept_alive_is_extended_at_most_once_within_not_within(stores, signed_up):
+    at, idle, minute = now(), timedelta(minutes=15), timedelta(minutes=1)
+    made = session(at, of=signed_up)
+    stores.sessions.create(made)
+    with pytest.raises(ConditionFailed):  # made (last extended) 30 s ago
+        stores.sessions.touch(made.key, at + timedelta(seconds=30), idle, not_within=minute)
+    assert stores.sessions.touch(made.key, at + minute, idle, not_within=minute).idle_expires_at == \
+        at + minute + idle
+    with pytest.raises(ConditionFailed):
+        stores.sessions.touch(made.key, at + timedelta(seconds=119), idle, not_within=minute)
+    # The refused one changed nothing: the session still ends 15 minutes after the last extension.
+    assert stores.sessions.touch(made.key, at + minute + idle, idle) is None
+
+
+def test_an_ended_session_is_not_revived_by_a_keep_alive(stores, signed_up):
+    at, idle, minute = now(), timedelta(minutes=15), timedelta(minutes=1)
+    made = session(at, of=signed_up)
+    stores.sessions.create(made)
+    assert stores.sessions.touch(made.key, at + idle, idle, not_within=minute) is None
+    assert stores.sessions.touch(made.key, at + idle + minute, idle, not_within=minute) is None
+    assert stores.sessions.touch("no-such-session", at, idle, not_within=minute) is None
+
+
 def test_a_deleted_session_is_gone(stores, signed_up):
     at = now()
     made = session(at, of=signed_up)

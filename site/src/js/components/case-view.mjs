@@ -3,12 +3,13 @@
 // updates and messages, newest first), lets them check for news, ask for an
 // update (UpdateRequest) and send a message (MessageForm), and keeps the idle
 // warning (IdleWarning) for their session.
-import { get, sessionTimings, signOut } from '../api.mjs'
+import { get, post, sessionTimings, signOut } from '../api.mjs'
 import { Component } from '../component.mjs'
 import { clearErrors, el, serviceProblem, showErrors, showSuccess } from '../forms.mjs'
 import { checkedMessage, conversation, formatDue, formatPosted, readable, renderEntry } from './conversation.mjs'
 import { IdleWarning } from './idle-warning.mjs'
 import { MessageForm } from './message-form.mjs'
+import { isEnded, NextSteps } from './next-steps.mjs'
 import { askedSentences, UpdateRequest } from './update-request.mjs'
 
 export { checkedMessage, formatPosted, readable }
@@ -87,6 +88,7 @@ export class CaseView extends Component {
     this.refresh = part('[data-tmc-refresh]', 'the "Check for new messages and updates" button')
     this.refreshStatus = part('[data-tmc-refresh-status]', 'the place for the check\'s result')
     this.banner = part('[data-tmc-banner]', 'the place for the success banner')
+    this.nextSteps = new NextSteps(part('[data-tmc-next-steps]', 'the "What happens next" part'))
     // The case comes a page at a time, newest first (issue 17): older pages on request.
     this.older = root.querySelector('[data-tmc-older]')
     this.olderStatus = root.querySelector('[data-tmc-older-status]')
@@ -108,6 +110,8 @@ export class CaseView extends Component {
       idleTimeoutSeconds: timings.idleTimeoutSeconds,
       expiresAt: timings.expiresAt,
       staySignedIn: async () => (await this.load()).ok,
+      // Reading is not a request: scrolling or typing keeps the session, reading nothing.
+      keepAlive: async () => (await post('/victim/session/keep-alive')).status,
       onTimeout: () => {
         signOut({ keepalive: true })
         window.location.replace('/timed-out.html')
@@ -220,6 +224,11 @@ export class CaseView extends Component {
       return li
     }))
     this.noUpdates.hidden = entries.length > 0
+    // What happens next, with the officer's reason from whichever page holds it.
+    const situation = this.nextSteps.show(this.status, updates)
+    // A closed case expects nothing new (a reopening is emailed): no "Check for anything new".
+    this.refresh.hidden = isEnded(situation)
+    if (this.refresh.hidden) this.refreshStatus.textContent = ''
     return entries
   }
 
@@ -238,6 +247,7 @@ export class CaseView extends Component {
   render(found) {
     this.fields.crimeNumber.textContent = found.crimeNumber
     this.fields.status.textContent = found.statusLabel || readable(found.status)
+    this.status = found.status
     const officer = found.officer || {}
     this.fields.officer.replaceChildren(
       ...(officer.name ? [officer.name] : ['Not yet assigned']),

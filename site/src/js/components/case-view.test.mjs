@@ -153,6 +153,26 @@ describe('CaseView', () => {
     assert.equal(document.querySelector('[data-tmc-field="officer"]').textContent, 'Sam LeeCase manager')
   })
 
+  it('a closed case says why and what next, and offers no "Check for anything new"', async () => {
+    const closing = { id: 'u9', postedAt: '2026-01-09T10:00:00Z', type: 'case_closed', typeLabel: 'Case closed', text: 'No suspect could be found.', officerName: 'PC Reid' }
+    const { document, root } = open([{ status: 200, body: { ...CASE, status: 'closed', statusLabel: 'Closed', updates: [closing, ...CASE.updates] } }])
+    view = new CaseView(root)
+    await view.ready
+    const closed = document.querySelector('[data-tmc-situation="closed"]')
+    assert.equal(closed.hidden, false)
+    assert.equal(closed.querySelector('[data-tmc-reason-text]').textContent, 'No suspect could be found.')
+    assert.equal(document.querySelector('[data-tmc-situation="investigating"]').hidden, true)
+    assert.equal(document.querySelector('[data-tmc-refresh]').hidden, true)
+  })
+
+  it('a case being investigated says what happens next and can be checked for news', async () => {
+    const { document, root } = open([{ status: 200, body: { ...CASE, status: 'investigating' } }])
+    view = new CaseView(root)
+    await view.ready
+    assert.equal(document.querySelector('[data-tmc-situation="investigating"]').hidden, false)
+    assert.equal(document.querySelector('[data-tmc-refresh]').hidden, false)
+  })
+
   it('sends someone not signed in to sign in', async () => {
     const { root } = open([{ status: 401 }])
     view = new CaseView(root)

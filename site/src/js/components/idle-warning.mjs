@@ -2,6 +2,12 @@
 // rules: idle timeout (reset by every authenticated request) and an absolute
 // limit. The server enforces both anyway; this only makes them humane.
 //
+// Using the page is activity too (issue 15): a person reading a long update
+// scrolls and presses keys without making a request. Such activity sends a
+// keep-alive (POST /victim/session/keep-alive, which reads nothing, so writes
+// no read receipt), at most once a KEEP_ALIVE_AFTER_MS, which the server also
+// enforces.
+//
 // Its root is the warning <dialog> ([data-tmc-idle-warning] on the case page).
 // It is not started by data-module: the case page (CaseView) constructs it,
 // because only that page has a session to keep, and starts watching once the
@@ -10,6 +16,10 @@ import { Component } from '../component.mjs'
 
 export const WARN_BEFORE_MS = 2 * 60 * 1000
 const CHECK_EVERY_MS = 1000
+/** Activity sends a keep-alive once this long has passed since the last request (the server allows one a minute). */
+export const KEEP_ALIVE_AFTER_MS = 60 * 1000
+/** What counts as using the page. Scroll is caught in the capture phase: an element's scroll does not bubble. */
+export const ACTIVITY_EVENTS = ['scroll', 'keydown', 'pointerdown']
 
 /** How long is left, in the warning's words. */
 export function describeTimeLeft(ms) {
@@ -33,6 +43,28 @@ export function sessionState({ now, lastRequest, idleTimeoutSeconds, expiresAt }
   return { left, absolute, warn: left > 0 && left <= WARN_BEFORE_MS }
 }
 
+/**
+ * Whether the person's activity at now should keep the session alive: not
+ * while the warning asks them to choose (that is what "Stay signed in" is
+ * for), not while a keep-alive is on its way, and not within
+ * KEEP_ALIVE_AFTER_MS of the last request.
+ */
+export function shouldKeepAlive({ now, lastRequest, warningOpen, sending }) {
+  return !warningOpen && !sending && lastRequest !== null && now - lastRequest >= KEEP_ALIVE_AFTER_MS
+}
+
+/**
+ * When the session's idle time last started, given a keep-alive's answer
+ * (its HTTP status) at now: 204 now; 429 means the server started it less
+ * than a minute ago, so assume the earliest moment (a warning early rather
+ * than late); anything else leaves it as it was (401 is for the caller).
+ */
+export function lastRequestAfterKeepAlive(status, now, lastRequest) {
+  if (status === 204) return now
+  if (status === 429) return Math.max(lastRequest, now - KEEP_ALIVE_AFTER_MS)
+  return lastRequest
+}
+
 export class IdleWarning extends Component {
   static moduleName = 'tmc-idle-warning'
 
@@ -43,13 +75,15 @@ export class IdleWarning extends Component {
    * @param {number | null} options.expiresAt absolute end, epoch ms
    * @param {() => Promise<boolean>} options.staySignedIn makes an authenticated request; false if the session had already ended
    * @param {() => void} options.onTimeout
+   * @param {() => Promise<number>} [options.keepAlive] sends a keep-alive; resolves to its HTTP status
    */
-  constructor(root, { idleTimeoutSeconds, expiresAt, staySignedIn, onTimeout }) {
+  constructor(root, { idleTimeoutSeconds, expiresAt, staySignedIn, onTimeout, keepAlive = null }) {
     super(root)
     this.countdown = this.required('[data-tmc-countdown]', 'the countdown (`[data-tmc-countdown]`)')
     this.stay = this.required('[data-tmc-stay]', 'the "Stay signed in" button (`[data-tmc-stay]`)')
     this.text = this.required('#idle-warning-text', 'the warning\'s text (`#idle-warning-text`)')
-    Object.assign(this, { idleTimeoutSeconds, expiresAt, staySignedIn, onTimeout })
+    Object.assign(this, { idleTimeoutSeconds, expiresAt, staySignedIn, onTimeout, keepAlive })
+    this.sending = false
     this.lastRequest = null
     this.timer = null
     this.ended = false
@@ -73,6 +107,30 @@ export class IdleWarning extends Component {
     // Timers sleep with a backgrounded tab or a closed laptop: look again on return.
     document.addEventListener('visibilitychange', () => this.check())
     this.timer = setInterval(() => this.check(), CHECK_EVERY_MS)
+    if (this.keepAlive) {
+      const active = () => this.active()
+      for (const type of ACTIVITY_EVENTS) document.addEventListener(type, active, { capture: true, passive: true })
+    }
+  }
+
+  /** The person used the page: keep their session alive if it is time to. */
+  async active() {
+    if (this.ended || !shouldKeepAlive({
+      now: Date.now(), lastRequest: this.lastRequest, warningOpen: this.root.open, sending: this.sending
+    })) return
+    this.sending = true
+    let status
+    try {
+      status = await this.keepAlive()
+    } finally {
+      this.sending = false
+    }
+    if (status === 401) {
+      this.end()
+      return
+    }
+    this.lastRequest = lastRequestAfterKeepAlive(status, Date.now(), this.lastRequest)
+    this.check()
   }
 
   /** Call after each successful authenticated request. */

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { FakeEvent, installBrowser, loadPage, settle } from '../../../test-support/dom.mjs'
-import { IdleWarning, WARN_BEFORE_MS, describeTimeLeft, sessionState } from './idle-warning.mjs'
+import {
+  ACTIVITY_EVENTS, IdleWarning, KEEP_ALIVE_AFTER_MS, WARN_BEFORE_MS, describeTimeLeft, lastRequestAfterKeepAlive,
+  sessionState, shouldKeepAlive
+} from './idle-warning.mjs'
 
 const MINUTE = 60 * 1000
 
@@ -129,5 +132,110 @@ describe('IdleWarning', () => {
     assert.throws(() => new IdleWarning(dialog, {}), {
       name: 'MissingElementError', message: 'tmc-idle-warning: the "Stay signed in" button (`[data-tmc-stay]`) not found'
     })
+  })
+})
+
+describe('shouldKeepAlive', () => {
+  it('counts scrolling, key presses and taps as activity', () => {
+    assert.deepEqual(ACTIVITY_EVENTS, ['scroll', 'keydown', 'pointerdown'])
+  })
+
+  const now = Date.parse('2026-01-01T12:00:00Z')
+  const quiet = { now, warningOpen: false, sending: false }
+
+  it('keeps alive once a minute has passed since the last request, not sooner', () => {
+    assert.equal(shouldKeepAlive({ ...quiet, lastRequest: now - KEEP_ALIVE_AFTER_MS }), true)
+    assert.equal(shouldKeepAlive({ ...quiet, lastRequest: now - 10 * MINUTE }), true)
+    assert.equal(shouldKeepAlive({ ...quiet, lastRequest: now - KEEP_ALIVE_AFTER_MS + 1 }), false)
+  })
+
+  it('not while the warning asks the person to choose, nor while one is on its way, nor before watching', () => {
+    const due = { ...quiet, lastRequest: now - 10 * MINUTE }
+    assert.equal(shouldKeepAlive({ ...due, warningOpen: true }), false)
+    assert.equal(shouldKeepAlive({ ...due, sending: true }), false)
+    assert.equal(shouldKeepAlive({ ...quiet, lastRequest: null }), false)
+  })
+})
+
+describe('lastRequestAfterKeepAlive', () => {
+  const now = Date.parse('2026-01-01T12:00:00Z')
+  const before = now - 10 * MINUTE
+
+  it('starts again now when kept alive; a minute ago at the earliest when the server says too soon', () => {
+    assert.equal(lastRequestAfterKeepAlive(204, now, before), now)
+    assert.equal(lastRequestAfterKeepAlive(429, now, before), now - KEEP_ALIVE_AFTER_MS)
+    assert.equal(lastRequestAfterKeepAlive(429, now, now - 1000), now - 1000)
+  })
+
+  it('changes nothing when the keep-alive failed', () => {
+    assert.equal(lastRequestAfterKeepAlive(0, now, before), before)
+    assert.equal(lastRequestAfterKeepAlive(503, now, before), before)
+  })
+})
+
+describe('IdleWarning, using the page', () => {
+  let browser
+  let warning
+  afterEach(() => {
+    clearInterval(warning.timer)
+    browser.restore()
+  })
+
+  function open(status = 204) {
+    const document = loadPage('case')
+    browser = installBrowser(document)
+    const dialog = document.querySelector('[data-tmc-idle-warning]')
+    const events = []
+    warning = new IdleWarning(dialog, {
+      idleTimeoutSeconds: 15 * 60,
+      expiresAt: null,
+      staySignedIn: async () => true,
+      onTimeout: () => events.push('timeout'),
+      keepAlive: async () => (events.push('keep-alive'), status)
+    })
+    warning.watch()
+    return { document, dialog, events }
+  }
+
+  it('scrolling 10 minutes after the last request keeps the session alive, so no warning at 13', async () => {
+    const { document, dialog, events } = open()
+    warning.lastRequest = Date.now() - 10 * MINUTE
+    document.dispatchEvent(new FakeEvent('scroll'))
+    await settle()
+    assert.deepEqual(events, ['keep-alive'])
+    assert.ok(Date.now() - warning.lastRequest < 1000)
+    warning.check()
+    assert.equal(dialog.open, false)
+  })
+
+  it('sends nothing within a minute of the last request, and one at a time', async () => {
+    const { document, events } = open()
+    warning.lastRequest = Date.now() - 30 * 1000
+    document.dispatchEvent(new FakeEvent('keydown'))
+    await settle()
+    assert.deepEqual(events, [])
+    warning.lastRequest = Date.now() - 5 * MINUTE
+    document.dispatchEvent(new FakeEvent('keydown'))
+    document.dispatchEvent(new FakeEvent('pointerdown'))
+    await settle()
+    assert.deepEqual(events, ['keep-alive'])
+  })
+
+  it('a keep-alive the server refuses as signed out ends the session', async () => {
+    const { document, events } = open(401)
+    warning.lastRequest = Date.now() - 5 * MINUTE
+    document.dispatchEvent(new FakeEvent('scroll'))
+    await settle()
+    assert.deepEqual(events, ['keep-alive', 'timeout'])
+  })
+
+  it('activity while the warning is open does not keep the session: the person chooses', async () => {
+    const { document, dialog, events } = open()
+    warning.lastRequest = Date.now() - 14 * MINUTE
+    warning.check()
+    assert.equal(dialog.open, true)
+    document.dispatchEvent(new FakeEvent('scroll'))
+    await settle()
+    assert.deepEqual(events, [])
   })
 })
