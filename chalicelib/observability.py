@@ -17,13 +17,34 @@ here) would cost a third of a cold start.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 
+
+class _SharedMetrics(Metrics):
+    """Powertools' Metrics with one lock around adding and publishing. Lambda
+    runs one invocation at a time, but `chalice local` and the test client
+    answer requests on threads that share this one object: without the lock a
+    thread could empty the set between another's "anything to publish?" and its
+    publishing (a 500), or add to the set while it is being written out."""
+
+    _lock = threading.Lock()
+
+    def add_metric(self, *args: Any, **kwargs: Any) -> None:
+        with self._lock:
+            super().add_metric(*args, **kwargs)
+
+    def publish(self) -> None:
+        with self._lock:
+            if self.provider.metric_set:
+                self.flush_metrics()
+
+
 logger = Logger(service="track-my-crime")
-metrics = Metrics(namespace="TrackMyCrime", service="track-my-crime")
+metrics = _SharedMetrics(namespace="TrackMyCrime", service="track-my-crime")
 
 def per_invocation(event: Any, get_response: Callable[[Any], Any]) -> Any:
     """Chalice middleware ("all" events): the Lambda context into every log line
@@ -42,5 +63,4 @@ def _in_context(event: Any, context: Any, get_response: Callable[[Any], Any]) ->
 
 
 def publish_metrics() -> None:
-    if metrics.metric_set:
-        metrics.flush_metrics()
+    metrics.publish()

@@ -48,3 +48,37 @@ def test_log_lines_carry_the_lambda_context(journey, log_output):
     (line,) = [entry for entry in lines if entry["message"] == "registration date of birth mismatch"]
     assert line["function_name"] == "api_handler" and line["function_request_id"]
     assert "cold_start" in line
+
+
+def test_threads_adding_and_publishing_at_once_lose_no_metric_and_raise_nothing(capsys):
+    """`chalice local` and the test client answer requests on threads that share
+    one Metrics: one thread's publishing must not find the set emptied under it
+    (Powertools then raises: a 500 for the request) nor lose another's value."""
+    import threading
+
+    from chalicelib.observability import metrics, publish_metrics
+
+    rounds, threads = 300, 6
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads)
+
+    def work() -> None:
+        start.wait()
+        for _ in range(rounds):
+            try:
+                metrics.add_metric(name="ThreadedCount", unit="Count", value=1)
+                publish_metrics()
+            except BaseException as exc:  # any failure is the finding
+                errors.append(exc)
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    publish_metrics()
+    values = [json.loads(line).get("ThreadedCount", 0)
+              for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    published = sum(sum(v) if isinstance(v, list) else v for v in values)
+    assert errors == []
+    assert published == rounds * threads
