@@ -41,6 +41,35 @@ from tests.support import Issuer, Journey, start_issuer  # noqa: E402
 moto_patches.install()  # moto as DynamoDB: atomic writes, no stream records of refused transactions
 
 
+def _lambda_context_with_the_configured_timeout() -> None:
+    """`chalice.test.Client().lambda_.invoke` hands every function a context
+    that says 3 s in all, whatever `.chalice/config.json` gives it (60 s for the
+    email functions). The sender stops starting sends 10 s, or a fifth, before
+    its timeout and defers the rest, so on a loaded machine a test's invocation
+    could defer an email after 2.4 s that Lambda would have sent. Tests get the
+    timeout the function is deployed with (the dev stage's)."""
+    import json
+    from pathlib import Path
+
+    import chalice.test
+    from chalice.local import LambdaContext
+
+    config = json.loads((Path(__file__).resolve().parent.parent / ".chalice" / "config.json").read_text())
+    stage = config["stages"]["dev"]
+    default = stage.get("lambda_timeout", config.get("lambda_timeout", 60))
+    timeouts = {name: settings.get("lambda_timeout", default)
+                for name, settings in stage.get("lambda_functions", {}).items()}
+
+    def context(function_name: str, memory_size: int, **kwargs):
+        kwargs.setdefault("max_runtime_ms", timeouts.get(function_name, default) * 1000)
+        return LambdaContext(function_name, memory_size, **kwargs)
+
+    chalice.test.LambdaContext = context
+
+
+_lambda_context_with_the_configured_timeout()
+
+
 @pytest.fixture(scope="session")
 def issuer() -> Issuer:
     """A real OIDC-style issuer on loopback: the app fetches its JWKS over HTTP."""
