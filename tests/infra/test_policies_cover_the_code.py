@@ -322,6 +322,10 @@ class Journeys:
                          {"text": "Soon.", "clientReference": "reply-1"}, journey.officer).status_code == 201
         assert client.http.get("/officer/inbox?mine=true", headers=journey.officer).status_code == 200
         assert client.http.get("/victim/case", headers={"Cookie": cookie}).status_code == 200
+        # Keep-alive: within a minute of the last request (429, told from an ended session by a read), then after.
+        assert client.http.post("/victim/session/keep-alive", headers=headers, body=b"{}").status_code == 429
+        self.clock.advance(minutes=2)
+        assert client.http.post("/victim/session/keep-alive", headers=headers, body=b"{}").status_code == 204
         reset = {"crimeNumber": number, "surname": contact["surname"], "dateOfBirth": contact["dateOfBirth"]}
         assert post_json(client, "/victim/password-reset", reset).status_code == 202
         assert client.http.post("/victim/sign-out", headers=headers, body=b"{}").status_code == 204
