@@ -99,7 +99,7 @@ def test_the_same_stream_record_delivered_twice_sends_one_text():
 def test_a_throttled_text_is_retried_and_sent_once():
     contact = registered(email=None, mobile=MOBILE)
     texter = FakeTexter(script=[Throttled("SNS Throttling")] * (THROTTLE_TRIES - 1))
-    the_case, _, built, _, texter, deliveries, _ = _setup(contact, texter=texter)
+    the_case, _, built, _, texter, _deliveries, _ = _setup(contact, texter=texter)
 
     outcome = handle_stream(built, [events.insert(stream_items.update(the_case))])
 
@@ -159,7 +159,7 @@ def test_a_number_on_the_opt_out_list_gets_no_text_and_the_officer_is_told():
 def test_an_opted_out_error_from_the_provider_is_permanent():
     contact = registered(email=None, mobile=MOBILE)
     texter = FakeTexter(script=[OptedOut("SNS OptedOut")])
-    the_case, store, built, _, texter, deliveries, _ = _setup(contact, texter=texter)
+    the_case, store, built, _, texter, _deliveries, _ = _setup(contact, texter=texter)
 
     handle_stream(built, [events.insert(stream_items.update(the_case))])
     built.retry_due()

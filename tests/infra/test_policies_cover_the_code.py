@@ -392,7 +392,7 @@ class Journeys:
         with _ses_answers([None, None]):
             self._stream(*messages)
         # Texts: an invitation to a mobile number only, not sent now (SNS unavailable), sent by the retry.
-        number, contact, created = self.journey.create_case(contacts=[{
+        number, _contact, _created = self.journey.create_case(contacts=[{
             "role": "victim", "forename": "Sam", "surname": "Mobile", "dateOfBirth": "1980-03-31",
             "mobile": "07700 900 123"}])
         invitation = InvitationItem.get(f"INVITATION#{_invitation_id(number)}", "INVITATION")
