@@ -152,5 +152,5 @@ def change_notice(force_name: str, sign_in_link: str, *, safe: bool = False, phr
     who = "Someone asked to change the mobile number on your account." if safe else \
         f"{force_name}: someone asked to change the mobile number on your {SERVICE} account."
     required = [who, f"If it was not you, sign in and check: {sign_in_link}", *_phrase(phrase)]
-    optional = ["If it was you, there is nothing to do."] + ([] if safe else ["Or call 101."])
+    optional = ["If it was you, there is nothing to do."] + ([] if safe else ["If you are worried, call 101."])
     return _fit(MessageKind.CHANGE_NOTICE, required, optional, (sign_in_link,))
