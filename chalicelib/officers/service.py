@@ -54,6 +54,7 @@ from chalicelib.officers.schemas import (
     REISSUE_INTERVAL,
     REISSUE_SCHEMA,
     REPLY_SCHEMA,
+    SAFE_CONTACT_SCHEMA,
     UPDATE_SCHEMA,
     UPLOAD_CASE_SCHEMA,
     UPLOAD_UPDATE_SCHEMA,
@@ -97,17 +98,22 @@ class OfficerService:
 
     def create_case(self, officer: Officer, body: Any) -> CreatedCase:
         self._require(officer, Permission.WRITE)
-        return self._create_case(officer, validate(body, CASE_SCHEMA))
+        return self._create_case(officer, _validated_case(body, CASE_SCHEMA))
 
     def _create_case(self, officer: Officer, data: dict[str, Any]) -> CreatedCase:
+        unreachable = {f"contacts[{i}].email": NO_ADDRESS for i, c in enumerate(data["contacts"])
+                       if not c.get("email") and not c.get("mobile")}
+        if unreachable:
+            raise InvalidInput(fields=unreachable)
         now = self._clock()
         expires = now + timedelta(days=self._settings.invitation_ttl_days)
         new_contacts = [
             NewContact(
                 contact=Contact(id=tokens.new_id(), role=c["role"], forename=c["forename"],
                                 surname=c["surname"], date_of_birth=c["dateOfBirth"],
-                                email=c["email"], status=ContactStatus.INVITED, invitation_expires_at=expires,
-                                enhanced_rights=bool(c.get("enhancedRights"))),
+                                email=c.get("email"), mobile=c.get("mobile"), status=ContactStatus.INVITED,
+                                invitation_expires_at=expires, enhanced_rights=bool(c.get("enhancedRights")),
+                                safe_contact=bool(c.get("safeContact"))),
                 invitation_id=tokens.new_id(),
             )
             for c in data["contacts"]
@@ -211,13 +217,15 @@ class OfficerService:
         if contact.invitation_expires_at and now < contact.invitation_expires_at - ttl + REISSUE_INTERVAL:
             raise _too_soon()
         email_address = data.get("email") or contact.email
+        mobile_number = data.get("mobile") or contact.mobile
         expires = now + ttl
         invitation_id = tokens.new_id()
         try:
             self._cases.reissue_invitation(
                 key, contact, invitation_id, force=case.force, email=email_address, expires_at=expires, now=now,
                 audit=self._audit.entry(AuditAction.ALTERATION, "invitation_reissued", actor=f"officer:{officer.id}",
-                                        force=case.force, case_key=key, subject=contact.id))
+                                        force=case.force, case_key=key, subject=contact.id),
+                mobile=mobile_number)
         except ConditionFailed as exc:
             # Registered meanwhile, or a concurrent re-send won: read again to say which.
             latest = self._cases.case_with_contacts(key)
@@ -226,10 +234,32 @@ class OfficerService:
                 raise _already_registered() from exc
             raise _too_soon() from exc
         logger.info("invitation reissued", extra={"contact": contact.id, "address_changed":
-                                                  email_address != contact.email})
+                                                  email_address != contact.email or mobile_number != contact.mobile})
         metrics.add_metric(name="InvitationsReissued", unit="Count", value=1)
-        return replace(contact, email=email_address, invitation_id=invitation_id, invitation_expires_at=expires,
-                       alerts_failing=False, alerts_failing_reason=None)
+        return replace(contact, email=email_address, mobile=mobile_number, invitation_id=invitation_id,
+                       invitation_expires_at=expires, alerts_failing=False, alerts_failing_reason=None,
+                       texts_failing=False, texts_failing_reason=None)
+
+    def set_safe_contact(self, officer: Officer, crime_number_text: str, contact_id: str, body: Any) -> Contact:
+        """Marks a contact as at risk from someone who may read their messages
+        (neutral sender and wording from now on), or clears the mark."""
+        self._require(officer, Permission.WRITE)
+        data = validate(body, SAFE_CONTACT_SCHEMA)
+        now = self._clock()
+        key = _key_from_path(officer, crime_number_text)
+        case = self._cases.case_with_contacts(key)
+        if case is None or case.is_expired(now):
+            raise NotFound("No case with that crime number.")
+        contact = case.contact(contact_id) if is_text(contact_id) else None
+        if contact is None:
+            raise NotFound("No contact with that id in this case.")
+        try:
+            self._cases.set_safe_contact(key, contact.id, data["safeContact"], self._audit.entry(
+                AuditAction.ALTERATION, "safe_contact_set" if data["safeContact"] else "safe_contact_cleared",
+                actor=f"officer:{officer.id}", force=case.force, case_key=key, subject=contact.id))
+        except ConditionFailed as exc:
+            raise NotFound("No contact with that id in this case.") from exc
+        return replace(contact, safe_contact=data["safeContact"])
 
     # -- two-way contact ---------------------------------------------------------------
 
@@ -376,7 +406,7 @@ class OfficerService:
         number = number if isinstance(number, str) else None
         try:
             if kind == "case":
-                created = self._create_case(officer, validate(item, UPLOAD_CASE_SCHEMA))
+                created = self._create_case(officer, _validated_case(item, UPLOAD_CASE_SCHEMA))
                 return RowResult(row, kind, RowStatus.CREATED, created.case.crime_number)
             if kind == "update":
                 data = validate(item, UPLOAD_UPDATE_SCHEMA)
@@ -402,11 +432,35 @@ class OfficerService:
 
 
 INBOX_PAGE = 100
+NO_ADDRESS = "Enter the email address or mobile number"  # the console words "...of person 2"
 
 
 def _posted(update: Update) -> None:
     logger.info("update posted", extra={"update": update.id, "type": update.type})
     metrics.add_metric(name="UpdatesPosted", unit="Count", value=1)
+
+
+def _unreachable(contacts: Any) -> dict[str, str]:
+    """The contacts given with neither an email address nor a mobile number."""
+    if not isinstance(contacts, list):
+        return {}
+    return {f"contacts[{i}].email": NO_ADDRESS for i, c in enumerate(contacts)
+            if isinstance(c, dict) and not c.get("email") and not c.get("mobile")}
+
+
+def _validated_case(body: Any, schema: dict[str, Any]) -> dict[str, Any]:
+    """A case body validated, with every problem at once: a contact with no
+    address is named beside the other fields' problems, not after them."""
+    if isinstance(body, dict) and isinstance(body.get("contacts"), list):
+        # A blank email or mobile is one left out (a form's empty box): a contact needs one of them.
+        body = {**body, "contacts": [
+            {k: v for k, v in c.items() if not (k in ("email", "mobile") and isinstance(v, str) and not v.strip())}
+            if isinstance(c, dict) else c for c in body["contacts"]]}
+    try:
+        return validate(body, schema)
+    except InvalidInput as exc:
+        extra = _unreachable(body.get("contacts")) if isinstance(body, dict) else {}
+        raise InvalidInput(fields={**extra, **exc.fields}) from exc
 
 
 def _parse_since(since: str | None, problems: dict[str, str]) -> datetime | None:
