@@ -317,6 +317,13 @@ class Journeys:
             records.append(_stream_record(item, self._sequence))
         self._invoke("send_emails", {"Records": records})
 
+    def _change_code(self, number: str, contact_id: str) -> str:
+        from chalicelib import bootstrap
+        from chalicelib.core import tokens
+
+        found = bootstrap.services().cases.case_with_contacts(case_key("lincs", number)).contact(contact_id)
+        return tokens.change_code(self.journey.settings.token_secret, found.pending_change_id)
+
     def _registered_case(self) -> tuple[str, ContactItem, InvitationItem]:
         number, contact, created = self.journey.create_case()
         assert self.journey.register(number, created, contact).status_code == 201
@@ -357,6 +364,24 @@ class Journeys:
         assert client.http.post("/victim/session/keep-alive", headers=headers, body=b"{}").status_code == 429
         self.clock.advance(minutes=2)
         assert client.http.post("/victim/session/keep-alive", headers=headers, body=b"{}").status_code == 204
+        # The account (issue 14): the contact agreement, a new email address confirmed by its code, the
+        # officer's safe-contact mark, then stopping (which ends the session).
+        agreement = {"channels": "email", "quietHours": "21:00-08:00", "language": "en", "safeContact": False,
+                     "phrase": "blue kettle sings"}
+        assert client.http.get("/victim/account", headers={"Cookie": cookie}).status_code == 200
+        assert client.http.put("/victim/contact-agreement", headers=headers,
+                               body=json.dumps(agreement).encode()).status_code == 200
+        assert client.http.post("/victim/account/email", headers=headers,
+                                body=b'{"email": "new.address@example.com"}').status_code == 202
+        code = self._change_code(number, contact_id)
+        assert client.http.post("/victim/account/confirm", headers=headers,
+                                body=json.dumps({"code": code}).encode()).status_code == 200
+        assert post_json(client, f"/officer/cases/{number}/contacts/{contact_id}/safe-contact",
+                         {"safeContact": True}, journey.officer).status_code == 200
+        assert client.http.post("/victim/stop", headers=headers, body=b"{}").status_code == 204
+        signed_in = journey.sign_in(number, contact)
+        cookie = signed_in.headers["Set-Cookie"].split(";")[0]
+        headers = {"Cookie": cookie, "Content-Type": "application/json"}
         reset = {"crimeNumber": number, "surname": contact["surname"], "dateOfBirth": contact["dateOfBirth"]}
         assert post_json(client, "/victim/password-reset", reset).status_code == 202
         assert client.http.post("/victim/sign-out", headers=headers, body=b"{}").status_code == 204
