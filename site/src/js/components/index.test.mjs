@@ -17,6 +17,7 @@ const EXPECTED = {
   register: ['tmc-token-form'],
   'reset-password': ['tmc-token-form'],
   case: ['tmc-case'],
+  'change-password': ['tmc-account-form'],
   'signed-out': ['tmc-sign-out-on-open'],
   'timed-out': ['tmc-sign-out-on-open']
 }
