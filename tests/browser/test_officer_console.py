@@ -241,7 +241,7 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
     tab_to(page, "[data-tmc-new-case-form] button[type=submit]")
     assert submit_with_enter(page, "**/api/officer/cases") == 201
     expect(banner).to_contain_text("Case recorded")
-    expect(banner).to_contain_text("We have emailed Jo Bloggs and Sam Taylor an invitation")
+    expect(banner).to_contain_text("We have sent Jo Bloggs and Sam Taylor an invitation")
     expect(page.locator("h1")).to_have_text(crime_number)
     expect(page.locator("[data-tmc-contact] .govuk-tag")).to_have_text(["Invited, not registered yet"] * 2)
     check_state(page, "officer-case-recorded")

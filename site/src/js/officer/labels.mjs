@@ -41,12 +41,33 @@ const STATUSES = {
   invited: { text: 'Invited, not registered yet', colour: 'govuk-tag--blue' },
   registered: { text: 'Registered', colour: 'govuk-tag--green' },
   invitation_expired: { text: 'Invitation expired', colour: 'govuk-tag--yellow' },
-  alerts_failing: { text: 'Emails to them are failing', colour: 'govuk-tag--red' }
+  alerts_failing: { text: 'Emails to them are failing', colour: 'govuk-tag--red' },
+  texts_failing: { text: 'Texts to them are failing', colour: 'govuk-tag--red' },
+  wants_other_contact: { text: 'Wants other contact', colour: 'govuk-tag--orange' }
 }
 
 /** A contact's status as a GOV.UK tag's words and colour class. */
 export function contactStatus(status) {
   return STATUSES[status] || { text: 'Unknown', colour: 'govuk-tag--grey' }
+}
+
+const CHANNEL_WORDS = { email: 'Email', text: 'Text message' }
+
+/**
+ * How alerts reach a contact now (the API's `channels`: ["email"], ["text"]
+ * or both), in words; a contact who stopped using the service gets none.
+ */
+export function channelsLabel(contact) {
+  if (contact.stoppedAt) return 'None: they stopped using Track My Crime'
+  const channels = Array.isArray(contact.channels) ? contact.channels.filter((c) => CHANNEL_WORDS[c]) : []
+  if (!channels.length) return 'None: no email address or mobile number that works'
+  const words = channels.map((c) => CHANNEL_WORDS[c])
+  return words.length > 1 ? `${words[0]} and ${words.slice(1).join(' and ').toLowerCase()}` : words[0]
+}
+
+/** Discreet messages (safe contact), in words. */
+export function safeContactLabel(on) {
+  return on ? 'On: messages do not say they are from the police' : 'Off'
 }
 
 /** Roles that may post updates, reply, invite and record cases (chalicelib/core/domain.py ROLE_PERMISSIONS). */
@@ -109,6 +130,8 @@ const PERSON_MISSING = {
   email: ['Enter their email address', (who) => `Enter the email address of ${who}`]
 }
 
+const PERSON_UNREACHABLE = /^Enter an email address or a mobile number/i
+
 /**
  * The message to show for a field the API refused: its own, unless it only
  * says a value is missing. With people > 1, a person's field names the person.
@@ -120,6 +143,10 @@ export function fieldMessage(field, message, { people = 1 } = {}) {
   const person = PERSON_FIELD.exec(field)
   if (person) {
     const who = `person ${Number(person[1]) + 1}`
+    // A person needs an email address, a mobile number or both: the API says so on the email field.
+    if (person[2] === 'email' && PERSON_UNREACHABLE.test(text)) {
+      return people > 1 ? `Enter an email address or a mobile number for ${who}, or both` : 'Enter their email address or mobile number, or both'
+    }
     const words = PERSON_MISSING[person[2]]
     if (missing && words) return people > 1 ? words[1](who) : words[0]
     return people > 1 ? `Person ${Number(person[1]) + 1}: ${text}` : text
