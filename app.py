@@ -81,6 +81,12 @@ def health():
 @app.route("/victim/password-reset/complete", methods=["OPTIONS"])
 @app.route("/victim/update-request", methods=["OPTIONS"])
 @app.route("/victim/messages", methods=["OPTIONS"])
+@app.route("/victim/account", methods=["OPTIONS"])
+@app.route("/victim/contact-agreement", methods=["OPTIONS"])
+@app.route("/victim/account/email", methods=["OPTIONS"])
+@app.route("/victim/account/mobile", methods=["OPTIONS"])
+@app.route("/victim/account/confirm", methods=["OPTIONS"])
+@app.route("/victim/stop", methods=["OPTIONS"])
 @app.route("/officer/cases", methods=["OPTIONS"])
 @app.route("/officer/cases/{crime_number}", methods=["OPTIONS"])
 @app.route("/officer/cases/{crime_number}/updates", methods=["OPTIONS"])
@@ -88,6 +94,7 @@ def health():
 @app.route("/officer/uploads", methods=["OPTIONS"])
 @app.route("/officer/inbox", methods=["OPTIONS"])
 @app.route("/officer/cases/{crime_number}/contacts/{contact_id}/messages", methods=["OPTIONS"])
+@app.route("/officer/cases/{crime_number}/contacts/{contact_id}/safe-contact", methods=["OPTIONS"])
 def preflight(**_):
     request = _request()
     path = request.context.get("resourcePath", request.path)
@@ -172,6 +179,55 @@ def password_reset_complete():
     return Response(body="", status_code=204, headers={"Set-Cookie": http.expired_session_cookie()})
 
 
+# -- the contact agreement and "Your account" (issue 14) ---------------------------------
+
+
+@app.route("/victim/account", methods=["GET"])
+@http.handled
+def account():
+    return presenters.account_json(services().victims.account(http.session_token(_request())))
+
+
+@app.route("/victim/contact-agreement", methods=["PUT"])
+@http.handled
+def contact_agreement():
+    request = _request()
+    contact = services().victims.save_contact_agreement(http.session_token(request), http.json_body(request))
+    return presenters.account_json(contact)
+
+
+@app.route("/victim/account/email", methods=["POST"])
+@http.handled
+def change_email():
+    request = _request()
+    contact = services().victims.change_address(http.session_token(request), "email", http.json_body(request))
+    return Response(body=presenters.change_sent_json(contact), status_code=202)
+
+
+@app.route("/victim/account/mobile", methods=["POST"])
+@http.handled
+def change_mobile():
+    request = _request()
+    contact = services().victims.change_address(http.session_token(request), "text", http.json_body(request))
+    return Response(body=presenters.change_sent_json(contact), status_code=202)
+
+
+@app.route("/victim/account/confirm", methods=["POST"])
+@http.handled
+def confirm_change():
+    request = _request()
+    contact = services().victims.confirm_change(http.session_token(request), http.json_body(request))
+    return presenters.account_json(contact)
+
+
+@app.route("/victim/stop", methods=["POST"])
+@http.handled
+def stop_using():
+    http.empty_json_body(_request())
+    services().victims.stop(http.session_token(_request()))
+    return Response(body="", status_code=204, headers={"Set-Cookie": http.expired_session_cookie()})
+
+
 # -- officers and records systems --------------------------------------------------------
 
 
@@ -204,6 +260,14 @@ def reissue_invitation(crime_number, contact_id):
     contact = services().officers.reissue_invitation(_officer(), crime_number, contact_id,
                                                      http.json_body(_request(), allow_empty=True))
     return Response(body=presenters.reissued_invitation_json(contact), status_code=201)
+
+
+@app.route("/officer/cases/{crime_number}/contacts/{contact_id}/safe-contact", methods=["POST"],
+           authorizer=officer_token)
+@http.handled
+def safe_contact(crime_number, contact_id):
+    contact = services().officers.set_safe_contact(_officer(), crime_number, contact_id, http.json_body(_request()))
+    return presenters.safe_contact_json(contact)
 
 
 @app.route("/officer/inbox", methods=["GET"], authorizer=officer_token)

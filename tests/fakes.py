@@ -47,6 +47,8 @@ class FakeCaseStore:
         self.refs: dict[tuple[str, str], Update] = {}
         self.leftovers: set[str] = set()  # cases whose erasure stopped part-way (tests set this)
         self.reply_refs: dict[tuple[str, str], Message] = {}
+        # change id -> (case key, contact id, channel, new address, old address, expires): account changes
+        self.changes: dict[str, tuple[str, str, str, str, str | None, datetime]] = {}
         # (case key, reason, contact id) -> (due, item, force): the officers' inbox
         self.attention: dict[tuple[str, str, str | None], tuple[datetime, InboxItem, str]] = {}
         self._lock = threading.RLock()
@@ -143,7 +145,8 @@ class FakeCaseStore:
                 self.invitations[new.invitation_id] = Invitation(
                     id=new.invitation_id, case_key=case.key, contact_id=new.contact.id, force=case.force,
                     email=new.contact.email, expires_at=new.invitation_expires_at,
-                    used_at=None, failed_attempts=0)
+                    used_at=None, failed_attempts=0, mobile=new.contact.mobile,
+                    channels=tuple(c for c, a in (("email", new.contact.email), ("text", new.contact.mobile)) if a))
 
     def post_updates(self, officer_id: str,
                      batches: Sequence[tuple[Case, Sequence[NewUpdate]]]) -> tuple[set[str], set[str]]:
@@ -299,8 +302,8 @@ class FakeCaseStore:
                               status=ContactStatus.REGISTERED, registered_at=now,
                               credential_version=contact.credential_version + 1)
 
-    def reissue_invitation(self, key: str, contact: Contact, invitation_id: str, force: str, email: str,
-                           expires_at: datetime, now: datetime, audit: AuditRecord) -> None:
+    def reissue_invitation(self, key: str, contact: Contact, invitation_id: str, force: str, email: str | None,
+                           expires_at: datetime, now: datetime, audit: AuditRecord, mobile: str | None = None) -> None:
         with self._lock:
             stored = self._contact(key, contact.id)
             if stored is None or stored.status != ContactStatus.INVITED or invitation_id in self.invitations \
@@ -311,10 +314,12 @@ class FakeCaseStore:
             if replaced is not None and replaced.expires_at > now:
                 self.invitations[replaced.id] = replace(replaced, expires_at=now)
             self._set_contact(key, contact.id, invitation_id=invitation_id, invitation_expires_at=expires_at,
-                              email=email, alerts_failing=False, alerts_failing_reason=None)
+                              email=email, mobile=mobile, alerts_failing=False, alerts_failing_reason=None,
+                              texts_failing=False, texts_failing_reason=None)
             self.invitations[invitation_id] = Invitation(
                 id=invitation_id, case_key=key, contact_id=contact.id, force=force, email=email,
-                expires_at=expires_at, used_at=None, failed_attempts=0)
+                expires_at=expires_at, used_at=None, failed_attempts=0, mobile=mobile,
+                channels=tuple(c for c, a in (("email", email), ("text", mobile)) if a))
 
     def reserve_invitation_attempt(self, invitation_id: str, limit: int, now: datetime) -> int | None:
         with self._lock:
@@ -342,7 +347,9 @@ class FakeCaseStore:
                 raise ServiceUnavailable()
             self.resets[reset_id] = Invitation(id=reset_id, case_key=key, contact_id=contact.id, force=force,
                                                email=contact.email, expires_at=expires_at, used_at=None,
-                                               failed_attempts=0, credential_version=contact.credential_version)
+                                               failed_attempts=0, credential_version=contact.credential_version,
+                                               mobile=contact.mobile,
+                                               channels=contact.channels_to_use() or ("email",))
 
     def complete_reset(self, reset: Invitation, password_hash: str, now: datetime, audit: AuditRecord) -> None:
         with self._lock:
@@ -383,13 +390,89 @@ class FakeCaseStore:
             if contact is not None:
                 self._set_contact(key, contact_id, credential_version=contact.credential_version + 1)
 
-    def mark_contact_failing(self, key: str, contact_id: str, reason: str) -> bool:
+    # -- the contact agreement and account changes (issue 14) --------------------------
+
+    def _current(self, key: str, contact: Contact, registered: bool = True) -> Contact:
+        stored = self._contact(key, contact.id)
+        if stored is None or (registered and not stored.is_registered) \
+                or stored.credential_version != contact.credential_version:
+            raise ConditionFailed("The contact has changed.")
+        return stored
+
+    def save_contact_agreement(self, key: str, contact: Contact, channels: str, quiet_hours: str | None,
+                               language: str, phrase: str | None, safe_contact: bool, audit: AuditRecord) -> None:
+        with self._lock:
+            self._current(key, contact)
+            self._audited(audit)
+            self._set_contact(key, contact.id, channels=channels, quiet_hours=quiet_hours, language=language,
+                              phrase=phrase, safe_contact=safe_contact, stopped_at=None)
+
+    def set_safe_contact(self, key: str, contact_id: str, safe_contact: bool, audit: AuditRecord) -> None:
+        with self._lock:
+            if self._contact(key, contact_id) is None:
+                raise ConditionFailed("The contact is gone.")
+            self._audited(audit)
+            self._set_contact(key, contact_id, safe_contact=safe_contact)
+
+    def request_address_change(self, key: str, contact: Contact, change_id: str, force: str, channel: str,
+                               address: str, expires_at: datetime, audit: AuditRecord) -> None:
+        with self._lock:
+            stored = self._current(key, contact)
+            self._audited(audit)
+            self.changes[change_id] = (key, contact.id, channel, address, stored.address(channel), expires_at)
+            self._set_contact(key, contact.id, pending_change_id=change_id, pending_change_channel=channel,
+                              pending_change_address=address, pending_change_expires_at=expires_at,
+                              pending_change_attempts=0)
+
+    def reserve_change_attempt(self, key: str, contact_id: str, change_id: str, limit: int,
+                               now: datetime) -> int | None:
+        with self._lock:
+            stored = self._contact(key, contact_id)
+            if stored is None or stored.pending_change_id != change_id or not stored.pending_change_usable(now) \
+                    or stored.pending_change_attempts >= limit:
+                return None
+            self._set_contact(key, contact_id, pending_change_attempts=stored.pending_change_attempts + 1)
+            return stored.pending_change_attempts + 1
+
+    _NO_PENDING: dict[str, Any] = {"pending_change_id": None, "pending_change_channel": None,
+                                   "pending_change_address": None, "pending_change_expires_at": None,
+                                   "pending_change_attempts": 0}
+
+    def confirm_address_change(self, key: str, contact: Contact, audit: AuditRecord) -> None:
+        with self._lock:
+            stored = self._contact(key, contact.id)
+            if stored is None or not contact.pending_change_id or stored.pending_change_id != contact.pending_change_id:
+                raise ConditionFailed("The change is gone.")
+            self._audited(audit)
+            changes: dict[str, Any] = {"mobile": contact.pending_change_address, "texts_failing": False,
+                                       "texts_failing_reason": None} \
+                if contact.pending_change_channel == "text" else {
+                    "email": contact.pending_change_address, "alerts_failing": False, "alerts_failing_reason": None}
+            self._set_contact(key, contact.id, **changes, **self._NO_PENDING)
+
+    def drop_address_change(self, key: str, contact_id: str, change_id: str) -> None:
+        with self._lock:
+            stored = self._contact(key, contact_id)
+            if stored is not None and stored.pending_change_id == change_id:
+                self._set_contact(key, contact_id, **self._NO_PENDING)
+
+    def stop(self, key: str, contact: Contact, now: datetime, audit: AuditRecord) -> None:
+        with self._lock:
+            stored = self._current(key, contact, registered=False)
+            self._audited(audit)
+            self._set_contact(key, contact.id, stopped_at=now, credential_version=stored.credential_version + 1,
+                              **self._NO_PENDING)
+
+    def mark_contact_failing(self, key: str, contact_id: str, reason: str, channel: str = "email") -> bool:
         """The DeliveryRepository's write to a contact (a FakeDeliveries given
         this store makes it here)."""
         with self._lock:
             if self._contact(key, contact_id) is None:
                 return False
-            self._set_contact(key, contact_id, alerts_failing=True, alerts_failing_reason=reason)
+            if channel == "text":
+                self._set_contact(key, contact_id, texts_failing=True, texts_failing_reason=reason)
+            else:
+                self._set_contact(key, contact_id, alerts_failing=True, alerts_failing_reason=reason)
             return True
 
 
@@ -605,10 +688,10 @@ class FakeDeliveries:
     def message(self, message_id: str) -> SentMessage | None:
         return self.messages.get(message_id)
 
-    def mark_contact_failing(self, case_key: str, contact_id: str, reason: str) -> bool:
+    def mark_contact_failing(self, case_key: str, contact_id: str, reason: str, channel: str = "email") -> bool:
         if self._cases is not None:
-            return self._cases.mark_contact_failing(case_key, contact_id, reason)
-        self.failing[(case_key, contact_id)] = reason
+            return self._cases.mark_contact_failing(case_key, contact_id, reason, channel)
+        self.failing[(case_key, contact_id) if channel == "email" else (case_key, contact_id, channel)] = reason
         return True
 
     def statuses(self) -> dict[str, str]:

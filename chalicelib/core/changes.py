@@ -20,7 +20,24 @@ class LinkStored:
     case_key: str
     contact_id: str
     force: str
-    email: str
+    email: str | None
+    expires_at: datetime
+    mobile: str | None = None
+    channels: tuple[str, ...] = ("email",)  # what the link goes by (a reset: the contact's choice)
+
+
+@dataclass(frozen=True)
+class AddressChangeRequested:
+    """A contact asked to change their email address or mobile number: the code
+    goes to the new address, a notice to the old one."""
+
+    id: str
+    case_key: str
+    contact_id: str
+    force: str
+    channel: str  # a domain.Channel
+    address: str
+    old_address: str | None
     expires_at: datetime
 
 
@@ -57,4 +74,4 @@ class Unreadable:
     event_id: str | None
 
 
-Change = LinkStored | UpdatePosted | MessagePosted | CaseRemovedByTtl | Unreadable
+Change = LinkStored | UpdatePosted | MessagePosted | AddressChangeRequested | CaseRemovedByTtl | Unreadable

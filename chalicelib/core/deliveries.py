@@ -1,4 +1,4 @@
-"""Deliveries: the emails (and, later, texts) the service must send exactly once.
+"""Deliveries: the emails and texts the service must send exactly once.
 
 A delivery is named by what it is for (`DeliveryRef`): an invitation, a
 password reset, or the alert of one update to one contact. Its record moves
@@ -19,6 +19,8 @@ class MessageKind(StrEnum):
     REPLY = "reply"  # the officer's reply to one contact: that contact's alert
     OFFICER_NOTICE = "officer_notice"  # a contact's message or request: the officer in charge is told
     TEAM_NOTICE = "team_notice"  # ...and the force's team inbox, where configured
+    CHANGE_CODE = "change_code"  # a new email address or mobile number: its code, to the new one
+    CHANGE_NOTICE = "change_notice"  # ...and a notice to the old one
 
 
 # Emails to the police, not to a contact: a failure never marks the contact's alerts as failing.
@@ -42,12 +44,15 @@ class DeliveryRef:
     case_key: str
     contact_id: str
     force: str
+    channel: str = "email"  # a domain.Channel: one delivery per message, contact and channel
 
     @property
     def key(self) -> str:
-        """Unique per email: `invitation#<id>`, `reset#<id>`, `alert#<update>#<contact>`."""
+        """Unique per message and channel: `invitation#<id>`, `reset#<id>`,
+        `alert#<update>#<contact>`, with `#text` after it for the text."""
         own = f"{self.kind}#{self.source_id}"
-        return f"{own}#{self.contact_id}" if self.kind == MessageKind.ALERT else own
+        own = f"{own}#{self.contact_id}" if self.kind == MessageKind.ALERT else own
+        return own if self.channel == "email" else f"{own}#{self.channel}"
 
 
 @dataclass(frozen=True)

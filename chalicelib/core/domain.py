@@ -38,7 +38,28 @@ class ContactDisplayStatus(StrEnum):
     INVITED = "invited"
     REGISTERED = "registered"
     INVITATION_EXPIRED = "invitation_expired"
-    ALERTS_FAILING = "alerts_failing"
+    ALERTS_FAILING = "alerts_failing"  # emails to the contact fail
+    TEXTS_FAILING = "texts_failing"  # texts to the contact fail, or their number opted out (STOP)
+    WANTS_OTHER_CONTACT = "wants_other_contact"  # they stopped using the service: contact them another way
+
+
+class Channel(StrEnum):
+    """How a message reaches a contact."""
+
+    EMAIL = "email"
+    TEXT = "text"
+
+
+class ChannelChoice(StrEnum):
+    """The contact agreement's channels: what the contact chose."""
+
+    EMAIL = "email"
+    TEXT = "text"
+    BOTH = "both"
+
+
+NO_QUIET_HOURS = "none"
+LONDON = "Europe/London"
 
 
 class ContactRole(StrEnum):
@@ -145,7 +166,7 @@ class Contact:
     forename: str
     surname: str
     date_of_birth: date
-    email: str
+    email: str | None  # at least one of email and mobile
     status: str  # a ContactStatus
     invitation_id: str | None = None
     invitation_expires_at: datetime | None = None
@@ -164,6 +185,54 @@ class Contact:
     open_request_at: datetime | None = None  # when it was made (with the id: its key)
     read_updates_through: datetime | None = None  # the newest update they have seen was posted then
     last_read_at: datetime | None = None
+    # Text messages and the contact agreement (issue 14).
+    mobile: str | None = None  # E.164
+    channels: str | None = None  # a ChannelChoice; None: every channel they have an address for
+    quiet_hours: str | None = None  # "HH:MM-HH:MM" UK time, or None
+    language: str = "en"
+    phrase: str | None = None  # their anti-phishing phrase, in every message sent to them
+    safe_contact: bool = False  # neutral sender and wording: someone may read their phone
+    texts_failing: bool = False
+    texts_failing_reason: str | None = None
+    stopped_at: datetime | None = None  # they stopped using the service: no more alerts
+    # A new email address or mobile number waiting for its code (account changes).
+    pending_change_id: str | None = None
+    pending_change_channel: str | None = None  # a Channel
+    pending_change_address: str | None = None
+    pending_change_expires_at: datetime | None = None
+    pending_change_attempts: int = 0
+
+    def address(self, channel: str) -> str | None:
+        return self.email if channel == Channel.EMAIL else self.mobile
+
+    @property
+    def available_channels(self) -> tuple[str, ...]:
+        """The agreement's choices this contact has an address for."""
+        if self.email and self.mobile:
+            return tuple(ChannelChoice)
+        return (ChannelChoice.EMAIL,) if self.email else (ChannelChoice.TEXT,) if self.mobile else ()
+
+    @property
+    def channel_choice(self) -> str:
+        """What they chose, or by default every channel they have an address for."""
+        available = self.available_channels
+        if self.channels in available:
+            return self.channels  # type: ignore[return-value]
+        return ChannelChoice.BOTH if len(available) > 1 else (available[0] if available else ChannelChoice.EMAIL)
+
+    def channels_to_use(self) -> tuple[str, ...]:
+        """The channels a message to this contact goes by: chosen, and with an address."""
+        choice = self.channel_choice
+        wanted = (Channel.EMAIL, Channel.TEXT) if choice == ChannelChoice.BOTH else (choice,)
+        return tuple(c for c in wanted if self.address(c))
+
+    @property
+    def has_stopped(self) -> bool:
+        return self.stopped_at is not None
+
+    def pending_change_usable(self, now: datetime) -> bool:
+        return bool(self.pending_change_id) and self.pending_change_expires_at is not None \
+            and self.pending_change_expires_at > now
 
     @property
     def is_registered(self) -> bool:
@@ -180,8 +249,12 @@ class Contact:
         return session.contact_id == self.id and session.credential_version == self.credential_version
 
     def display_status(self, now: datetime) -> ContactDisplayStatus:
+        if self.has_stopped:
+            return ContactDisplayStatus.WANTS_OTHER_CONTACT
         if self.alerts_failing:
             return ContactDisplayStatus.ALERTS_FAILING
+        if self.texts_failing:
+            return ContactDisplayStatus.TEXTS_FAILING
         if self.is_registered:
             return ContactDisplayStatus.REGISTERED
         if self.invitation_expires_at and self.invitation_expires_at <= now:
@@ -292,13 +365,18 @@ class Invitation:
     case_key: str
     contact_id: str
     force: str
-    email: str
+    email: str | None
     expires_at: datetime
     used_at: datetime | None
     failed_attempts: int
     # A reset link: the contact's credential version when it was asked for. A
     # new password or a sign-out since then ends it.
     credential_version: int | None = None
+    mobile: str | None = None  # texts too (issue 14)
+    channels: tuple[str, ...] = ("email",)  # the channels its message goes by
+
+    def address(self, channel: str) -> str | None:
+        return self.email if channel == Channel.EMAIL else self.mobile
 
     def is_usable(self, now: datetime) -> bool:
         """Not used yet and not expired: the one test of a link, wherever it is read."""

@@ -132,7 +132,8 @@ class CaseRepository(Protocol):
         contact's current one (replaced by a new invitation)."""
 
     def reissue_invitation(self, case_key: str, contact: Contact, invitation_id: str, force: str,
-                           email: str, expires_at: datetime, now: datetime, audit: AuditRecord) -> None:
+                           email: str | None, expires_at: datetime, now: datetime, audit: AuditRecord,
+                           mobile: str | None = None) -> None:
         """A new invitation replacing the one `contact` holds as read (which, if
         still live, expires `now`), with the address it goes to and the audit
         record, together. ConditionFailed, changing nothing, if the contact is
@@ -174,6 +175,44 @@ class CaseRepository(Protocol):
 
     def revoke_sessions(self, case_key: str, contact_id: str) -> None:
         """Moves the contact's credential version on: every session and reset link ends."""
+
+    # -- the contact agreement and account changes (issue 14) --
+
+    def save_contact_agreement(self, case_key: str, contact: Contact, channels: str, quiet_hours: str | None,
+                               language: str, phrase: str | None, safe_contact: bool, audit: AuditRecord) -> None:
+        """Replaces a registered contact's agreement and clears `stopped_at`,
+        with the audit record, together. ConditionFailed, changing nothing, if
+        the contact is not registered or its credential version is no longer
+        `contact`'s."""
+
+    def set_safe_contact(self, case_key: str, contact_id: str, safe_contact: bool, audit: AuditRecord) -> None:
+        """The officer's safe-contact mark, with the audit record. ConditionFailed if the contact is gone."""
+
+    def request_address_change(self, case_key: str, contact: Contact, change_id: str, force: str, channel: str,
+                               address: str, expires_at: datetime, audit: AuditRecord) -> None:
+        """The contact's pending change (replacing any before it, tries at 0) and
+        a change record naming the new and old address (the sender's), with the
+        audit record, together. ConditionFailed, changing nothing, if the
+        contact is not registered or its credential version is not `contact`'s."""
+
+    def reserve_change_attempt(self, case_key: str, contact_id: str, change_id: str, limit: int,
+                               now: datetime) -> int | None:
+        """Atomically counts one try at the code of `change_id` while it is the
+        contact's pending change, unexpired by `now`, with fewer than `limit`
+        tries; returns the new count, or None, counting nothing."""
+
+    def confirm_address_change(self, case_key: str, contact: Contact, audit: AuditRecord) -> None:
+        """`contact`'s pending change takes effect (its channel's failure mark
+        cleared, the pending change gone), with the audit record, together.
+        ConditionFailed, changing nothing, if it is no longer the pending change."""
+
+    def drop_address_change(self, case_key: str, contact_id: str, change_id: str) -> None:
+        """Ends the pending change if it is still `change_id`."""
+
+    def stop(self, case_key: str, contact: Contact, now: datetime, audit: AuditRecord) -> None:
+        """The contact stops using the service: `stopped_at` set, every session
+        ends (credential version moves on), pending change gone, with the audit
+        record. ConditionFailed if the credential version is no longer `contact`'s."""
 
 
 class SessionRepository(CounterStore, Protocol):
@@ -249,5 +288,6 @@ class DeliveryRepository(Protocol):
     def message(self, message_id: str) -> SentMessage | None:
         """The sent email with this provider message id, or None."""
 
-    def mark_contact_failing(self, case_key: str, contact_id: str, reason: str) -> bool:
-        """Shown to the officer as the contact's status; False if the contact is gone."""
+    def mark_contact_failing(self, case_key: str, contact_id: str, reason: str, channel: str = "email") -> bool:
+        """Shown to the officer as the contact's status (`alerts_failing` for
+        email, `texts_failing` for text); False if the contact is gone."""

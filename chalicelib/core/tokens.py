@@ -21,6 +21,8 @@ from collections.abc import Sequence
 # never pass as an invitation, nor the other way round.
 INVITATION = "invitation"
 RESET = "reset"
+ADDRESS_CHANGE = "address-change"
+CODE_DIGITS = 6
 
 ID_BYTES = 16  # 128 bits
 MAC_BYTES = 16
@@ -63,6 +65,24 @@ def record_id_from(secret: bytes, purpose: str, token: object, previous: Sequenc
     # Every candidate is compared (no early exit), so timing says nothing of which one matched.
     matched = [hmac.compare_digest(mac, _mac(key, purpose, record_id)) for key in (secret, *previous)]
     return record_id if any(matched) else None
+
+
+def change_code(secret: bytes, change_id: str) -> str:
+    """The 6-digit code that confirms a new email address or mobile number:
+    derived from the change's id under the secret (never stored), like a link.
+    Guessing is bounded by the tries allowed (5 in a million), not by length."""
+    digest = hmac.new(secret, f"{ADDRESS_CHANGE}:{change_id}".encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10 ** CODE_DIGITS:0{CODE_DIGITS}d}"
+
+
+def code_matches(secret: bytes, change_id: str, typed: object, previous: Sequence[bytes] = ()) -> bool:
+    """Whether `typed` (spaces and dashes allowed, as people copy codes) is the change's code."""
+    if not isinstance(typed, str) or len(typed) > 20:
+        return False
+    digits = "".join(c for c in typed if c not in " -")
+    matched = [hmac.compare_digest(digits.encode("utf-8", "replace"), change_code(key, change_id).encode())
+               for key in (secret, *previous)]
+    return any(matched)
 
 
 def new_session_token() -> str:

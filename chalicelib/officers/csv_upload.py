@@ -10,7 +10,7 @@ from chalicelib.core.errors import InvalidInput
 
 CSV_COLUMNS = ("kind", "crimeNumber", "officerName", "officerEmail", "contactRole",
                "contactForename", "contactSurname", "contactDateOfBirth", "contactEmail",
-               "type", "text", "clientReference")
+               "type", "text", "clientReference", "contactMobile", "contactSafeContact")
 
 
 def items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:
@@ -43,10 +43,18 @@ def _items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:
                         "contacts": []}
                 cases[number.upper()] = item
                 items.append(item)
-            item["contacts"].append({
+            contact: dict[str, Any] = {
                 "role": row.get("contactRole"), "forename": row.get("contactForename"),
-                "surname": row.get("contactSurname"), "dateOfBirth": row.get("contactDateOfBirth"),
-                "email": row.get("contactEmail")})
+                "surname": row.get("contactSurname"), "dateOfBirth": row.get("contactDateOfBirth")}
+            # An empty cell is a value left out: a contact may have an email, a mobile or both.
+            for column, field in (("contactEmail", "email"), ("contactMobile", "mobile")):
+                if row.get(column):
+                    contact[field] = row[column]
+            if row.get("contactSafeContact"):
+                flag = row["contactSafeContact"].lower()
+                contact["safeContact"] = True if flag in ("true", "yes") else False if flag in ("false", "no") \
+                    else row["contactSafeContact"]
+            item["contacts"].append(contact)
         else:
             items.append({k: row[k] for k in ("kind", "crimeNumber", "type", "text", "clientReference")
                           if row.get(k)})

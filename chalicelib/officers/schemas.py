@@ -14,6 +14,7 @@ from chalicelib.core.validation import (
     crime_number,
     email,
     list_of,
+    mobile,
     name,
     obj,
     one_of,
@@ -29,7 +30,11 @@ CONTACT_SCHEMA = {
     "forename": Spec(name()),
     "surname": Spec(name()),
     "dateOfBirth": Spec(past_date),
-    "email": Spec(email),
+    # At least one of email and mobile (checked with the contact as a whole: officers/service.py).
+    "email": Spec(email, required=False),
+    "mobile": Spec(mobile, required=False),
+    # At risk from someone who may read their phone or email: neutral messages (issue 14).
+    "safeContact": Spec(boolean, required=False),
     # Victims' Code: entitled to enhanced rights (updates within 1 working day).
     "enhancedRights": Spec(boolean, required=False),
 }
@@ -49,7 +54,8 @@ REPLY_SCHEMA = {
     "text": Spec(text(MAX_MESSAGE_LENGTH, multiline=True), missing="Enter a message"),
     "clientReference": Spec(client_reference, required=False),
 }
-REISSUE_SCHEMA = {"email": Spec(email, required=False)}
+REISSUE_SCHEMA = {"email": Spec(email, required=False), "mobile": Spec(mobile, required=False)}
+SAFE_CONTACT_SCHEMA = {"safeContact": Spec(boolean)}
 REISSUE_INTERVAL = timedelta(minutes=15)
 UPLOAD_CASE_SCHEMA = {"kind": Spec(one_of(("case",))), **CASE_SCHEMA}
 UPLOAD_UPDATE_SCHEMA = {"kind": Spec(one_of(("update",))), "crimeNumber": Spec(crime_number),

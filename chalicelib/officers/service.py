@@ -56,6 +56,7 @@ from chalicelib.officers.schemas import (
     REISSUE_INTERVAL,
     REISSUE_SCHEMA,
     REPLY_SCHEMA,
+    SAFE_CONTACT_SCHEMA,
     UPDATE_SCHEMA,
     UPLOAD_CASE_SCHEMA,
     UPLOAD_UPDATE_SCHEMA,
@@ -102,14 +103,19 @@ class OfficerService:
         return self._create_case(officer, validate(body, CASE_SCHEMA))
 
     def _create_case(self, officer: Officer, data: dict[str, Any]) -> CreatedCase:
+        unreachable = {f"contacts[{i}].email": NO_ADDRESS for i, c in enumerate(data["contacts"])
+                       if not c.get("email") and not c.get("mobile")}
+        if unreachable:
+            raise InvalidInput(fields=unreachable)
         now = self._clock()
         expires = now + timedelta(days=self._settings.invitation_ttl_days)
         new_contacts = [
             NewContact(
                 contact=Contact(id=tokens.new_id(), role=c["role"], forename=c["forename"],
                                 surname=c["surname"], date_of_birth=c["dateOfBirth"],
-                                email=c["email"], status=ContactStatus.INVITED, invitation_expires_at=expires,
-                                enhanced_rights=bool(c.get("enhancedRights"))),
+                                email=c.get("email"), mobile=c.get("mobile"), status=ContactStatus.INVITED,
+                                invitation_expires_at=expires, enhanced_rights=bool(c.get("enhancedRights")),
+                                safe_contact=bool(c.get("safeContact"))),
                 invitation_id=tokens.new_id(),
             )
             for c in data["contacts"]
@@ -213,13 +219,15 @@ class OfficerService:
         if contact.invitation_expires_at and now < contact.invitation_expires_at - ttl + REISSUE_INTERVAL:
             raise _too_soon()
         email_address = data.get("email") or contact.email
+        mobile_number = data.get("mobile") or contact.mobile
         expires = now + ttl
         invitation_id = tokens.new_id()
         try:
             self._cases.reissue_invitation(
                 key, contact, invitation_id, force=case.force, email=email_address, expires_at=expires, now=now,
                 audit=self._audit.entry(AuditAction.ALTERATION, "invitation_reissued", actor=f"officer:{officer.id}",
-                                        force=case.force, case_key=key, subject=contact.id))
+                                        force=case.force, case_key=key, subject=contact.id),
+                mobile=mobile_number)
         except ConditionFailed as exc:
             # Registered meanwhile, or a concurrent re-send won: read again to say which.
             latest = self._cases.case_with_contacts(key)
@@ -228,10 +236,32 @@ class OfficerService:
                 raise _already_registered() from exc
             raise _too_soon() from exc
         logger.info("invitation reissued", extra={"contact": contact.id, "address_changed":
-                                                  email_address != contact.email})
+                                                  email_address != contact.email or mobile_number != contact.mobile})
         metrics.add_metric(name="InvitationsReissued", unit="Count", value=1)
-        return replace(contact, email=email_address, invitation_id=invitation_id, invitation_expires_at=expires,
-                       alerts_failing=False, alerts_failing_reason=None)
+        return replace(contact, email=email_address, mobile=mobile_number, invitation_id=invitation_id,
+                       invitation_expires_at=expires, alerts_failing=False, alerts_failing_reason=None,
+                       texts_failing=False, texts_failing_reason=None)
+
+    def set_safe_contact(self, officer: Officer, crime_number_text: str, contact_id: str, body: Any) -> Contact:
+        """Marks a contact as at risk from someone who may read their messages
+        (neutral sender and wording from now on), or clears the mark."""
+        self._require(officer, Permission.WRITE)
+        data = validate(body, SAFE_CONTACT_SCHEMA)
+        now = self._clock()
+        key = _key_from_path(officer, crime_number_text)
+        case = self._cases.case_with_contacts(key)
+        if case is None or case.is_expired(now):
+            raise NotFound("No case with that crime number.")
+        contact = case.contact(contact_id) if is_text(contact_id) else None
+        if contact is None:
+            raise NotFound("No contact with that id in this case.")
+        try:
+            self._cases.set_safe_contact(key, contact.id, data["safeContact"], self._audit.entry(
+                AuditAction.ALTERATION, "safe_contact_set" if data["safeContact"] else "safe_contact_cleared",
+                actor=f"officer:{officer.id}", force=case.force, case_key=key, subject=contact.id))
+        except ConditionFailed as exc:
+            raise NotFound("No contact with that id in this case.") from exc
+        return replace(contact, safe_contact=data["safeContact"])
 
     # -- two-way contact ---------------------------------------------------------------
 
@@ -404,6 +434,7 @@ class OfficerService:
 
 
 INBOX_PAGE = 100
+NO_ADDRESS = "Enter an email address or a mobile number, or both"
 
 
 def _posted(update: Update) -> None:

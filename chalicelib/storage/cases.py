@@ -43,6 +43,7 @@ from chalicelib.storage.dynamodb import conditional_check_failed, connection, dy
 from chalicelib.storage.models import (
     ATTENTION_PREFIX,
     CASE_SK,
+    CHANGE_SK,
     CONTACT_PREFIX,
     INVITATION_SK,
     MESSAGE_PREFIX,
@@ -53,6 +54,7 @@ from chalicelib.storage.models import (
     AttentionItem,
     CaseItem,
     CasesTableItem,
+    ChangeItem,
     ContactItem,
     InvitationItem,
     MessageItem,
@@ -61,6 +63,7 @@ from chalicelib.storage.models import (
     UpdateItem,
     UpdateRefItem,
     case_pk,
+    change_pk,
     invitation_pk,
     reset_pk,
 )
@@ -102,11 +105,11 @@ def _moment(item: CasesTableItem) -> datetime:
     return item.posted_at if isinstance(item, UpdateItem) else item.sent_at  # type: ignore[attr-defined]
 
 
-def _invitation_item(invitation_id: str, pk: str, contact_id: str, force: str, email: str,
-                     expires_at: datetime) -> InvitationItem:
+def _invitation_item(invitation_id: str, pk: str, contact_id: str, force: str, email: str | None,
+                     expires_at: datetime, mobile: str | None = None) -> InvitationItem:
     return InvitationItem(invitation_pk(invitation_id), INVITATION_SK, case_pk=pk, contact_id=contact_id,
-                          force=force, email=email, expires_at=expires_at, failed_attempts=0,
-                          ttl=expires_at + KEPT_AFTER_EXPIRY)
+                          force=force, email=email or None, mobile=mobile or None, expires_at=expires_at,
+                          failed_attempts=0, ttl=expires_at + KEPT_AFTER_EXPIRY)
 
 
 def _to_contact(item: ContactItem) -> Contact:
@@ -130,6 +133,20 @@ def _to_contact(item: ContactItem) -> Contact:
         open_request_at=item.open_request_at,
         read_updates_through=item.read_updates_through,
         last_read_at=item.last_read_at,
+        mobile=item.mobile,
+        channels=item.channels,
+        quiet_hours=item.quiet_hours,
+        language=item.language or "en",
+        phrase=item.phrase,
+        safe_contact=bool(item.safe_contact),
+        texts_failing=bool(item.texts_failing),
+        texts_failing_reason=item.texts_failing_reason,
+        stopped_at=item.stopped_at,
+        pending_change_id=item.pending_change_id,
+        pending_change_channel=item.pending_change_channel,
+        pending_change_address=item.pending_change_address,
+        pending_change_expires_at=item.pending_change_expires_at,
+        pending_change_attempts=int(item.pending_change_attempts or 0),
     )
 
 
@@ -276,6 +293,9 @@ def _to_invitation(item: InvitationItem | ResetItem) -> Invitation:
         used_at=item.used_at,
         failed_attempts=int(getattr(item, "failed_attempts", 0) or 0),
         credential_version=getattr(item, "credential_version", None),
+        mobile=item.mobile,
+        channels=tuple(c for c, a in (("email", item.email), ("text", item.mobile)) if a)
+        if isinstance(item, InvitationItem) else tuple(str(item.channels or "email").split(",")),
     )
 
 
@@ -516,14 +536,16 @@ class CaseStore:
                             surname=c.surname,
                             surname_key=name_key(c.surname),
                             date_of_birth=c.date_of_birth.isoformat(),
-                            email=c.email,
+                            email=c.email or None,
+                            mobile=c.mobile or None,
+                            safe_contact=c.safe_contact or None,
                             status=ContactStatus.INVITED,
                             invitation_id=new.invitation_id,
                             invitation_expires_at=new.invitation_expires_at,
                             enhanced_rights=c.enhanced_rights or None,
                         ))
                         tx.save(_invitation_item(new.invitation_id, pk, c.id, case.force, c.email,
-                                                 new.invitation_expires_at))
+                                                 new.invitation_expires_at, c.mobile))
                     tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
             except TransactWriteError as exc:
                 # Puts only, in order: the case first.
@@ -882,7 +904,8 @@ class CaseStore:
                 raise
 
     def reissue_invitation(self, case_key: str, contact: Contact, invitation_id: str, force: str,
-                           email: str, expires_at: datetime, now: datetime, audit: AuditRecord) -> None:
+                           email: str | None, expires_at: datetime, now: datetime, audit: AuditRecord,
+                           mobile: str | None = None) -> None:
         """A new invitation for a contact who has not registered, replacing the
         one `contact` (as read) holds: registration checks the contact's current
         invitation id, and the replaced link, if still live, expires now. With
@@ -898,16 +921,19 @@ class CaseStore:
                     tx.update(ContactItem(pk, _contact_sk(contact_id)),
                               actions=[ContactItem.invitation_id.set(invitation_id),
                                        ContactItem.invitation_expires_at.set(expires_at),
-                                       ContactItem.email.set(email),
+                                       ContactItem.email.set(email) if email else ContactItem.email.remove(),
+                                       ContactItem.mobile.set(mobile) if mobile else ContactItem.mobile.remove(),
                                        ContactItem.alerts_failing.remove(),
-                                       ContactItem.alerts_failing_reason.remove()],
+                                       ContactItem.alerts_failing_reason.remove(),
+                                       ContactItem.texts_failing.remove(),
+                                       ContactItem.texts_failing_reason.remove()],
                               condition=ContactItem.pk.exists() & (ContactItem.status == ContactStatus.INVITED)
                               & current)
                     if replacing and contact.invitation_expires_at and contact.invitation_expires_at > now:
                         tx.update(InvitationItem(invitation_pk(replacing), INVITATION_SK),
                                   actions=[InvitationItem.expires_at.set(now)],
                                   condition=InvitationItem.pk.exists())
-                    tx.save(_invitation_item(invitation_id, pk, contact_id, force, email, expires_at),
+                    tx.save(_invitation_item(invitation_id, pk, contact_id, force, email, expires_at, mobile),
                             condition=InvitationItem.pk.does_not_exist())
                     tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
             except TransactWriteError as exc:
@@ -943,7 +969,8 @@ class CaseStore:
                      expires_at: datetime) -> None:
         with dynamodb_errors():
             ResetItem(reset_pk(reset_id), RESET_SK, case_pk=case_pk(case_key),
-                      contact_id=contact.id, force=force, email=contact.email,
+                      contact_id=contact.id, force=force, email=contact.email or None,
+                      mobile=contact.mobile or None, channels=",".join(contact.channels_to_use()) or "email",
                       expires_at=expires_at, credential_version=contact.credential_version,
                       ttl=expires_at + KEPT_AFTER_EXPIRY).save(
                 condition=ResetItem.pk.does_not_exist())
@@ -1000,6 +1027,106 @@ class CaseStore:
                                     (ContactItem.status == ContactStatus.REGISTERED)
                                     & credential_version_is(version)):
             raise ConditionFailed("The contact is not registered, or changed their password meanwhile.")
+
+    # -- the contact agreement and account changes (issue 14) --------------------------
+
+    def _audited_contact_write(self, case_key: str, contact_id: str, actions: list[Action], condition: Condition,
+                               audit: AuditRecord, also: list[CasesTableItem] | None = None) -> None:
+        """One transaction: the contact's change (on `condition`), any new items,
+        and the audit record. ConditionFailed, changing nothing, if it fails."""
+        pk = case_pk(case_key)
+        with dynamodb_errors():
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    tx.update(ContactItem(pk, _contact_sk(contact_id)), actions=actions,
+                              condition=ContactItem.pk.exists() & condition)
+                    for item in also or []:
+                        tx.save(item, condition=CasesTableItem.pk.does_not_exist())
+                    tx.save(audit_item(audit), condition=AUDIT_PUT_CONDITION)
+            except TransactWriteError as exc:
+                if exc.cause_response_code == "TransactionCanceledException":
+                    raise ConditionFailed("The contact has changed.") from exc
+                raise
+
+    def save_contact_agreement(self, case_key: str, contact: Contact, channels: str, quiet_hours: str | None,
+                               language: str, phrase: str | None, safe_contact: bool, audit: AuditRecord) -> None:
+        """Replaces a registered contact's agreement (and starts alerts again if
+        they had stopped), with its audit record, while their credential
+        version is still `contact`'s. ConditionFailed otherwise."""
+        def put(attribute: Any, value: Any) -> Action:
+            return attribute.set(value) if value is not None else attribute.remove()
+
+        self._audited_contact_write(case_key, contact.id, [
+            ContactItem.channels.set(channels), put(ContactItem.quiet_hours, quiet_hours),
+            ContactItem.language.set(language), put(ContactItem.phrase, phrase),
+            put(ContactItem.safe_contact, True if safe_contact else None), ContactItem.stopped_at.remove()],
+            (ContactItem.status == ContactStatus.REGISTERED) & credential_version_is(contact.credential_version),
+            audit)
+
+    def set_safe_contact(self, case_key: str, contact_id: str, safe_contact: bool, audit: AuditRecord) -> None:
+        """The officer's mark, with its audit record. ConditionFailed if the contact is gone."""
+        self._audited_contact_write(case_key, contact_id, [
+            ContactItem.safe_contact.set(True) if safe_contact else ContactItem.safe_contact.remove()],
+            ContactItem.pk.exists(), audit)
+
+    def request_address_change(self, case_key: str, contact: Contact, change_id: str, force: str, channel: str,
+                               address: str, expires_at: datetime, audit: AuditRecord) -> None:
+        """The contact's pending change (replacing any before it) and the change's
+        own item (its INSERT sends the code), with the audit record, together,
+        while the contact's credential version is still `contact`'s."""
+        pk = case_pk(case_key)
+        item = ChangeItem(change_pk(change_id), CHANGE_SK, case_pk=pk, contact_id=contact.id, force=force,
+                          channel=channel, address=address, old_address=contact.address(channel) or None,
+                          expires_at=expires_at, ttl=expires_at + KEPT_AFTER_EXPIRY)
+        self._audited_contact_write(case_key, contact.id, [
+            ContactItem.pending_change_id.set(change_id), ContactItem.pending_change_channel.set(channel),
+            ContactItem.pending_change_address.set(address), ContactItem.pending_change_expires_at.set(expires_at),
+            ContactItem.pending_change_attempts.set(0)],
+            (ContactItem.status == ContactStatus.REGISTERED) & credential_version_is(contact.credential_version),
+            audit, also=[item])
+
+    def reserve_change_attempt(self, case_key: str, contact_id: str, change_id: str, limit: int,
+                               now: datetime) -> int | None:
+        """Counts one try at the pending change's code, atomically, while it is
+        the contact's pending change, unexpired, with fewer than `limit` tries;
+        the new count, or None (counting nothing)."""
+        item = ContactItem(case_pk(case_key), _contact_sk(contact_id))
+        reserved = _conditional_update(item, [ContactItem.pending_change_attempts.add(1)],
+                                       ContactItem.pk.exists() & (ContactItem.pending_change_id == change_id)
+                                       & (ContactItem.pending_change_expires_at > now)
+                                       & (ContactItem.pending_change_attempts.does_not_exist()
+                                          | (ContactItem.pending_change_attempts < limit)))
+        return int(item.pending_change_attempts) if reserved else None
+
+    def confirm_address_change(self, case_key: str, contact: Contact, audit: AuditRecord) -> None:
+        """The pending change takes effect (the address set, its channel's failure
+        mark cleared, the pending change gone), with its audit record, while it
+        is still `contact`'s pending change. ConditionFailed otherwise."""
+        text = contact.pending_change_channel == "text"
+        address = contact.pending_change_address
+        actions = [ContactItem.mobile.set(address), ContactItem.texts_failing.remove(),
+                   ContactItem.texts_failing_reason.remove()] if text else [
+            ContactItem.email.set(address), ContactItem.alerts_failing.remove(),
+            ContactItem.alerts_failing_reason.remove()]
+        self._audited_contact_write(case_key, contact.id, [
+            *actions, *self._no_pending()], ContactItem.pending_change_id == (contact.pending_change_id or ""), audit)
+
+    @staticmethod
+    def _no_pending() -> list[Action]:
+        return [ContactItem.pending_change_id.remove(), ContactItem.pending_change_channel.remove(),
+                ContactItem.pending_change_address.remove(), ContactItem.pending_change_expires_at.remove(),
+                ContactItem.pending_change_attempts.remove()]
+
+    def drop_address_change(self, case_key: str, contact_id: str, change_id: str) -> None:
+        """The pending change ends unconfirmed (its tries are used up)."""
+        self._update_contact(case_key, contact_id, self._no_pending(), ContactItem.pending_change_id == change_id)
+
+    def stop(self, case_key: str, contact: Contact, now: datetime, audit: AuditRecord) -> None:
+        """The contact stops using the service: no more alerts, and every session
+        ends (the credential version moves on), with the audit record."""
+        self._audited_contact_write(case_key, contact.id, [
+            ContactItem.stopped_at.set(now), ContactItem.credential_version.add(1), *self._no_pending()],
+            credential_version_is(contact.credential_version), audit)
 
     def revoke_sessions(self, case_key: str, contact_id: str) -> None:
         """Every session (and reset link) of the contact stops working."""

@@ -45,7 +45,7 @@ def retry_shard(pk: str) -> str:
 def _ref(item: DeliveryItem) -> DeliveryRef:
     return DeliveryRef(kind=item.kind, source_id=item.source_id,
                        case_key=item.case_pk.removeprefix("CASE#"),
-                       contact_id=item.contact_id, force=item.force)
+                       contact_id=item.contact_id, force=item.force, channel=item.channel or "email")
 
 
 class DeliveryStore:
@@ -56,7 +56,8 @@ class DeliveryStore:
         """Writes the delivery record unless one exists: False if it does."""
         pk = _pk(ref.key)
         item = DeliveryItem(
-            pk, kind=ref.kind, source_id=ref.source_id, case_pk=case_pk(ref.case_key),
+            pk, kind=ref.kind, channel=None if ref.channel == "email" else ref.channel,
+            source_id=ref.source_id, case_pk=case_pk(ref.case_key),
             contact_id=ref.contact_id, force=ref.force, status=status, attempts=attempts,
             created_at=now, updated_at=now, retry_shard=retry_shard(pk),
             next_attempt_at=_epoch(next_attempt), ttl=now + RECORD_LIFETIME)
@@ -158,14 +159,16 @@ class DeliveryStore:
         return SentMessage(key=item.pk.removeprefix(DELIVERY_PREFIX), case_key=item.case_pk.removeprefix("CASE#"),
                            contact_id=item.contact_id, kind=item.kind)
 
-    def mark_contact_failing(self, case_key: str, contact_id: str, reason: str) -> bool:
-        """Shown to the officer as the contact's status; False if the contact is gone."""
+    def mark_contact_failing(self, case_key: str, contact_id: str, reason: str, channel: str = "email") -> bool:
+        """Shown to the officer as the contact's status (emails or texts
+        failing, by `channel`); False if the contact is gone."""
+        actions = [ContactItem.texts_failing.set(True), ContactItem.texts_failing_reason.set(reason)] \
+            if channel == "text" else [ContactItem.alerts_failing.set(True),
+                                       ContactItem.alerts_failing_reason.set(reason)]
         with dynamodb_errors():
             try:
                 ContactItem(case_pk(case_key), f"{CONTACT_PREFIX}{contact_id}").update(
-                    actions=[ContactItem.alerts_failing.set(True),
-                             ContactItem.alerts_failing_reason.set(reason)],
-                    condition=ContactItem.pk.exists())
+                    actions=actions, condition=ContactItem.pk.exists())
             except UpdateError as exc:
                 if conditional_check_failed(exc):
                     return False

@@ -38,6 +38,7 @@ MESSAGE_REF_PREFIX = "MSGREF#"
 ATTENTION_PREFIX = "ATTENTION#"
 INVITATION_SK = "INVITATION"
 RESET_SK = "RESET"
+CHANGE_SK = "CHANGE"
 
 
 def case_pk(case_key: str) -> str:
@@ -50,6 +51,10 @@ def invitation_pk(invitation_id: str) -> str:
 
 def reset_pk(reset_id: str) -> str:
     return f"RESET#{reset_id}"
+
+
+def change_pk(change_id: str) -> str:
+    return f"CHANGE#{change_id}"
 
 
 class _Meta:
@@ -107,7 +112,7 @@ class ContactItem(CasesTableItem, discriminator="contact"):
     surname = UnicodeAttribute()
     surname_key = UnicodeAttribute()
     date_of_birth = UnicodeAttribute()
-    email = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)  # at least one of email and mobile
     status = UnicodeAttribute()
     invitation_id = UnicodeAttribute(null=True)
     invitation_expires_at = UTCDateTimeAttribute(null=True)
@@ -121,6 +126,21 @@ class ContactItem(CasesTableItem, discriminator="contact"):
     open_request_at = UTCDateTimeAttribute(null=True)  # with the id, the open request's key
     read_updates_through = UTCDateTimeAttribute(null=True)
     last_read_at = UTCDateTimeAttribute(null=True)
+    # Issue 14: texts and the contact agreement.
+    mobile = UnicodeAttribute(null=True)  # E.164
+    channels = UnicodeAttribute(null=True)  # email | text | both; absent: every channel with an address
+    quiet_hours = UnicodeAttribute(null=True)  # HH:MM-HH:MM, UK time
+    language = UnicodeAttribute(null=True)
+    phrase = UnicodeAttribute(null=True)
+    safe_contact = BooleanAttribute(null=True)
+    texts_failing = BooleanAttribute(null=True)
+    texts_failing_reason = UnicodeAttribute(null=True)
+    stopped_at = UTCDateTimeAttribute(null=True)
+    pending_change_id = UnicodeAttribute(null=True)
+    pending_change_channel = UnicodeAttribute(null=True)
+    pending_change_address = UnicodeAttribute(null=True)
+    pending_change_expires_at = UTCDateTimeAttribute(null=True)
+    pending_change_attempts = NumberAttribute(null=True)
 
 
 class UpdateItem(CasesTableItem, discriminator="update"):
@@ -181,7 +201,8 @@ class InvitationItem(CasesTableItem, discriminator="invitation"):
     case_pk = UnicodeAttribute()
     contact_id = UnicodeAttribute()
     force = UnicodeAttribute()
-    email = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    mobile = UnicodeAttribute(null=True)  # the invitation goes by text too
     expires_at = UTCDateTimeAttribute()
     used_at = UTCDateTimeAttribute(null=True)
     failed_attempts = NumberAttribute(default=0)
@@ -191,10 +212,27 @@ class ResetItem(CasesTableItem, discriminator="reset"):
     case_pk = UnicodeAttribute()
     contact_id = UnicodeAttribute()
     force = UnicodeAttribute()
-    email = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    mobile = UnicodeAttribute(null=True)
+    channels = UnicodeAttribute(null=True)  # comma-separated Channels the link goes by (absent: email)
     expires_at = UTCDateTimeAttribute()
     used_at = UTCDateTimeAttribute(null=True)
     credential_version = NumberAttribute(null=True)
+
+
+class ChangeItem(CasesTableItem, discriminator="address_change"):
+    """A new email address or mobile number asked for by a signed-in contact:
+    its INSERT on the stream sends the code to the new address and a notice to
+    the old one. The code is never stored: the sender derives it from the id
+    (core/tokens.py), as it does links. Removed by TTL after it expires."""
+
+    case_pk = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    force = UnicodeAttribute()
+    channel = UnicodeAttribute()  # email | text
+    address = UnicodeAttribute()  # the new one
+    old_address = UnicodeAttribute(null=True)
+    expires_at = UTCDateTimeAttribute()
 
 
 class SessionItem(Model):
@@ -325,7 +363,8 @@ class DeliveryItem(Model):
         table_name = "tmc-dev-sessions"
 
     pk = UnicodeAttribute(hash_key=True)
-    kind = UnicodeAttribute()  # invitation | reset | alert
+    kind = UnicodeAttribute()  # invitation | reset | alert | ...
+    channel = UnicodeAttribute(null=True)  # email (absent) | text
     source_id = UnicodeAttribute()  # invitation, reset or update id
     case_pk = UnicodeAttribute()
     contact_id = UnicodeAttribute()

@@ -14,7 +14,15 @@ from typing import Any
 
 from pynamodb.attributes import UTCDateTimeAttribute
 
-from chalicelib.core.changes import CaseRemovedByTtl, Change, LinkStored, MessagePosted, Unreadable, UpdatePosted
+from chalicelib.core.changes import (
+    AddressChangeRequested,
+    CaseRemovedByTtl,
+    Change,
+    LinkStored,
+    MessagePosted,
+    Unreadable,
+    UpdatePosted,
+)
 from chalicelib.core.conversation import Author
 from chalicelib.core.deliveries import MessageKind
 from chalicelib.storage.models import CASE_SK
@@ -50,10 +58,24 @@ def decode(records: Iterable[dict[str, Any]]) -> list[Change]:
 def _inserted(image: dict[str, Any]) -> Change | None:
     kind = image.get("kind")
     if kind in (MessageKind.INVITATION, MessageKind.RESET):
+        email, mobile = image.get("email"), image.get("mobile")
+        if kind == MessageKind.INVITATION:  # an invitation goes to every address the contact has
+            channels = tuple(c for c, a in (("email", email), ("text", mobile)) if a)
+        else:
+            channels = tuple(str(image.get("channels") or "email").split(","))
         return LinkStored(kind=MessageKind(kind), id=str(image["pk"]).split("#", 1)[1],
                           case_key=str(image["case_pk"]).removeprefix("CASE#"),
                           contact_id=str(image["contact_id"]), force=str(image["force"]),
-                          email=str(image["email"]), expires_at=_datetime.deserialize(image["expires_at"]))
+                          email=str(email) if email else None, mobile=str(mobile) if mobile else None,
+                          channels=channels, expires_at=_datetime.deserialize(image["expires_at"]))
+    if kind == "address_change":
+        old = image.get("old_address")
+        return AddressChangeRequested(id=str(image["pk"]).split("#", 1)[1],
+                                      case_key=str(image["case_pk"]).removeprefix("CASE#"),
+                                      contact_id=str(image["contact_id"]), force=str(image["force"]),
+                                      channel=str(image["channel"]), address=str(image["address"]),
+                                      old_address=str(old) if old else None,
+                                      expires_at=_datetime.deserialize(image["expires_at"]))
     if kind == "update":
         return UpdatePosted(case_key=str(image["pk"]).removeprefix("CASE#"), update_id=str(image["update_id"]))
     if kind == "message":

@@ -12,7 +12,18 @@ from chalicelib.config import Settings
 from chalicelib.core import passwords, tokens
 from chalicelib.core.audit import Audit
 from chalicelib.core.conversation import MESSAGES_PER_DAY, Author, ItemKind, Message, reply_due, uk_date
-from chalicelib.core.domain import AuditAction, Case, Contact, Session, case_key, name_key, utcnow
+from chalicelib.core.domain import (
+    NO_QUIET_HOURS,
+    AuditAction,
+    Case,
+    Channel,
+    Contact,
+    Session,
+    case_key,
+    crime_number_key,
+    name_key,
+    utcnow,
+)
 from chalicelib.core.errors import (
     ConditionFailed,
     InvalidInput,
@@ -28,7 +39,11 @@ from chalicelib.core.together import together
 from chalicelib.core.validation import validate
 from chalicelib.observability import logger, metrics
 from chalicelib.victims.schemas import (
+    CHANGE_EMAIL_SCHEMA,
+    CHANGE_MOBILE_SCHEMA,
     CHANGE_PASSWORD_SCHEMA,
+    CONFIRM_CHANGE_SCHEMA,
+    CONTACT_AGREEMENT_SCHEMA,
     IDENTITY_SCHEMA,
     MESSAGE_SCHEMA,
     REGISTER_SCHEMA,
@@ -55,6 +70,20 @@ def date_mismatch(attempts: int) -> str:
 DAILY_CAP_MESSAGE = (f"You have sent {MESSAGES_PER_DAY} messages today, the most you can send in a day. "
                      "You can send more tomorrow. If you need to speak to someone sooner, call 101. "
                      "In an emergency, call 999.")
+NO_MOBILE_FOR_TEXTS = "You have no mobile number: add one on Your account first, or choose email"
+NO_EMAIL_FOR_EMAILS = "You have no email address: add one on Your account first, or choose text"
+PHRASE_HAS_CASE_DETAIL = ("Choose a phrase that does not include your name, your crime number or anything "
+                          "about the crime")
+CODE_PROBLEM = "The code is not right, or it has expired. Check the code in the latest message we sent you"
+CODE_USED_UP = ("The code has been entered wrongly too many times. Enter your new email address or mobile "
+                "number again to get a new code")
+NO_CHANGE_PENDING = "There is no change waiting for a code. Enter your new email address or mobile number first"
+SAME_ADDRESS = "This is already your {what}"
+CHANGES_PER_DAY = 5
+CHANGE_CODE_TRIES = 5
+CHANGE_CODE_LIFETIME = timedelta(hours=1)
+CHANGES_USED_UP = (f"You have asked to change your email address or mobile number {CHANGES_PER_DAY} times today. "
+                   "Try again tomorrow, or call 101")
 RESET_PROBLEM = ("This password reset link is not valid. It may have been used already or have "
                  "expired. Ask for a new one")
 
@@ -405,3 +434,136 @@ class VictimService:
             self._cases.complete_reset(reset, passwords.hash_password(data["password"]), now, audit)
         except ConditionFailed as exc:
             raise InvalidInput(fields={"token": RESET_PROBLEM}) from exc
+
+    # -- the contact agreement and account (issue 14) ----------------------------------
+
+    def account(self, session_token: str | None) -> Contact:
+        """The signed-in contact, for "Your account" and "How we contact you"."""
+        return self.current(session_token).contact
+
+    def save_contact_agreement(self, session_token: str | None, body: Any) -> Contact:
+        """Replaces the contact agreement whole: channels they have an address
+        for, quiet hours for texts, language, an anti-phishing phrase (none if
+        left out) and safe contact. Saving it starts alerts again after a stop."""
+        data = validate(body, CONTACT_AGREEMENT_SCHEMA)
+        view = self.current(session_token)
+        case, contact = view.case, view.contact
+        problems: dict[str, str] = {}
+        if data["channels"] not in contact.available_channels:
+            problems["channels"] = NO_MOBILE_FOR_TEXTS if not contact.mobile else NO_EMAIL_FOR_EMAILS
+        if data.get("phrase") and self._holds_case_detail(data["phrase"], case, contact):
+            problems["phrase"] = PHRASE_HAS_CASE_DETAIL
+        if problems:
+            raise InvalidInput(fields=problems)
+        quiet = None if data["quietHours"] == NO_QUIET_HOURS else data["quietHours"]
+        audit = self._audit.entry(AuditAction.ALTERATION, "contact_agreement_saved", actor=f"contact:{contact.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
+        try:
+            self._cases.save_contact_agreement(case.key, contact, data["channels"], quiet, data["language"],
+                                               data.get("phrase"), data["safeContact"], audit)
+        except ConditionFailed as exc:
+            raise SignedOut() from exc
+        logger.info("contact agreement saved", extra={"contact": contact.id, "channels": data["channels"],
+                                                      "quiet_hours": quiet is not None,
+                                                      "safe_contact": data["safeContact"]})
+        return replace(contact, channels=data["channels"], quiet_hours=quiet, language=data["language"],
+                       phrase=data.get("phrase"), safe_contact=data["safeContact"], stopped_at=None)
+
+    def _holds_case_detail(self, phrase: str, case: Case, contact: Contact) -> bool:
+        """Whether a phrase names the contact, the case, the officer or the force:
+        it goes into every message, where it must tell nothing."""
+        def key(text: str) -> str:
+            return "".join(c for c in text.casefold() if c.isalnum())
+
+        said = key(phrase)
+        force_name = self._settings.forces.get(case.force, case.force)
+        words = [contact.forename, contact.surname, case.officer_name, force_name, case.force,
+                 *contact.forename.split(), *contact.surname.split(), *case.officer_name.split(),
+                 *force_name.split()]
+        details = {key(w) for w in words if len(key(w)) >= 3} | {crime_number_key(case.crime_number).casefold()}
+        details |= {key(w) for w in ("police", "crime", "officer", "victim", "witness", "investigation")}
+        return any(d and d in said for d in details)
+
+    def change_address(self, session_token: str | None, channel: str, body: Any) -> Contact:
+        """Asks to change the email address or mobile number: nothing changes
+        until the code sent to the new one is entered (`confirm_change`); the
+        old one is told. At most CHANGES_PER_DAY a day."""
+        schema, field, what = (CHANGE_EMAIL_SCHEMA, "email", "email address") if channel == Channel.EMAIL \
+            else (CHANGE_MOBILE_SCHEMA, "mobile", "mobile number")
+        data = validate(body, schema)
+        view = self.current(session_token)
+        case, contact, now = view.case, view.contact, self._clock()
+        if data[field] == contact.address(channel):
+            raise InvalidInput(fields={field: SAME_ADDRESS.format(what=what)})
+        counter = f"THROTTLE#address-change#contact#{contact.id}#{uk_date(now).isoformat()}"
+        expires = now + timedelta(days=2)
+        if self._sessions.reserve(counter, now, expires) > CHANGES_PER_DAY:
+            self._sessions.add(counter, -1, expires)
+            raise TooManyRequests(CHANGES_USED_UP)
+        change_id = tokens.new_id()
+        until = now + CHANGE_CODE_LIFETIME
+        audit = self._audit.entry(AuditAction.COLLECTION, f"{field}_change_requested", actor=f"contact:{contact.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
+        try:
+            self._cases.request_address_change(case.key, contact, change_id, case.force, channel, data[field],
+                                               until, audit)
+        except ConditionFailed as exc:
+            raise SignedOut() from exc
+        logger.info("address change requested", extra={"contact": contact.id, "channel": channel})
+        return replace(contact, pending_change_id=change_id, pending_change_channel=channel,
+                       pending_change_address=data[field], pending_change_expires_at=until, pending_change_attempts=0)
+
+    def confirm_change(self, session_token: str | None, body: Any) -> Contact:
+        """The code sent to the new address: the change takes effect. Each try
+        is counted (atomically) before the code is compared: at most
+        CHANGE_CODE_TRIES tries, however many requests race."""
+        data = validate(body, CONFIRM_CHANGE_SCHEMA)
+        view = self.current(session_token)
+        case, contact, now = view.case, view.contact, self._clock()
+        if not contact.pending_change_id:
+            raise InvalidInput(fields={"code": NO_CHANGE_PENDING})
+        change_id = contact.pending_change_id
+        tries = self._cases.reserve_change_attempt(case.key, contact.id, change_id, CHANGE_CODE_TRIES, now)
+        if tries is None:
+            if contact.pending_change_usable(now):
+                self._cases.drop_address_change(case.key, contact.id, change_id)
+                raise InvalidInput(fields={"code": CODE_USED_UP})
+            raise InvalidInput(fields={"code": CODE_PROBLEM})
+        if not tokens.code_matches(self._settings.token_secret, change_id, data["code"],
+                                   self._settings.previous_token_secrets):
+            logger.info("address change code wrong", extra={"contact": contact.id, "tries": tries})
+            if tries >= CHANGE_CODE_TRIES:
+                self._cases.drop_address_change(case.key, contact.id, change_id)
+                raise InvalidInput(fields={"code": CODE_USED_UP})
+            raise InvalidInput(fields={"code": CODE_PROBLEM})
+        field = "mobile" if contact.pending_change_channel == Channel.TEXT else "email"
+        audit = self._audit.entry(AuditAction.ALTERATION, f"{field}_changed", actor=f"contact:{contact.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
+        try:
+            self._cases.confirm_address_change(case.key, contact, audit)
+        except ConditionFailed as exc:
+            raise InvalidInput(fields={"code": CODE_PROBLEM}) from exc
+        logger.info("address changed", extra={"contact": contact.id, "channel": contact.pending_change_channel})
+        changed = replace(contact, **{field: contact.pending_change_address}, pending_change_id=None,
+                          pending_change_channel=None, pending_change_address=None, pending_change_expires_at=None,
+                          pending_change_attempts=0)
+        if field == "mobile":
+            return replace(changed, texts_failing=False, texts_failing_reason=None)
+        return replace(changed, alerts_failing=False, alerts_failing_reason=None)
+
+    def stop(self, session_token: str | None) -> None:
+        """Stops using the service: no more alerts, every session ends; the
+        officer sees that the contact wants to be contacted another way."""
+        view = self.current(session_token)
+        case, contact = view.case, view.contact
+        audit = self._audit.entry(AuditAction.ALTERATION, "contact_stopped", actor=f"contact:{contact.id}",
+                                  force=case.force, case_key=case.key, subject=contact.id)
+        try:
+            self._cases.stop(case.key, contact, self._clock(), audit)
+        except ConditionFailed as exc:
+            raise SignedOut() from exc
+        if session_token:
+            self._sessions.delete(tokens.session_key(session_token))
+        logger.info("contact stopped using the service", extra={"contact": contact.id})
+        metrics.add_metric(name="ContactsStopped", unit="Count", value=1)
+

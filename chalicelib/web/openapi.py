@@ -7,19 +7,32 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core.conversation import Author, InboxReason, ItemKind
-from chalicelib.core.domain import CASE_STATUSES, UPDATE_TYPES, ContactDisplayStatus, ContactRole, ContactStatus
+from chalicelib.core.domain import (
+    CASE_STATUSES,
+    UPDATE_TYPES,
+    Channel,
+    ChannelChoice,
+    ContactDisplayStatus,
+    ContactRole,
+    ContactStatus,
+)
 from chalicelib.core.validation import json_schema
 from chalicelib.officers.schemas import (
     CASE_SCHEMA,
     REISSUE_SCHEMA,
     REPLY_SCHEMA,
+    SAFE_CONTACT_SCHEMA,
     UPDATE_SCHEMA,
     UPLOAD_CASE_SCHEMA,
     UPLOAD_UPDATE_SCHEMA,
 )
 from chalicelib.officers.service import RowStatus
 from chalicelib.victims.schemas import (
+    CHANGE_EMAIL_SCHEMA,
+    CHANGE_MOBILE_SCHEMA,
     CHANGE_PASSWORD_SCHEMA,
+    CONFIRM_CHANGE_SCHEMA,
+    CONTACT_AGREEMENT_SCHEMA,
     IDENTITY_SCHEMA,
     MESSAGE_SCHEMA,
     REGISTER_SCHEMA,
@@ -78,6 +91,15 @@ OFFICER_CASE = _object({
         "surname": _STRING, "status": CONTACT_STATUS, "registeredAt": _NULLABLE_TIME,
         "invitationExpiresAt": _NULLABLE_TIME, "alertsFailing": {"type": "boolean"},
         "alertsFailingReason": {"type": ["string", "null"]}, "enhancedRights": {"type": "boolean"},
+        "hasEmail": {"type": "boolean"}, "hasMobile": {"type": "boolean"},
+        "channels": {"type": "array", "items": {"type": "string", "enum": list(Channel)},
+                     "description": "How alerts reach this contact now (their choice, where they have the address)"},
+        "textsFailing": {"type": "boolean"},
+        "textsFailingReason": {"type": ["string", "null"], "description": "Why texts fail (refused, number "
+                               "opted out by replying STOP, given up): what to do, in words for the officer"},
+        "safeContact": {"type": "boolean", "description": "Messages use a neutral sender and wording"},
+        "stoppedAt": {**_NULLABLE_TIME, "description": "When the contact stopped using the service: no alerts "
+                      "go to them; they want to be contacted another way"},
         "lastReadAt": _NULLABLE_TIME, "readUpdateIds": {"type": "array", "items": _STRING},
         "messages": _MESSAGES})},
     "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
@@ -87,6 +109,23 @@ OFFICER_CASE = _object({
 })
 _BEFORE_PARAMETER = {"name": "before", "in": "query", "required": False, "schema": _STRING,
                      "description": "`olderCursor` of the page before: the next older page"}
+_CHOICE = {"type": "string", "enum": list(ChannelChoice)}
+ACCOUNT = _object({
+    "email": {"type": ["string", "null"]},
+    "mobile": {"type": ["string", "null"], "description": "E.164, like +447700900982"},
+    "channels": {**_CHOICE, "description": "How we contact them: what they chose, or every channel they "
+                 "have an address for"},
+    "availableChannels": {"type": "array", "items": _CHOICE, "description": "The choices they have an address "
+                          "for (`both` only with an email address and a mobile number)"},
+    "quietHours": {"type": "string", "description": "`none` or `HH:MM-HH:MM`, UK time: no texts then"},
+    "language": {"type": "string", "enum": ["en"]},
+    "phrase": {"type": ["string", "null"], "description": "Their anti-phishing phrase, in every email and text"},
+    "safeContact": {"type": "boolean"},
+    "pendingChange": {"type": ["object", "null"], "required": ["channel", "expiresAt"], "properties": {
+        "channel": {"type": "string", "enum": list(Channel)}, "expiresAt": _TIME},
+        "description": "A new email address or mobile number waiting for its code"},
+})
+CHANGE_SENT = _object({"channel": {"type": "string", "enum": list(Channel)}, "expiresAt": _TIME})
 CREATED_CASE = _object({"crimeNumber": _STRING, "contacts": {"type": "array", "items": _object({
     "id": _STRING, "role": _STRING, "forename": _STRING, "surname": _STRING, "status": CONTACT_STATUS,
     "invitationExpiresAt": _TIME})}})
@@ -100,8 +139,10 @@ UPLOAD_RESULT = _object({
         "fields": {"type": "object", "additionalProperties": _STRING}}, ["row", "kind", "status"])},
 })
 CSV_COLUMNS_DOC = ("CSV with a header row of these columns: kind, crimeNumber, officerName, officerEmail, "
-                   "contactRole, contactForename, contactSurname, contactDateOfBirth, contactEmail, type, text, "
-                   "clientReference. Rows of kind `case` that share a crime number form one case.")
+                   "contactRole, contactForename, contactSurname, contactDateOfBirth, contactEmail, "
+                   "contactMobile, contactSafeContact (true or false), type, text, clientReference. Rows of kind "
+                   "`case` that share a crime number form one case; a contact needs contactEmail, contactMobile "
+                   "or both.")
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:
@@ -205,6 +246,59 @@ def document() -> dict[str, Any]:
                           "429": _error("The day's messages are used up")},
                          _json(json_schema(MESSAGE_SCHEMA)), tags=victim),
             "security": [{"victimSession": []}]}},
+        "/victim/account": {"get": {
+            "summary": "The signed-in contact's account: addresses and the contact agreement", "tags": list(victim),
+            "security": [{"victimSession": []}],
+            "responses": {"200": {"description": "The account", **_json({"$ref": "#/components/schemas/Account"})},
+                          "401": _error("Not signed in, or the session has ended")}}},
+        "/victim/contact-agreement": {"put": {
+            **_operation("Set the whole contact agreement: channels (only those they have an address for), "
+                         "quiet hours for texts, language, anti-phishing phrase (left out: none), safe contact",
+                         {"200": {"description": "Saved", **_json({"$ref": "#/components/schemas/Account"})},
+                          "401": _error("Not signed in, or the session has ended")},
+                         _json(json_schema(CONTACT_AGREEMENT_SCHEMA)), tags=victim),
+            "security": [{"victimSession": []}]}},
+        "/victim/account/email": {"post": {
+            **_operation("Change the email address: a code goes to the new address (it takes effect when "
+                         "confirmed) and a notice to the old one",
+                         {"202": {"description": "Code sent", **_json(CHANGE_SENT)},
+                          "401": _error("Not signed in, or the session has ended"),
+                          "429": _error("Too many changes asked for today")},
+                         _json(json_schema(CHANGE_EMAIL_SCHEMA)), tags=victim),
+            "security": [{"victimSession": []}]}},
+        "/victim/account/mobile": {"post": {
+            **_operation("Add or change the mobile number: a code goes by text to the new number (it takes "
+                         "effect when confirmed) and a notice to the old one",
+                         {"202": {"description": "Code sent", **_json(CHANGE_SENT)},
+                          "401": _error("Not signed in, or the session has ended"),
+                          "429": _error("Too many changes asked for today")},
+                         _json(json_schema(CHANGE_MOBILE_SCHEMA)), tags=victim),
+            "security": [{"victimSession": []}]}},
+        "/victim/account/confirm": {"post": {
+            **_operation("Confirm the new email address or mobile number with the code sent to it "
+                         "(5 tries; the code lasts 1 hour)",
+                         {"200": {"description": "Changed", **_json({"$ref": "#/components/schemas/Account"})},
+                          "401": _error("Not signed in, or the session has ended")},
+                         _json(json_schema(CONFIRM_CHANGE_SCHEMA)), tags=victim),
+            "security": [{"victimSession": []}]}},
+        "/victim/stop": {"post": {
+            "summary": "Stop using Track My Crime: no more alerts, every session ends; the officer is told "
+                       "to contact them another way", "tags": list(victim),
+            "security": [{"victimSession": []}],
+            "requestBody": {"required": False, **_json({"type": "object", "maxProperties": 0})},
+            "responses": {"204": {"description": "Stopped; signed out", "headers": {"Set-Cookie": _COOKIE}},
+                          "400": _error("The body is not empty JSON"),
+                          "401": _error("Not signed in, or the session has ended"),
+                          "413": _error("Body too large"), "415": _error("Body is not application/json"),
+                          "503": _error("The service is unavailable; nothing was changed")}}},
+        "/officer/cases/{crime_number}/contacts/{contact_id}/safe-contact": {"post": {
+            **_operation("Mark a victim or witness as at risk from someone who may read their messages (neutral "
+                         "sender and wording), or clear the mark",
+                         {"200": {"description": "Saved", **_json(_object({"id": _STRING,
+                                                                           "safeContact": {"type": "boolean"}}))},
+                          "404": _error("No such case in the officer's force, or no such contact in it")},
+                         _json(json_schema(SAFE_CONTACT_SCHEMA)), officer=True, tags=officer),
+            "parameters": [_CRIME_NUMBER_PARAMETER, _CONTACT_ID_PARAMETER]}},
         "/officer/inbox": {"get": {
             **_operation("What needs the force's attention, oldest first: unanswered messages and update "
                          "requests, updates due under the Victims' Code, updates unread for 7 days",
@@ -247,7 +341,7 @@ def document() -> dict[str, Any]:
             "parameters": [_CRIME_NUMBER_PARAMETER]}},
         "/officer/cases/{crime_number}/contacts/{contact_id}/invitation": {"post": {
             **_operation("Send a new invitation to a victim or witness who has not registered (optionally to a "
-                         "corrected email address); the last invitation's link stops working",
+                         "corrected email address or mobile number); the last invitation's link stops working",
                          {"201": {"description": "Invitation sent", **_json(_object({
                              "id": _STRING, "status": {"type": "string", "enum": [ContactStatus.INVITED]},
                              "invitationExpiresAt": _TIME}))},
@@ -278,6 +372,7 @@ def document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": {"Error": ERROR, "Update": UPDATE, "VictimCase": VICTIM_CASE, "Message": MESSAGE,
+                        "Account": ACCOUNT,
                         "UploadCaseRow": json_schema(UPLOAD_CASE_SCHEMA),
                         "UploadUpdateRow": json_schema(UPLOAD_UPDATE_SCHEMA)},
             "securitySchemes": {

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.core.conversation import InboxPage, Message, answered_at
-from chalicelib.core.domain import Case, Contact, ContactStatus, Update, iso
+from chalicelib.core.domain import NO_QUIET_HOURS, Case, Contact, ContactStatus, Update, iso
 from chalicelib.core.errors import InvalidInput
 from chalicelib.officers.service import CreatedCase, RowResult, RowStatus
 
@@ -98,6 +98,12 @@ def officer_case_json(case: Case, now: datetime) -> dict[str, Any]:
              "alertsFailing": c.alerts_failing,
              "alertsFailingReason": c.alerts_failing_reason,
              "enhancedRights": c.enhanced_rights,
+             "hasEmail": bool(c.email), "hasMobile": bool(c.mobile),
+             "channels": [] if c.has_stopped else list(c.channels_to_use()),
+             "textsFailing": c.texts_failing,
+             "textsFailingReason": c.texts_failing_reason,
+             "safeContact": c.safe_contact,
+             "stoppedAt": _iso_or_none(c.stopped_at),
              "lastReadAt": _iso_or_none(c.last_read_at),
              "readUpdateIds": [u.id for u in case.updates
                                if c.read_updates_through is not None and u.posted_at <= c.read_updates_through],
@@ -126,6 +132,33 @@ def created_case_json(created: CreatedCase) -> dict[str, Any]:
                       "status": ContactStatus.INVITED, "invitationExpiresAt": _iso_or_none(c.invitation_expires_at)}
                      for c in created.case.contacts],
     }
+
+
+def account_json(contact: Contact) -> dict[str, Any]:
+    """The signed-in contact's account: addresses and the contact agreement."""
+    pending = None
+    if contact.pending_change_id and contact.pending_change_expires_at is not None:
+        pending = {"channel": contact.pending_change_channel, "expiresAt": iso(contact.pending_change_expires_at)}
+    return {
+        "email": contact.email or None,
+        "mobile": contact.mobile or None,
+        "channels": contact.channel_choice,
+        "availableChannels": list(contact.available_channels),
+        "quietHours": contact.quiet_hours or NO_QUIET_HOURS,
+        "language": contact.language,
+        "phrase": contact.phrase,
+        "safeContact": contact.safe_contact,
+        "pendingChange": pending,
+    }
+
+
+def change_sent_json(contact: Contact) -> dict[str, Any]:
+    return {"channel": contact.pending_change_channel,
+            "expiresAt": _iso_or_none(contact.pending_change_expires_at)}
+
+
+def safe_contact_json(contact: Contact) -> dict[str, Any]:
+    return {"id": contact.id, "safeContact": contact.safe_contact}
 
 
 def reissued_invitation_json(contact: Contact) -> dict[str, Any]:
