@@ -114,9 +114,9 @@ export function canText(account) {
 
 /**
  * Whether the person still has to choose how we contact them (the case page
- * asks until they do): the API's `agreed` false, or `agreedAt` null. An
- * answer with neither field says nothing, and then nothing is asked.
+ * asks until they do, and again after they stopped using the service): the
+ * API's `agreed` is false. An answer without it asks nothing.
  */
 export function needsAgreement(account) {
-  return Boolean(account) && (account.agreed === false || account.agreedAt === null)
+  return Boolean(account) && account.agreed === false
 }

@@ -16,14 +16,14 @@ async function prompt(status, body) {
 
 describe('AgreementPrompt on the case page', () => {
   it('asks the person to choose how we contact them until they have', async () => {
-    const { shown, root } = await prompt(200, { channels: 'both', agreedAt: null })
+    const { shown, root } = await prompt(200, { channels: 'both', agreed: false })
     assert.equal(shown, true)
     assert.equal(root.hidden, false)
     assert.deepEqual(browser.calls.map((c) => c.url), ['/api/victim/account'])
   })
 
   it('says nothing once they have chosen, or when the account cannot be read', async () => {
-    assert.equal((await prompt(200, { channels: 'both', agreedAt: '2026-11-29T10:00:00Z' })).shown, false)
+    assert.equal((await prompt(200, { channels: 'both', agreed: true })).shown, false)
     browser.restore()
     assert.equal((await prompt(401, {})).shown, false)
     browser.restore()
