@@ -37,7 +37,7 @@ describe('AccountForm on the change password page', () => {
     form.requestSubmit()
     await settle()
     assert.deepEqual(shown(), ['done'])
-    assert.match(document.title, /^Your password has been changed – /)
+    assert.match(document.title, /^You have changed your password – /)
     assert.equal(document.activeElement, document.querySelector('[data-tmc-state="done"] h1'))
     assert.equal(browser.sessionStorage.getItem('tmc.idleTimeoutSeconds'), null)
     assert.equal(document.querySelector('[data-tmc-state="done"] a.govuk-button').getAttribute('href'), '/sign-in.html')

@@ -173,13 +173,17 @@ export class ContactAgreement extends Component {
     }
   }
 
-  /** GOV.UK Frontend's radios reveal the times on a click; a value set here needs the same. */
+  /**
+   * Shows the times only while "Yes" is chosen. Not GOV.UK Frontend's own
+   * conditional reveal (data-aria-controls): it sets aria-expanded on the
+   * radio, which ARIA does not allow there (axe: aria-allowed-attr). The
+   * times follow the radio, so they are next in reading and tab order.
+   */
   syncQuietHours() {
     const yes = this.radios('quietHoursWanted').find((r) => r.value === 'yes')
     const panel = this.form.querySelector('#conditional-quiet-hours')
     if (!yes || !panel) return
     panel.classList.toggle('govuk-radios__conditional--hidden', !yes.checked)
-    yes.setAttribute('aria-expanded', String(Boolean(yes.checked)))
   }
 
   onAnswer({ status, body, sent }) {

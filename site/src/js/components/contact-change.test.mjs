@@ -43,7 +43,7 @@ describe('ContactChange on "Change your email address"', () => {
     assert.deepEqual(posts(), [['/api/victim/account/email', { email: ' ada.new@example.com ' }]])
     assert.deepEqual(shown(), ['code'])
     assert.equal(root.querySelector('[data-tmc-sent-to]').textContent, 'We have sent an email with a code to ada.new@example.com.')
-    assert.match(document.title, /^Enter the code we sent you – /)
+    assert.match(document.title, /^Enter the code we emailed you – /)
     assert.equal(document.activeElement, root.querySelector('[data-tmc-state="code"] h1'))
   })
 
