@@ -12,6 +12,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
+from tests.api import Api
 from tests.browser.support import (
     GOOD_PASSWORD,
     Victim,
@@ -21,6 +22,8 @@ from tests.browser.support import (
     sign_in_with_keyboard,
     tab_to,
 )
+from tests.browser.test_officer_console import CONSOLE, LINCS_OFFICER, submit_with_enter
+from tests.browser.test_officer_console import sign_in_with_keyboard as officer_sign_in
 from tests.factories import case_body, contact
 
 pytestmark = pytest.mark.browser
@@ -302,3 +305,78 @@ def test_an_answer_the_api_refuses_as_signed_out_takes_the_person_to_sign_in_aga
     with page.expect_navigation(url=re.compile(r"/timed-out\.html")):
         page.keyboard.press("Enter")
     expect(page).to_have_title(re.compile(r"^You have been signed out – "))
+
+
+# -- the officer's side -------------------------------------------------------------------
+
+
+def test_an_officer_records_a_person_with_only_a_mobile_and_discreet_messages_and_sees_who_stopped(
+        page, stack, officer):
+    stopped = victim_with_mobile(stack, officer, surname="Nwapa")
+    api = Api(stack.api_url)
+    signed_in = api.post("/victim/sign-in", {"crimeNumber": stopped.crime_number, "surname": stopped.surname,
+                                             "dateOfBirth": stopped.date_of_birth, "password": stopped.password})
+    assert signed_in.status_code == 200, signed_in.body
+    assert api.post("/victim/stop", {}, {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}).status_code == 204
+
+    officer_sign_in(page, stack.site_url, LINCS_OFFICER)
+    tab_to(page, '[data-tmc-nav="new-case"]', limit=80)
+    page.keyboard.press("Enter")
+    expect(page).to_have_title(re.compile(r"^Record a case – "))
+    crime_number = f"LC-2026-M{secrets.randbelow(900000) + 100000}"
+    tab_to(page, "#crime-number")
+    page.keyboard.type(crime_number)
+    tab_to(page, "#person-1-role")
+    page.keyboard.press("Space")
+    tab_to(page, "#person-1-forename")
+    page.keyboard.type("Kemi")
+    tab_to(page, "#person-1-surname")
+    page.keyboard.type("Adeyemi")
+    tab_to(page, "#person-1-dob-day")
+    for part in ("2", "1", "1990"):
+        page.keyboard.type(part)
+        page.keyboard.press("Tab")
+    # No email address; a number that is not a mobile: refused on its field, by name.
+    tab_to(page, "#person-1-mobile")
+    page.keyboard.type("0114 496 0000")
+    tab_to(page, "#person-1-safe")
+    page.keyboard.press("Space")
+    expect(page.locator("#person-1-safe")).to_be_checked()
+    tab_to(page, "[data-tmc-new-case-form] button[type=submit]")
+    assert submit_with_enter(page, "**/api/officer/cases") == 400
+    summary = page.locator(SUMMARY)
+    expect(summary).to_be_focused()
+    expect(summary.locator("a[href='#person-1-mobile']")).to_contain_text("mobile")
+    expect(page.locator("[data-field='contacts[0].mobile'] .govuk-error-message")).to_be_visible()
+    check_state(page, "officer-new-case-mobile-error")
+
+    tab_to(page, "#person-1-mobile")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("07700 900 123")
+    tab_to(page, "[data-tmc-new-case-form] button[type=submit]")
+    assert submit_with_enter(page, "**/api/officer/cases") == 201
+    expect(page.locator("[data-tmc-banner]")).to_contain_text("We have sent Kemi Adeyemi an invitation")
+    person = page.locator("[data-tmc-contact]")
+    expect(person.locator("[data-tmc-field='channels']")).to_have_text("Text message")
+    expect(person.locator("[data-tmc-field='safeContact']")).to_have_text(
+        "On: messages do not say they are from the police")
+    expect(person.locator("[data-tmc-safe-contact-button]")).to_have_text("Turn off discreet messages")
+    check_state(page, "officer-case-text-only")
+
+    # Turn discreet messages off, with the keyboard.
+    tab_to(page, "[data-tmc-safe-contact-button]", limit=80)
+    assert submit_with_enter(page, "**/safe-contact") == 200
+    expect(page.locator("[data-tmc-banner]")).to_contain_text("Discreet messages turned off")
+    expect(person.locator("[data-tmc-field='safeContact']")).to_have_text("Off")
+
+    # The person who stopped: "wants other contact", since when, and no alerts.
+    # Another case in the same page (a reload would need a new sign-in: the tokens are in memory only).
+    with page.expect_response(f"**/api/officer/cases/{stopped.crime_number}"):
+        page.evaluate("(hash) => { window.location.hash = hash }", f"#case/{stopped.crime_number}")
+    expect(page.locator("h1")).to_have_text(stopped.crime_number)
+    expect(person.locator(".govuk-tag")).to_have_text("Wants other contact")
+    expect(person.locator("[data-tmc-stopped]")).to_contain_text(
+        "Ada Nwapa stopped using Track My Crime on")
+    expect(person.locator("[data-tmc-field='channels']")).to_have_text("None: they stopped using Track My Crime")
+    expect(person.locator("[data-tmc-invitation-form]")).to_have_count(0)
+    check_state(page, "officer-case-wants-other-contact")

@@ -12,8 +12,8 @@ import { clearErrors, el, fieldErrors, readDate, setTitle, showErrors, showSucce
 import { OfficerAuth } from './auth.mjs'
 import { IdleTimer } from './idle.mjs'
 import {
-  UPDATE_TYPES, caseHash, casePath, channelsLabel, contactName, contactStatus, mayWrite, reasonLabel, routeOf,
-  safeContactLabel, withFieldMessages
+  UPDATE_TYPES, caseHash, casePath, channelsLabel, contactName, contactStatus, mayWrite, reasonLabel, replyHint,
+  routeOf, safeContactLabel, withFieldMessages
 } from './labels.mjs'
 import { inboxCaption, nextInboxItems } from './inbox.mjs'
 import { officerApi } from './officer-api.mjs'
@@ -356,7 +356,7 @@ export class OfficerConsole extends Component {
         if (due) body.nextUpdateDueBy = due
         return this.api.post(`${casePath(data.crimeNumber)}/updates`, body)
       }, [201, 200], () => this.showCase(data.crimeNumber, ['Update posted',
-        'Everyone registered on the case gets an email saying there is an update.']))
+        'Everyone registered on the case is told there is an update, by email or text as they chose.']))
     }
 
     const updates = view.querySelector('[data-tmc-updates]')
@@ -441,12 +441,13 @@ export class OfficerConsole extends Component {
     reply.hidden = false
     this.name(reply, 'text', `${id}-reply`)
     reply.querySelector('[data-tmc-label="text"]').textContent = `Reply to ${person}`
+    reply.querySelector('[data-tmc-hint="text"]').textContent = replyHint(contact)
     reply.querySelector('[data-tmc-count-message]').id = `${id}-reply-info`
     this.listen(reply, (form) => this.api.post(
       `${casePath(crimeNumber)}/contacts/${encodeURIComponent(contact.id)}/messages`,
       { text: form.elements.namedItem('text').value }
     ), [201, 200], () => this.showCase(crimeNumber, ['Reply sent',
-      `${person} gets an email saying there is a new message. They read it when they sign in.`]))
+      `${person} ${contact.stoppedAt ? 'gets no alert: they stopped using Track My Crime' : 'is told there is a new message'}. They read it when they sign in.`]))
     return section
   }
 

@@ -65,6 +65,15 @@ export function channelsLabel(contact) {
   return words.length > 1 ? `${words[0]} and ${words.slice(1).join(' and ').toLowerCase()}` : words[0]
 }
 
+/** What a contact is sent when the officer replies to them: by their channels, or nothing once they stopped. */
+export function replyHint(contact) {
+  if (contact.stoppedAt) return 'They have stopped using Track My Crime, so they get no alert. They will see your reply only if they sign in again.'
+  const channels = Array.isArray(contact.channels) ? contact.channels : []
+  const by = channels.includes('email') && channels.includes('text') ? 'an email and a text'
+    : channels.includes('text') ? 'a text' : 'an email'
+  return `They get ${by} saying there is a new message. It does not include what you write.`
+}
+
 /** Discreet messages (safe contact), in words. */
 export function safeContactLabel(on) {
   return on ? 'On: messages do not say they are from the police' : 'Off'

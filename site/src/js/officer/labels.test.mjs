@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   UPDATE_TYPES, caseHash, casePath, channelsLabel, contactName, contactStatus, fieldMessage, mayWrite, reasonLabel, routeOf,
-  safeContactLabel, withFieldMessages
+  replyHint, safeContactLabel, withFieldMessages
 } from './labels.mjs'
 
 describe('routeOf', () => {
@@ -136,5 +136,14 @@ describe('texts and the contact agreement on the officer\'s case page (issue 14)
       'Enter an email address or a mobile number for person 2, or both')
     assert.equal(fieldMessage('contacts[1].mobile', 'Enter a mobile number in the correct format, like 07700 900 982', { people: 2 }),
       'Person 2: Enter a mobile number in the correct format, like 07700 900 982')
+  })
+})
+
+describe('replyHint', () => {
+  it('says how the person is told of a reply, by their channels, and that someone who stopped is not', () => {
+    assert.equal(replyHint({ channels: ['text'] }), 'They get a text saying there is a new message. It does not include what you write.')
+    assert.match(replyHint({ channels: ['email', 'text'] }), /^They get an email and a text /)
+    assert.match(replyHint({ channels: ['email'] }), /^They get an email /)
+    assert.match(replyHint({ channels: [], stoppedAt: '2026-11-29T10:00:00Z' }), /get no alert/)
   })
 })
