@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from chalicelib.core.throttle import Limits, Throttle
     from chalicelib.notify.mailer import Mailer
     from chalicelib.notify.sender import EmailSender
+    from chalicelib.notify.texter import Texter
     from chalicelib.officers.service import OfficerService
     from chalicelib.retention.service import Retention
     from chalicelib.victims.service import VictimService
@@ -69,6 +70,7 @@ class Services:
                  sleep: Sleep | None = None, cases: CaseRepository | None = None,
                  sessions: SessionRepository | None = None, audit_log: AuditLog | None = None,
                  deliveries: DeliveryRepository | None = None, mailer: Mailer | None = None,
+                 texter: Texter | None = None,
                  jwks: JwksFetcher | None = None, throttle_limits: Limits | None = None,
                  pending_erasures: PendingErasures | None = None):
         self._lock = threading.RLock()
@@ -77,7 +79,8 @@ class Services:
         self._jwks = jwks
         self._throttle_limits = throttle_limits
         given = {"settings": settings, "cases": cases, "sessions": sessions, "audit_log": audit_log,
-                 "deliveries": deliveries, "mailer": mailer, "pending_erasures": pending_erasures}
+                 "deliveries": deliveries, "mailer": mailer, "pending_erasures": pending_erasures,
+                 "texter": texter}
         self.__dict__.update({name: value for name, value in given.items() if value is not None})
 
     # -- configuration and adapters -----------------------------------------------------
@@ -132,6 +135,17 @@ class Services:
             mailer = OutboxMailer(mailer, self.settings.outbox_dir)
         return mailer
 
+    @_once
+    def texter(self) -> Texter:
+        from chalicelib.notify.sms import SnsTexter
+
+        texter: Texter = SnsTexter(self.settings)
+        if self.settings.outbox_dir:
+            from chalicelib.notify.outbox import OutboxTexter
+
+            texter = OutboxTexter(texter, self.settings.outbox_dir)
+        return texter
+
     def decode_cases_stream(self, records: list[dict[str, Any]]) -> list[Change]:
         from chalicelib.storage.stream import decode
 
@@ -167,8 +181,9 @@ class Services:
     def email_sender(self) -> EmailSender:
         from chalicelib.notify.sender import EmailSender
 
+        # The texter is built on the first text only (a lambda, not the texter itself).
         return EmailSender(self.settings, self.cases, self.deliveries, self.mailer, self.audit,
-                           self.clock, self.sleep)
+                           self.clock, self.sleep, texter=lambda: self.texter)
 
     @_once
     def retention(self) -> Retention:

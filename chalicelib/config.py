@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import secrets
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -66,6 +67,14 @@ class Settings:
     # The link-sealing secret before the last rotation: links sealed with it
     # still open, for as long as a link can live (docs/runbook.md).
     previous_token_secrets: tuple[bytes, ...] = ()
+    # Texts (issue 14): each force's alphanumeric sender ID (UK networks show it
+    # instead of a number; 3 to 11 letters and digits), the SNS region if not the
+    # stack's, and for contacts marked for safe contact a neutral sender name
+    # (emails) and sender ID (texts).
+    sms_sender_ids: dict[str, str] = field(default_factory=dict)
+    sms_region: str | None = None
+    safe_sender_name: str = "Account notice"
+    safe_sms_sender_id: str = "Notice"
     extra: dict[str, str] = field(default_factory=dict)
 
     def retention_days_for(self, force: str) -> int:
@@ -180,6 +189,10 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         outbox_dir=env.get("OUTBOX_DIR") or None,
         team_inboxes=_parse_forces(env.get("TEAM_INBOXES", "")),
         origin_verify_secret=env.get("ORIGIN_VERIFY_SECRET", "").strip() or None,
+        sms_sender_ids={code: sender for code, sender in _parse_forces(env.get("SMS_SENDER_IDS", "")).items()},
+        sms_region=env.get("SMS_REGION", "").strip() or None,
+        safe_sender_name=env.get("SAFE_SENDER_NAME", "").strip() or "Account notice",
+        safe_sms_sender_id=env.get("SAFE_SMS_SENDER_ID", "").strip() or "Notice",
     )
     _check(settings)
     return settings
@@ -194,6 +207,11 @@ def _check(settings: Settings) -> None:
     if not set(settings.team_inboxes) <= set(settings.forces) or any(
             "@" not in address or address.endswith("@") for address in settings.team_inboxes.values()):
         raise ConfigError("TEAM_INBOXES must give an email address for forces in FORCES, like lincs=team@example")
+    for sender in (*settings.sms_sender_ids.values(), settings.safe_sms_sender_id):
+        if not re.fullmatch(r"(?=.*[A-Za-z])[A-Za-z0-9]{3,11}", sender):
+            raise ConfigError("SMS_SENDER_IDS and SAFE_SMS_SENDER_ID: 3 to 11 letters and digits, at least one letter")
+    if not set(settings.sms_sender_ids) <= set(settings.forces):
+        raise ConfigError("SMS_SENDER_IDS must name forces in FORCES, like lincs=LincsPolice")
     if settings.ses_max_send_rate <= 0:
         raise ConfigError("SES_MAX_SEND_RATE must be a positive number of emails a second")
     if len(settings.token_secret) < 32:

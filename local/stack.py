@@ -309,7 +309,7 @@ Track My Crime is running on this machine.
   Victim site:      {stack.site_url}
   Officer console:  {stack.site_url}/officer/index.html
   Embedded AWS:     {stack.moto_url}  (moto server; sent mail: {stack.moto_url}/moto-api/data.json)
-  Emails written:   {stack.outbox_dir}/
+  Emails, texts:    {stack.outbox_dir}/  (.eml and .sms files)
   API log:          {stack.log_dir}/api.log
 
 Demo case {demo['crimeNumber']} (force {DEMO_FORCE}); victim {DEMO_CONTACT['forename']} {demo['surname']},

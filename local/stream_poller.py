@@ -5,7 +5,7 @@ each batch to the `send_emails` handler, and a timer that runs `retry_emails`
 does (`app.handler_map[name](event, context)`), with Lambda-shaped events.
 
 Runs in the stack's own process (which has the app's environment); emails go to
-moto's SES and, because OUTBOX_DIR is set, to `.local/outbox/` as well.
+moto's SES (texts to its SNS) and, because OUTBOX_DIR is set, to `.local/outbox/` as well.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from chalicelib.core import paging
 from chalicelib.core.conversation import UNREAD_FOR, Author, InboxItem, ItemKind, Message
@@ -434,7 +434,7 @@ class FakeCaseStore:
             self._set_contact(key, contact_id, pending_change_attempts=stored.pending_change_attempts + 1)
             return stored.pending_change_attempts + 1
 
-    _NO_PENDING: dict[str, Any] = {"pending_change_id": None, "pending_change_channel": None,
+    _NO_PENDING: ClassVar[dict[str, Any]] = {"pending_change_id": None, "pending_change_channel": None,
                                    "pending_change_address": None, "pending_change_expires_at": None,
                                    "pending_change_attempts": 0}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from chalicelib.core.conversation import Message
@@ -217,7 +217,7 @@ class Contact:
         """What they chose, or by default every channel they have an address for."""
         available = self.available_channels
         if self.channels in available:
-            return self.channels  # type: ignore[return-value]
+            return self.channels
         return ChannelChoice.BOTH if len(available) > 1 else (available[0] if available else ChannelChoice.EMAIL)
 
     def channels_to_use(self) -> tuple[str, ...]:
@@ -426,3 +426,35 @@ class AuditRecord:
     force: str | None = None
     case_key: str | None = None
     subject: str | None = None
+
+
+def _london() -> tzinfo:
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(LONDON)
+    except (ImportError, KeyError, OSError):  # no time zone data: GMT is never more than an hour out
+        return UTC
+
+
+def quiet_hours_end(quiet_hours: str | None, now: datetime) -> datetime | None:
+    """When quiet hours (`HH:MM-HH:MM`, UK time; they may span midnight) end,
+    if `now` is inside them; None if it is not, or there are none. A text due
+    in quiet hours waits until then."""
+    if not quiet_hours or quiet_hours == NO_QUIET_HOURS:
+        return None
+    try:
+        start_text, end_text = quiet_hours.split("-")
+        start = time.fromisoformat(start_text)
+        end = time.fromisoformat(end_text)
+    except ValueError:
+        return None
+    zone = _london()
+    local = now.astimezone(zone)
+    clock = local.time().replace(tzinfo=None)
+    inside = (start <= clock < end) if start < end else (clock >= start or clock < end)
+    if not inside:
+        return None
+    day = local.date() if clock < end else local.date() + timedelta(days=1)
+    # The end as a UK wall-clock time (through a clock change too), then UTC.
+    return datetime.combine(day, end, tzinfo=zone).astimezone(UTC)

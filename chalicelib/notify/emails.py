@@ -60,7 +60,25 @@ class _Link:
     url: str
 
 
-def _footer(force_name: str, site: str) -> list[str | _Link]:
+def _phrase_block(phrase: str | None) -> list[str | _Link]:
+    """The contact's anti-phishing phrase: how they tell our messages from a fake."""
+    if not phrase:
+        return []
+    return [f"Your security phrase: {phrase}\nEvery email and text we send you shows it. If a message "
+            "does not, do not use its links."]
+
+
+# Safe contact: nothing that says police, crime, officer, victim, witness,
+# investigation, the force or the service.
+SAFE_FOOTER: list[str | _Link] = [
+    "We will never ask for your password by email or by phone. In an emergency, call 999.",
+    "This email was sent automatically. Replies are not read.",
+]
+
+
+def _footer(force_name: str, site: str, safe: bool = False) -> list[str | _Link]:
+    if safe:
+        return list(SAFE_FOOTER)
     return [
         f"{SERVICE} does not replace the officer investigating the crime. To speak to "
         "someone, call 101. In an emergency, call 999.",
@@ -70,7 +88,17 @@ def _footer(force_name: str, site: str) -> list[str | _Link]:
     ]
 
 
-def invitation(force_name: str, site: str, link: str, valid_for: timedelta) -> Email:
+def invitation(force_name: str, site: str, link: str, valid_for: timedelta, *, safe: bool = False) -> Email:
+    if safe:
+        return _email(MessageKind.INVITATION, "Set up your account", [
+            "Hello,",
+            "An account has been set up for you, to read updates at any time.",
+            "Set up your account using this link:",
+            _Link("Set up your account", link),
+            f"You will be asked for your date of birth and to choose a password. The link works once and "
+            f"stops working in {plain_duration(valid_for)}.",
+            "If you were not expecting this email, you can ignore it.",
+            *SAFE_FOOTER], link)
     blocks: list[str | _Link] = [
         "Hello,",
         f"{force_name} has set up {SERVICE} for you. You can use it to read updates "
@@ -87,24 +115,34 @@ def invitation(force_name: str, site: str, link: str, valid_for: timedelta) -> E
     return _email(MessageKind.INVITATION, f"Set up your {SERVICE} account", blocks, link)
 
 
-def reset(force_name: str, site: str, link: str, valid_for: timedelta) -> Email:
+def reset(force_name: str, site: str, link: str, valid_for: timedelta, *, safe: bool = False,
+          phrase: str | None = None) -> Email:
+    account = "your account" if safe else f"your {SERVICE} account"
     blocks: list[str | _Link] = [
         "Hello,",
-        f"Someone asked to reset the password for your {SERVICE} account. If it was you, "
+        *_phrase_block(phrase),
+        f"Someone asked to reset the password for {account}. If it was you, "
         "choose a new password using this link:",
         _Link("Choose a new password", link),
         f"The link works once and stops working in {plain_duration(valid_for)}.",
         "If you did not ask for this, you can ignore this email. Your password has not changed.",
-        *_footer(force_name, site),
+        *_footer(force_name, site, safe),
     ]
-    return _email(MessageKind.RESET, f"Reset your {SERVICE} password", blocks, link)
+    return _email(MessageKind.RESET, "Reset your password" if safe else f"Reset your {SERVICE} password",
+                  blocks, link)
 
 
 def _sign_in_to_read(kind: str, subject: str, what: str, never: str, force_name: str, site: str,
-                     sign_in_link: str) -> Email:
+                     sign_in_link: str, safe: bool = False, phrase: str | None = None) -> Email:
     """An alert: something is waiting (`what`), sign in to read it; what we never email."""
-    blocks: list[str | _Link] = [
+    if safe:
+        blocks: list[str | _Link] = [
+            "Hello,", *_phrase_block(phrase), "You have a new message in your account. Sign in to read it:",
+            _Link("Sign in", sign_in_link), *SAFE_FOOTER]
+        return _email(kind, "You have a new message", blocks, sign_in_link)
+    blocks = [
         "Hello,",
+        *_phrase_block(phrase),
         f"{what} Sign in to {SERVICE} to read it:",
         _Link("Sign in", sign_in_link),
         f"To keep your information safe, we never put {never} in an email.",
@@ -113,16 +151,51 @@ def _sign_in_to_read(kind: str, subject: str, what: str, never: str, force_name:
     return _email(kind, subject, blocks, sign_in_link)
 
 
-def alert(force_name: str, site: str, sign_in_link: str) -> Email:
+def alert(force_name: str, site: str, sign_in_link: str, *, safe: bool = False, phrase: str | None = None) -> Email:
     return _sign_in_to_read(MessageKind.ALERT, f"You have a new update on {SERVICE}",
                             "There is a new update about your report.", "details of your report",
-                            force_name, site, sign_in_link)
+                            force_name, site, sign_in_link, safe, phrase)
 
 
-def reply_alert(force_name: str, site: str, sign_in_link: str) -> Email:
+def reply_alert(force_name: str, site: str, sign_in_link: str, *, safe: bool = False,
+                phrase: str | None = None) -> Email:
     return _sign_in_to_read(MessageKind.REPLY, f"You have a new message on {SERVICE}",
                             "The officer dealing with the case has sent you a message.",
-                            "the message, or any details of the case", force_name, site, sign_in_link)
+                            "the message, or any details of the case", force_name, site, sign_in_link, safe, phrase)
+
+
+def change_code(force_name: str, site: str, code: str, *, safe: bool = False, phrase: str | None = None) -> Email:
+    """To a new email address: the code that confirms it."""
+    account = "your account" if safe else f"your {SERVICE} account"
+    blocks: list[str | _Link] = [
+        "Hello,",
+        *_phrase_block(phrase),
+        f"You asked to use this email address for {account}. Your code is:",
+        code,
+        "Enter it on the Your account page to start using this address. It works for 1 hour.",
+        "If you did not ask for this, you can ignore this email. Nothing has changed.",
+        *_footer(force_name, site, safe),
+    ]
+    subject = "Your code" if safe else f"Your {SERVICE} code"
+    return Email(kind=MessageKind.CHANGE_CODE, subject=subject, text=_text(blocks), html=_html(subject, blocks),
+                 links=())
+
+
+def change_notice(force_name: str, site: str, sign_in_link: str, *, safe: bool = False,
+                  phrase: str | None = None) -> Email:
+    """To the old email address: someone asked to change it."""
+    account = "your account" if safe else f"your {SERVICE} account"
+    blocks: list[str | _Link] = [
+        "Hello,",
+        *_phrase_block(phrase),
+        f"Someone asked to change the email address for {account}. The new address is used only once "
+        "the code we sent to it is entered.",
+        "If it was you, there is nothing more to do. If it was not you, sign in and check your account:",
+        _Link("Sign in", sign_in_link),
+        *_footer(force_name, site, safe),
+    ]
+    subject = "Your email address is being changed" if safe else f"Your {SERVICE} email address is being changed"
+    return _email(MessageKind.CHANGE_NOTICE, subject, blocks, sign_in_link)
 
 
 def officer_notice(force_name: str, crime_number: str) -> Email:

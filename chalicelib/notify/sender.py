@@ -20,6 +20,7 @@ retry sends it again (counted as `EmailsReclaimed`).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -35,13 +36,14 @@ from typing import Any
 from chalicelib.config import Settings
 from chalicelib.core import tokens
 from chalicelib.core.audit import Audit
-from chalicelib.core.changes import Change, LinkStored, MessagePosted, Unreadable, UpdatePosted
+from chalicelib.core.changes import AddressChangeRequested, Change, LinkStored, MessagePosted, Unreadable, UpdatePosted
 from chalicelib.core.deliveries import TO_POLICE, DeliveryRef, DeliveryStatus, Due, MessageKind
-from chalicelib.core.domain import AuditAction, Case, utcnow
+from chalicelib.core.domain import AuditAction, Case, Channel, Contact, quiet_hours_end, utcnow
 from chalicelib.core.errors import ServiceUnavailable
 from chalicelib.core.ports import CaseRepository, Clock, DeliveryRepository, Sleep
-from chalicelib.notify import emails
+from chalicelib.notify import emails, texts
 from chalicelib.notify.mailer import Mailer, Outgoing, Rejected, Throttled, Unavailable
+from chalicelib.notify.texter import OptedOut, OutgoingText, Texter
 from chalicelib.observability import logger, metrics
 
 # A claim lasts this long; then the scheduled retry may take the email over.
@@ -67,15 +69,30 @@ REASON_COMPLAINED = ("The contact marked our email as unwanted, so we no longer 
                      "Phone them instead.")
 REASON_GAVE_UP = ("Emails to this address could not be sent for several hours. Check the email "
                   "address with the contact, or phone them instead.")
+# ...and next to the contact's texts (textsFailingReason).
+REASON_TEXT_REJECTED = ("Texts to this mobile number are refused. Check the number with the contact, "
+                        "or phone them instead.")
+REASON_TEXT_OPTED_OUT = ("The contact replied STOP to our texts, so no texts can be sent to them. Ask them "
+                         "how they want to be contacted, or phone them instead.")
+REASON_TEXT_GAVE_UP = ("Texts to this mobile number could not be sent for several hours. Check the number "
+                       "with the contact, or phone them instead.")
+OFFICER_REASONS = {  # (channel, problem) -> what the officer reads
+    (Channel.EMAIL, "rejected"): REASON_REJECTED, (Channel.EMAIL, "gave_up"): REASON_GAVE_UP,
+    (Channel.TEXT, "rejected"): REASON_TEXT_REJECTED, (Channel.TEXT, "gave_up"): REASON_TEXT_GAVE_UP,
+    (Channel.TEXT, "opted_out"): REASON_TEXT_OPTED_OUT,
+}
 
 @dataclass(frozen=True)
 class Target:
-    """An email to send: which one, to whom, and until when its link works."""
+    """A message to send: which one, by which channel (`ref.channel`), to whom,
+    until when its link works, and the contact it goes to (their phrase, safe
+    contact, quiet hours), where known."""
 
     ref: DeliveryRef
     recipient: str
     valid_until: datetime | None = None
     crime_number: str | None = None  # emails to the police only: which case
+    contact: Contact | None = None
 
 
 class Pacer:
@@ -114,7 +131,8 @@ class Pacer:
 
 class EmailSender:
     def __init__(self, settings: Settings, cases: CaseRepository, deliveries: DeliveryRepository, mailer: Mailer,
-                 audit: Audit, clock: Clock = utcnow, sleep: Sleep = time.sleep):
+                 audit: Audit, clock: Clock = utcnow, sleep: Sleep = time.sleep,
+                 texter: Texter | Callable[[], Texter] | None = None):
         self._settings = settings
         self._cases = cases
         self._deliveries = deliveries
@@ -122,10 +140,21 @@ class EmailSender:
         self._audit = audit
         self._clock = clock
         self._sleep = sleep
+        self._texter_source = texter
 
     @property
     def mailer(self) -> Mailer:
         return self._mailer
+
+    @property
+    def texter(self) -> Texter:
+        """Built on the first text: a function that only emails never builds it."""
+        source = self._texter_source
+        if source is None:
+            raise Unavailable("no texter configured")
+        if callable(source) and not hasattr(source, "send"):
+            self._texter_source = source = source()
+        return source  # type: ignore[return-value]
 
     # -- entry points ---------------------------------------------------------------
 
@@ -181,9 +210,16 @@ class EmailSender:
         now = self._clock()
         for change in changes:
             if isinstance(change, LinkStored):
-                ref = DeliveryRef(kind=change.kind, source_id=change.id, case_key=change.case_key,
-                                  contact_id=change.contact_id, force=change.force)
-                out.append(Target(ref, change.email, change.expires_at))
+                case = self._live_case(change.case_key, cases, now)
+                contact = case.contact(change.contact_id) if case else None
+                for channel in change.channels:
+                    address = change.email if channel == Channel.EMAIL else change.mobile
+                    if address:
+                        ref = DeliveryRef(kind=change.kind, source_id=change.id, case_key=change.case_key,
+                                          contact_id=change.contact_id, force=change.force, channel=channel)
+                        out.append(Target(ref, address, change.expires_at, contact=contact))
+            elif isinstance(change, AddressChangeRequested):
+                out += self._change_messages(change, cases, now)
             elif isinstance(change, UpdatePosted):
                 out += self._alerts(change, cases, now)
             elif isinstance(change, MessagePosted):
@@ -202,12 +238,31 @@ class EmailSender:
         return None if case is None or case.is_expired(now) else case
 
     def _alerts(self, change: UpdatePosted, cases: dict[str, Case | None], now: datetime) -> list[Target]:
+        """One alert per registered contact and channel they chose (none after they stopped)."""
         case = self._live_case(change.case_key, cases, now)
         if case is None:
             return []
         return [Target(DeliveryRef(kind=MessageKind.ALERT, source_id=change.update_id, case_key=change.case_key,
-                                   contact_id=c.id, force=case.force), c.email)
-                for c in case.registered_contacts()]
+                                   contact_id=c.id, force=case.force, channel=channel), address, contact=c)
+                for c in case.registered_contacts() if not c.has_stopped
+                for channel in c.channels_to_use() if (address := c.address(channel))]
+
+    def _change_messages(self, change: AddressChangeRequested, cases: dict[str, Case | None],
+                         now: datetime) -> list[Target]:
+        """A new address: its code goes to it, a notice to the old one (same channel)."""
+        case = self._live_case(change.case_key, cases, now)
+        contact = case.contact(change.contact_id) if case else None
+        if contact is None:
+            return []
+        out = [Target(DeliveryRef(kind=MessageKind.CHANGE_CODE, source_id=change.id, case_key=change.case_key,
+                                  contact_id=change.contact_id, force=change.force, channel=change.channel),
+                      change.address, change.expires_at, contact=contact)]
+        if change.old_address:
+            out.append(Target(DeliveryRef(kind=MessageKind.CHANGE_NOTICE, source_id=change.id,
+                                          case_key=change.case_key, contact_id=change.contact_id,
+                                          force=change.force, channel=change.channel),
+                              change.old_address, contact=contact))
+        return out
 
     def _message_emails(self, change: MessagePosted, cases: dict[str, Case | None], now: datetime) -> list[Target]:
         """A contact's message: the officer in charge (and the team inbox) are
@@ -215,9 +270,15 @@ class EmailSender:
         case = self._live_case(change.case_key, cases, now)
         if case is None:
             return []
-        kinds = [MessageKind.OFFICER_NOTICE, MessageKind.TEAM_NOTICE] if change.from_contact else [MessageKind.REPLY]
-        refs = [DeliveryRef(kind=kind, source_id=change.message_id, case_key=change.case_key,
-                            contact_id=change.contact_id, force=case.force) for kind in kinds]
+        if change.from_contact:
+            refs = [DeliveryRef(kind=kind, source_id=change.message_id, case_key=change.case_key,
+                                contact_id=change.contact_id, force=case.force)
+                    for kind in (MessageKind.OFFICER_NOTICE, MessageKind.TEAM_NOTICE)]
+        else:
+            contact = case.contact(change.contact_id)
+            refs = [DeliveryRef(kind=MessageKind.REPLY, source_id=change.message_id, case_key=change.case_key,
+                                contact_id=change.contact_id, force=case.force, channel=channel)
+                    for channel in (contact.channels_to_use() if contact else ())]
         return [target for ref in refs if (target := self._target(ref, case)) is not None]
 
     def _target(self, ref: DeliveryRef, case: Case) -> Target | None:
@@ -228,17 +289,34 @@ class EmailSender:
             team = self._settings.team_inboxes.get(case.force)
             return Target(ref, team, crime_number=case.crime_number) if team else None
         contact = case.contact(ref.contact_id)
-        return Target(ref, contact.email) if contact is not None and contact.is_registered else None
+        if contact is None:
+            return None
+        if ref.kind == MessageKind.CHANGE_CODE:  # still the pending change: its new address
+            new_address = contact.pending_change_address
+            if contact.pending_change_id != ref.source_id or not new_address:
+                return None
+            return Target(ref, new_address, contact.pending_change_expires_at, contact=contact)
+        address = contact.address(ref.channel)
+        if ref.kind == MessageKind.CHANGE_NOTICE:
+            return Target(ref, address, contact=contact) if address else None
+        # An alert or reply: registered, not stopped, and still by this channel.
+        if not contact.is_registered or contact.has_stopped or ref.channel not in contact.channels_to_use():
+            return None
+        return Target(ref, address, contact=contact) if address else None
 
     def _resolve(self, ref: DeliveryRef, now: datetime) -> Target | None:
-        """For a retry, read the email's subject again: it may have been used,
-        expired or gone since. None if the email is no longer wanted."""
+        """For a retry, read the message's subject again: it may have been used,
+        expired or gone since. None if the message is no longer wanted."""
         if ref.kind in (MessageKind.INVITATION, MessageKind.RESET):
             found = (self._cases.invitation if ref.kind == MessageKind.INVITATION else self._cases.reset)(
                 ref.source_id)
             if found is None or not found.is_usable(now):
                 return None
-            return Target(ref, found.email, found.expires_at)
+            address = found.address(ref.channel)
+            if not address:
+                return None
+            case = self._cases.case_with_contacts(ref.case_key)
+            return Target(ref, address, found.expires_at, contact=case.contact(ref.contact_id) if case else None)
         case = self._cases.case_with_contacts(ref.case_key)
         if case is None or case.is_expired(now):
             return None
@@ -305,7 +383,7 @@ class EmailSender:
             return "skipped"
         if claimed.attempts > MAX_ROUNDS:
             # Only an email whose every round ended in an unexpected error gets here.
-            self._give_up(claimed.ref, "unexpected errors", REASON_GAVE_UP)
+            self._give_up(claimed.ref, "unexpected errors", "gave_up")
             return "failed"
         if due.status == DeliveryStatus.SENDING:
             # Its claim ran out: the invocation that held it died, perhaps after
@@ -320,13 +398,37 @@ class EmailSender:
         return self._attempt(target, claimed.attempts, run)
 
     def _attempt(self, target: Target, rounds: int, run: _Run) -> str:
-        """One round: the send, with throttling retried a few times."""
+        """One round: the send, with throttling retried a few times. A text
+        first waits out the contact's quiet hours, and is never sent to a
+        number on the opt-out list (STOP)."""
         ref = target.ref
-        outgoing = self._compose(target, self._clock())
-        problem = "SES Throttling"
+        now = self._clock()
+        send: Callable[[], str]
+        if ref.channel == Channel.TEXT:
+            contact = target.contact
+            ends = quiet_hours_end(contact.quiet_hours, now) if contact is not None else None
+            if ends is not None and ref.kind not in (MessageKind.RESET, MessageKind.CHANGE_CODE):
+                # Asked-for codes and links go at once; alerts wait (their round is not lost).
+                self._deliveries.mark_retry(ref, ends, "quiet hours", now)
+                logger.info("text waits for the end of quiet hours", extra={"email_kind": ref.kind,
+                                                                           "contact": ref.contact_id})
+                return "quiet_hours"
+            try:
+                if self.texter.opted_out(target.recipient):
+                    self._give_up(ref, "opted out", "opted_out")
+                    return "opted_out"
+            except (Throttled, Unavailable):
+                pass  # the send below meets the same problem, and is retried as any
+            text = self._compose_text(target, now)
+            send = functools.partial(self.texter.send, text)
+            problem = "SNS Throttling"
+        else:
+            outgoing = self._compose(target, now)
+            send = functools.partial(self._mailer.send, outgoing)
+            problem = "SES Throttling"
         for tried in range(1, THROTTLE_TRIES + 1):
             try:
-                message_id = self._mailer.send(outgoing)
+                message_id = send()
             except Throttled as exc:
                 problem = exc.reason
                 run.count("throttled")
@@ -336,8 +438,11 @@ class EmailSender:
                             * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not a secret
                 if not run.pacer.wait(run.deadline):
                     break
+            except OptedOut as exc:
+                self._give_up(ref, exc.reason, "opted_out")
+                return "opted_out"
             except Rejected as exc:
-                self._give_up(ref, exc.reason, REASON_REJECTED)
+                self._give_up(ref, exc.reason, "rejected")
                 return "rejected"
             except Unavailable as exc:
                 problem = exc.reason
@@ -346,47 +451,95 @@ class EmailSender:
                 now = self._clock()
                 # The sent-mark and the disclosure's audit record: one write (issue 17).
                 self._deliveries.mark_sent(ref, message_id, now, self._audit.entry(
-                    AuditAction.DISCLOSURE, f"{ref.kind}_email_sent", actor="system:email-sender",
-                    force=ref.force, case_key=ref.case_key, subject=ref.contact_id))
+                    AuditAction.DISCLOSURE, f"{ref.kind}_{'text' if ref.channel == Channel.TEXT else 'email'}_sent",
+                    actor="system:email-sender", force=ref.force, case_key=ref.case_key, subject=ref.contact_id))
                 return "sent"
         now = self._clock()
         if rounds >= MAX_ROUNDS:
-            self._give_up(ref, problem, REASON_GAVE_UP)
+            self._give_up(ref, problem, "gave_up")
             return "failed"
         self._deliveries.mark_retry(ref, now + RETRY_DELAYS[rounds - 1], problem, now)
         logger.info("email will be retried", extra={"email_kind": ref.kind, "contact": ref.contact_id,
                                                     "round": rounds, "problem": problem})
         return "retry_scheduled"
 
-    def _give_up(self, ref: DeliveryRef, problem: str, officer_reason: str) -> None:
+    def _give_up(self, ref: DeliveryRef, problem: str, why: str) -> None:
+        """Never tried again; the contact's email or text is shown to the officer
+        as failing, with what to do (`why`: rejected, opted_out, gave_up)."""
         now = self._clock()
         self._deliveries.mark_finished(ref, DeliveryStatus.FAILED, problem, now)
         if ref.kind not in TO_POLICE:  # the police's own address failing says nothing of the contact's
-            self._deliveries.mark_contact_failing(ref.case_key, ref.contact_id, officer_reason)
+            channel = Channel.TEXT if ref.channel == Channel.TEXT else Channel.EMAIL
+            self._deliveries.mark_contact_failing(ref.case_key, ref.contact_id,
+                                                  OFFICER_REASONS.get((channel, why), OFFICER_REASONS[
+                                                      (channel, "rejected")]), channel)
         logger.warning("email failed", extra={"email_kind": ref.kind, "contact": ref.contact_id,
                                               "problem": problem})
+
+    def _words(self, target: Target, now: datetime) -> tuple[str, timedelta, bool, str | None]:
+        """The force's name, how long the link lasts, safe contact, the phrase."""
+        settings = self._settings
+        force_name = settings.forces.get(target.ref.force) or settings.forces[settings.default_force]
+        left = (target.valid_until - now) if target.valid_until else timedelta(0)
+        contact = target.contact
+        safe = bool(contact and contact.safe_contact)
+        # The phrase once they chose it; never in an invitation (they have not).
+        phrase = contact.phrase if contact and target.ref.kind != MessageKind.INVITATION else None
+        return force_name, left, safe, phrase
+
+    def _link(self, kind: str, source_id: str) -> str:
+        settings = self._settings
+        if kind == MessageKind.INVITATION:
+            token = tokens.link_token(settings.token_secret, tokens.INVITATION, source_id)
+            return f"{settings.site_url}/register.html#invitation={token}"
+        if kind == MessageKind.RESET:
+            token = tokens.link_token(settings.token_secret, tokens.RESET, source_id)
+            return f"{settings.site_url}/reset-password.html#token={token}"
+        return f"{settings.site_url}/sign-in.html"
+
+    def _compose_text(self, target: Target, now: datetime) -> OutgoingText:
+        settings = self._settings
+        ref = target.ref
+        force_name, left, safe, phrase = self._words(target, now)
+        link = self._link(ref.kind, ref.source_id)
+        if ref.kind == MessageKind.INVITATION:
+            text = texts.invitation(force_name, link, left, safe=safe)
+        elif ref.kind == MessageKind.RESET:
+            text = texts.reset(force_name, link, left, safe=safe, phrase=phrase)
+        elif ref.kind == MessageKind.CHANGE_CODE:
+            text = texts.change_code(force_name, tokens.change_code(settings.token_secret, ref.source_id),
+                                     safe=safe, phrase=phrase)
+        elif ref.kind == MessageKind.CHANGE_NOTICE:
+            text = texts.change_notice(force_name, link, safe=safe, phrase=phrase)
+        else:
+            text = texts.alert(force_name, link, safe=safe, phrase=phrase, kind=ref.kind)
+        sender_id = settings.safe_sms_sender_id if safe else settings.sms_sender_ids.get(ref.force)
+        return OutgoingText(kind=ref.kind, recipient=target.recipient, body=text.body, sender_id=sender_id,
+                            links=text.links)
 
     def _compose(self, target: Target, now: datetime) -> Outgoing:
         settings = self._settings
         ref = target.ref
-        force_name = settings.forces.get(ref.force) or settings.forces[settings.default_force]
-        left = (target.valid_until - now) if target.valid_until else timedelta(0)
+        force_name, left, safe, phrase = self._words(target, now)
+        link = self._link(ref.kind, ref.source_id)
+        site = settings.site_origin
         if ref.kind == MessageKind.INVITATION:
-            token = tokens.link_token(settings.token_secret, tokens.INVITATION, ref.source_id)
-            email = emails.invitation(force_name, settings.site_origin,
-                                      f"{settings.site_url}/register.html#invitation={token}", left)
+            email = emails.invitation(force_name, site, link, left, safe=safe)
         elif ref.kind == MessageKind.RESET:
-            token = tokens.link_token(settings.token_secret, tokens.RESET, ref.source_id)
-            email = emails.reset(force_name, settings.site_origin,
-                                 f"{settings.site_url}/reset-password.html#token={token}", left)
+            email = emails.reset(force_name, site, link, left, safe=safe, phrase=phrase)
         elif ref.kind in TO_POLICE:
             email = emails.officer_notice(force_name, target.crime_number or "")
+        elif ref.kind == MessageKind.CHANGE_CODE:
+            email = emails.change_code(force_name, site, tokens.change_code(settings.token_secret, ref.source_id),
+                                       safe=safe, phrase=phrase)
+        elif ref.kind == MessageKind.CHANGE_NOTICE:
+            email = emails.change_notice(force_name, site, link, safe=safe, phrase=phrase)
         elif ref.kind == MessageKind.REPLY:
-            email = emails.reply_alert(force_name, settings.site_origin, f"{settings.site_url}/sign-in.html")
+            email = emails.reply_alert(force_name, site, link, safe=safe, phrase=phrase)
         else:
-            email = emails.alert(force_name, settings.site_origin, f"{settings.site_url}/sign-in.html")
-        raw = emails.render(email, sender_name=force_name, sender_address=settings.mail_from,
-                            recipient=target.recipient, now=now)
+            email = emails.alert(force_name, site, link, safe=safe, phrase=phrase)
+        raw = emails.render(email, sender_name=settings.safe_sender_name if safe else force_name,
+                            sender_address=settings.mail_from, recipient=target.recipient, now=now)
         return Outgoing(kind=ref.kind, recipient=target.recipient, subject=email.subject, raw=raw,
                         links=email.links)
 
@@ -422,7 +575,9 @@ def _add_metrics(counts: Counter[str]) -> None:
     for name, outcomes in (("EmailsSent", ("sent",)),
                            ("EmailsRetried", ("retry_scheduled", "deferred")),
                            ("EmailsThrottled", ("throttled",)),
-                           ("EmailsFailed", ("rejected", "failed", "error")),
+                           ("EmailsFailed", ("rejected", "failed", "error", "opted_out")),
+                           ("TextsOptedOut", ("opted_out",)),
+                           ("TextsHeldForQuietHours", ("quiet_hours",)),
                            ("EmailsDuplicate", ("duplicate",)),
                            ("EmailsReclaimed", ("reclaimed",))):
         value = sum(counts[o] for o in outcomes)

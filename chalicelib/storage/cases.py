@@ -1103,8 +1103,8 @@ class CaseStore:
         mark cleared, the pending change gone), with its audit record, while it
         is still `contact`'s pending change. ConditionFailed otherwise."""
         text = contact.pending_change_channel == "text"
-        address = contact.pending_change_address
-        actions = [ContactItem.mobile.set(address), ContactItem.texts_failing.remove(),
+        address = contact.pending_change_address or ""
+        actions: list[Action] = [ContactItem.mobile.set(address), ContactItem.texts_failing.remove(),
                    ContactItem.texts_failing_reason.remove()] if text else [
             ContactItem.email.set(address), ContactItem.alerts_failing.remove(),
             ContactItem.alerts_failing_reason.remove()]

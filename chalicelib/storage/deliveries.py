@@ -162,7 +162,7 @@ class DeliveryStore:
     def mark_contact_failing(self, case_key: str, contact_id: str, reason: str, channel: str = "email") -> bool:
         """Shown to the officer as the contact's status (emails or texts
         failing, by `channel`); False if the contact is gone."""
-        actions = [ContactItem.texts_failing.set(True), ContactItem.texts_failing_reason.set(reason)] \
+        actions: list[Action] = [ContactItem.texts_failing.set(True), ContactItem.texts_failing_reason.set(reason)] \
             if channel == "text" else [ContactItem.alerts_failing.set(True),
                                        ContactItem.alerts_failing_reason.set(reason)]
         with dynamodb_errors():

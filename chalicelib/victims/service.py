@@ -544,12 +544,12 @@ class VictimService:
         except ConditionFailed as exc:
             raise InvalidInput(fields={"code": CODE_PROBLEM}) from exc
         logger.info("address changed", extra={"contact": contact.id, "channel": contact.pending_change_channel})
-        changed = replace(contact, **{field: contact.pending_change_address}, pending_change_id=None,
-                          pending_change_channel=None, pending_change_address=None, pending_change_expires_at=None,
-                          pending_change_attempts=0)
+        changed = replace(contact, pending_change_id=None, pending_change_channel=None, pending_change_address=None,
+                          pending_change_expires_at=None, pending_change_attempts=0)
         if field == "mobile":
-            return replace(changed, texts_failing=False, texts_failing_reason=None)
-        return replace(changed, alerts_failing=False, alerts_failing_reason=None)
+            return replace(changed, mobile=contact.pending_change_address, texts_failing=False,
+                           texts_failing_reason=None)
+        return replace(changed, email=contact.pending_change_address, alerts_failing=False, alerts_failing_reason=None)
 
     def stop(self, session_token: str | None) -> None:
         """Stops using the service: no more alerts, every session ends; the
