@@ -319,6 +319,17 @@ def test_an_officer_records_a_person_with_only_a_mobile_and_discreet_messages_an
     assert signed_in.status_code == 200, signed_in.body
     assert api.post("/victim/stop", {}, {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}).status_code == 204
 
+    # A number that has replied STOP (moto's SNS: any number ending 99 is opted out).
+    opted_out = f"LC-2026-S{secrets.randbelow(900000) + 100000}"
+    answer = officer.api.post("/officer/cases", case_body(opted_out, [contact(
+        forename="Buchi", surname="Emecheta", email=f"b.{secrets.token_hex(4)}@example.com", mobile="07700 900 099")],
+        officer={"name": "PC 2417 Jordan Reid", "email": "jordan.reid@lincs.police.example"}), officer.headers)
+    assert answer.status_code == 201, answer.body
+    for _ in range(100):
+        if officer.open_case(opted_out)["contacts"][0]["textsFailing"]:
+            break
+        page.wait_for_timeout(200)
+
     officer_sign_in(page, stack.site_url, LINCS_OFFICER)
     tab_to(page, '[data-tmc-nav="new-case"]', limit=80)
     page.keyboard.press("Enter")
@@ -368,6 +379,14 @@ def test_an_officer_records_a_person_with_only_a_mobile_and_discreet_messages_an
     assert submit_with_enter(page, "**/safe-contact") == 200
     expect(page.locator("[data-tmc-banner]")).to_contain_text("Discreet messages turned off")
     expect(person.locator("[data-tmc-field='safeContact']")).to_have_text("Off")
+
+    # Texts failing, with the reason and what to do.
+    with page.expect_response(f"**/api/officer/cases/{opted_out}"):
+        page.evaluate("(hash) => { window.location.hash = hash }", f"#case/{opted_out}")
+    expect(person.locator(".govuk-tag")).to_have_text("Texts to them are failing")
+    expect(person.locator("[data-tmc-field='status']")).to_contain_text("Texts: The contact replied STOP")
+    expect(person.locator("[data-tmc-field='channels']")).to_have_text("Email and text message (texts failing)")
+    check_state(page, "officer-case-texts-failing")
 
     # The person who stopped: "wants other contact", since when, and no alerts.
     # Another case in the same page (a reload would need a new sign-in: the tokens are in memory only).

@@ -62,7 +62,10 @@ export function channelsLabel(contact) {
   const channels = Array.isArray(contact.channels) ? contact.channels.filter((c) => CHANNEL_WORDS[c]) : []
   if (!channels.length) return 'None: no email address or mobile number that works'
   const words = channels.map((c) => CHANNEL_WORDS[c])
-  return words.length > 1 ? `${words[0]} and ${words.slice(1).join(' and ').toLowerCase()}` : words[0]
+  const said = words.length > 1 ? `${words[0]} and ${words.slice(1).join(' and ').toLowerCase()}` : words[0]
+  const failing = [contact.alertsFailing && channels.includes('email') && 'emails',
+    contact.textsFailing && channels.includes('text') && 'texts'].filter(Boolean)
+  return failing.length ? `${said} (${failing.join(' and ')} failing)` : said
 }
 
 /** What a contact is sent when the officer replies to them: by their channels, or nothing once they stopped. */

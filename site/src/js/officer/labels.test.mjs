@@ -120,6 +120,7 @@ describe('texts and the contact agreement on the officer\'s case page (issue 14)
     assert.equal(channelsLabel({ channels: ['text'] }), 'Text message')
     assert.equal(channelsLabel({ channels: ['email'] }), 'Email')
     assert.equal(channelsLabel({ channels: [] }), 'None: no email address or mobile number that works')
+    assert.equal(channelsLabel({ channels: ['email', 'text'], textsFailing: true }), 'Email and text message (texts failing)')
     assert.equal(channelsLabel({ channels: ['email'], stoppedAt: '2026-11-29T10:00:00Z' }),
       'None: they stopped using Track My Crime')
   })
