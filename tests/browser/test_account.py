@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -45,6 +47,20 @@ def victim_with_mobile(stack, officer, surname: str = "Achebe") -> Victim:
                     email=email, contact_id=answer.json()["contacts"][0]["id"])
     register_by_api(stack, victim)
     return victim
+
+
+def link_from_text(stack, number: str, pattern: str, within: float = 20) -> str:
+    """What matches pattern in the newest text to this E.164 number: the
+    local stack writes each text as an .sms file (`To: ...`, a blank line, the body)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for file in sorted(Path(stack.outbox_dir).glob("*.sms"), reverse=True):
+            head, _, body = file.read_text().partition("\n\n")
+            found = re.search(pattern, body)
+            if head.strip() == f"To: {number}" and found:
+                return found.group(0)
+        time.sleep(0.2)
+    raise AssertionError(f"no text to {number} with {pattern} within {within} s")
 
 
 def press_enter_and_wait(page, method: str, path: str) -> int:
@@ -145,6 +161,41 @@ def test_the_case_page_asks_how_to_contact_them_until_they_choose_with_the_keybo
     expect(page.locator("[data-tmc-case]")).to_be_visible()
     page.wait_for_load_state("networkidle")
     expect(prompt).to_be_hidden()
+
+
+def test_someone_with_only_a_mobile_registers_from_a_text_and_is_offered_texts_only(page, stack, officer):
+    crime_number = f"LC-2026-{secrets.randbelow(900000) + 100000}"
+    mobile, e164 = "07700 900 456", "+447700900456"
+    answer = officer.api.post("/officer/cases", case_body(crime_number, [{
+        "role": "witness", "forename": "Tunde", "surname": "Bakare", "dateOfBirth": "1979-11-03", "mobile": mobile}],
+        officer={"name": "PC 2417 Jordan Reid", "email": "jordan.reid@lincs.police.example"}), officer.headers)
+    assert answer.status_code == 201, answer.body
+    victim = Victim(crime_number=crime_number, forename="Tunde", surname="Bakare", date_of_birth="1979-11-03",
+                    email="", contact_id=answer.json()["contacts"][0]["id"])
+    token = link_from_text(stack, e164, r"/register\.html#invitation=[\w.\-]+").split("#invitation=")[1]
+    registered = Api(stack.api_url).post("/victim/register", {
+        "invitation": token, "dateOfBirth": victim.date_of_birth, "password": victim.password})
+    assert registered.status_code == 201, registered.body
+
+    sign_in_with_keyboard(page, stack.site_url, victim)
+    tab_to(page, "[data-module='tmc-agreement-prompt'] a")
+    page.keyboard.press("Enter")
+    expect(page.locator("form[data-tmc-agreement]")).to_be_visible()
+    expect(page.locator("[data-tmc-choices]")).to_be_hidden()
+    expect(page.locator("[data-tmc-only-channel]")).to_contain_text(
+        "We can only contact you by text message, because we do not have an email address for you.")
+    expect(page.locator("[data-tmc-add-address]")).to_have_text("Add an email address")
+    expect(page.locator("[data-tmc-quiet]")).to_be_visible()
+    check_state(page, "how-we-contact-you-text-only")
+    tab_to(page, "#phrase", limit=60)
+    page.keyboard.type("blue kettle sings")
+    tab_to(page, "form[data-tmc-agreement] button[type=submit]")
+    with page.expect_navigation(url=re.compile(r"/account\.html")):
+        assert press_enter_and_wait(page, "PUT", "/victim/contact-agreement") == 200
+    expect(value(page, "channels")).to_have_text("By text message")
+    expect(value(page, "email")).to_have_text("Not given")
+    expect(page.locator("[data-tmc-action='email']")).to_have_text("Add email address")
+    check_state(page, "account-text-only")
 
 
 def test_discreet_messages_are_explained_and_turned_on_and_off_with_the_keyboard_alone(page, stack, officer):
