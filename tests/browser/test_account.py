@@ -24,7 +24,7 @@ from tests.browser.support import (
     sign_in_with_keyboard,
     tab_to,
 )
-from tests.browser.test_officer_console import CONSOLE, LINCS_OFFICER, submit_with_enter
+from tests.browser.test_officer_console import LINCS_OFFICER, submit_with_enter
 from tests.browser.test_officer_console import sign_in_with_keyboard as officer_sign_in
 from tests.factories import case_body, contact
 
