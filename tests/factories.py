@@ -52,7 +52,7 @@ def case(crime_number: str = "LC-2026-00001", contacts: tuple[Contact, ...] = ()
 
 
 def sender(cases: FakeCaseStore, mailer: FakeMailer | None = None, deliveries: FakeDeliveries | None = None,
-           clock: Clock | None = None, **setting_overrides: Any,
+           clock: Clock | None = None, texter: Any = None, **setting_overrides: Any,
            ) -> tuple[EmailSender, FakeMailer, FakeDeliveries, FakeAuditLog]:
     """The email sender on fakes, its clock standing at NOW and its sleeps only noted."""
     mailer = mailer or FakeMailer()
@@ -62,7 +62,7 @@ def sender(cases: FakeCaseStore, mailer: FakeMailer | None = None, deliveries: F
         deliveries.audit_log = audit_log
     clock = clock or Clock(NOW)
     built = EmailSender(settings(**setting_overrides), cases, deliveries, mailer, Audit(audit_log, clock),
-                        clock=clock, sleep=Sleeps())
+                        clock=clock, sleep=Sleeps(), texter=texter)
     return built, mailer, deliveries, audit_log
 
 

@@ -763,3 +763,32 @@ class Clock:
     def advance(self, **delta: float) -> None:
         self.now = self.now + timedelta(**delta)
 
+
+
+class FakeTexter:
+    """Records the texts sent. `opted_out_numbers` are on the provider's opt-out
+    list; `script` answers each send in turn (None: send; a SendError: raise)."""
+
+    def __init__(self, script: list[SendError | None] | None = None, opted_out_numbers: set[str] | None = None):
+        from chalicelib.notify.texter import OutgoingText
+
+        self.sent: list[OutgoingText] = []
+        self.calls = 0
+        self.opt_out_checks = 0
+        self.opted_out_numbers = set(opted_out_numbers or ())
+        self._script: Iterator[SendError | None] = iter(script or [])
+        self._lock = threading.Lock()
+
+    def opted_out(self, number: str) -> bool:
+        with self._lock:
+            self.opt_out_checks += 1
+            return number in self.opted_out_numbers
+
+    def send(self, text: Any) -> str:
+        with self._lock:
+            self.calls += 1
+            planned = next(self._script, None)
+            if planned is not None:
+                raise planned
+            self.sent.append(text)
+            return f"sms-{self.calls}"

@@ -91,23 +91,34 @@ def _fit(kind: str, required: list[str], optional: list[str], links: tuple[str, 
     return Text(kind=kind, body=body, links=links)
 
 
+MAX_FORCE_NAME = 40  # longer than any UK force's; a longer name is cut at a word
+
+
+def _force(name: str) -> str:
+    name = to_gsm7(name)
+    if len(name) <= MAX_FORCE_NAME:
+        return name
+    return name[:MAX_FORCE_NAME + 1].rsplit(" ", 1)[0].rstrip(" ,-")
+
+
 def _phrase(phrase: str | None) -> list[str]:
     return [f"Your phrase: {phrase}."] if phrase else []
 
 
 def invitation(force_name: str, link: str, valid_for: timedelta, *, safe: bool = False) -> Text:
+    force_name = _force(force_name)
     if safe:
-        required = ["An account has been set up for you to read updates. Set it up with this link. It works "
-                    f"once, for {plain_duration(valid_for)}: {link}"]
+        required = ["An account has been set up for you to read updates. Set it up with this link (it works "
+                    f"once, for {plain_duration(valid_for)}): {link}"]
     else:
-        required = [f"{force_name}: we have set up {SERVICE} for you, to read updates from the officer dealing "
-                    f"with the case. Set up your account with this link. It works once, for "
-                    f"{plain_duration(valid_for)}: {link}"]
+        required = [f"{force_name}: you can now read updates on the case online, with {SERVICE}. Set up "
+                    f"your account with this link (it works once, for {plain_duration(valid_for)}): {link}"]
     return _fit(MessageKind.INVITATION, required, ["If you were not expecting this, ignore it."], (link,))
 
 
 def reset(force_name: str, link: str, valid_for: timedelta, *, safe: bool = False,
           phrase: str | None = None) -> Text:
+    force_name = _force(force_name)
     who = "Someone asked to reset your account password." if safe else \
         f"{force_name}: someone asked to reset your {SERVICE} password."
     required = [who, f"If it was you, choose a new one within {plain_duration(valid_for)}: {link}", *_phrase(phrase)]
@@ -116,6 +127,7 @@ def reset(force_name: str, link: str, valid_for: timedelta, *, safe: bool = Fals
 
 def alert(force_name: str, sign_in_link: str, *, safe: bool = False, phrase: str | None = None,
           kind: str = MessageKind.ALERT) -> Text:
+    force_name = _force(force_name)
     if safe:
         what = "You have a new message in your account."
     elif kind == MessageKind.REPLY:
@@ -128,6 +140,7 @@ def alert(force_name: str, sign_in_link: str, *, safe: bool = False, phrase: str
 
 
 def change_code(force_name: str, code: str, *, safe: bool = False, phrase: str | None = None) -> Text:
+    force_name = _force(force_name)
     who = f"Your code is {code}." if safe else f"{force_name}: your {SERVICE} code is {code}."
     required = [who, "Enter it on the Your account page to start using this number. It works for 1 hour.",
                 *_phrase(phrase)]
@@ -135,8 +148,9 @@ def change_code(force_name: str, code: str, *, safe: bool = False, phrase: str |
 
 
 def change_notice(force_name: str, sign_in_link: str, *, safe: bool = False, phrase: str | None = None) -> Text:
+    force_name = _force(force_name)
     who = "Someone asked to change the mobile number on your account." if safe else \
         f"{force_name}: someone asked to change the mobile number on your {SERVICE} account."
-    required = [who, f"If it was you, there is nothing to do. If not, sign in and check: {sign_in_link}",
-                *_phrase(phrase)]
-    return _fit(MessageKind.CHANGE_NOTICE, required, [] if safe else ["Or call 101."], (sign_in_link,))
+    required = [who, f"If it was not you, sign in and check: {sign_in_link}", *_phrase(phrase)]
+    optional = ["If it was you, there is nothing to do."] + ([] if safe else ["If you are worried, call 101."])
+    return _fit(MessageKind.CHANGE_NOTICE, required, optional, (sign_in_link,))

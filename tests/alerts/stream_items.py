@@ -12,16 +12,18 @@ INVITATION_ID = "AAAAAAAAAAAAAAAAAAAAAA"
 RESET_ID = "BBBBBBBBBBBBBBBBBBBBBB"
 
 
-def invitation(case: Case, contact_id: str, email: str, invitation_id: str = INVITATION_ID,
-               valid_for: timedelta = timedelta(days=14)) -> InvitationItem:
+def invitation(case: Case, contact_id: str, email: str | None, invitation_id: str = INVITATION_ID,
+               valid_for: timedelta = timedelta(days=14), mobile: str | None = None) -> InvitationItem:
     return InvitationItem(f"INVITATION#{invitation_id}", INVITATION_SK, case_pk=case_pk(case.key),
-                          contact_id=contact_id, force=case.force, email=email,
+                          contact_id=contact_id, force=case.force, email=email, mobile=mobile,
                           expires_at=NOW + valid_for, failed_attempts=0)
 
 
-def reset(case: Case, contact_id: str, email: str, reset_id: str = RESET_ID) -> ResetItem:
+def reset(case: Case, contact_id: str, email: str | None, reset_id: str = RESET_ID, mobile: str | None = None,
+          channels: str | None = None) -> ResetItem:
     return ResetItem(f"RESET#{reset_id}", RESET_SK, case_pk=case_pk(case.key), contact_id=contact_id,
-                     force=case.force, email=email, expires_at=NOW + timedelta(hours=1))
+                     force=case.force, email=email, mobile=mobile, channels=channels,
+                     expires_at=NOW + timedelta(hours=1))
 
 
 def update(case: Case, update_id: str = "update-1", text: str = "We have spoken to a witness.",

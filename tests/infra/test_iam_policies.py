@@ -58,11 +58,22 @@ def test_every_stage_function_uses_a_hand_written_policy():
     assert {f for stage in STAGES for f in stage_policy_files(stage).values()} == set(POLICY_FILES)
 
 
+# A text has no resource ARN: SNS authorizes Publish to a phone number, and the
+# opt-out check, on "*" only (docs/architecture.md, issue 14). Only the two
+# functions that send texts hold them.
+TEXT_ACTIONS = {"sns:publish", "sns:checkifphonenumberisoptedout"}
+TEXT_SENDERS = {"stream", "retry"}
+
+
 @pytest.mark.parametrize("filename", POLICY_FILES)
-def test_no_resource_is_a_wildcard_except_logs(filename):
+def test_no_resource_is_a_wildcard_except_logs_and_texts(filename):
     for action, resource, condition in _allowed(filename):
         if action.startswith("logs:"):
             assert resource.startswith("arn:aws:logs:") and "/aws/lambda/track-my-crime-" in resource
+            continue
+        if action in TEXT_ACTIONS:
+            assert resource == "*" and not condition
+            assert re.match(r"policy-(dev|prod)-(stream|retry)\.json$", filename), filename
             continue
         assert resource != "*", action
         # Nothing committed names an account or a region: both are wildcards,
@@ -150,7 +161,8 @@ def test_policies_name_only_this_stages_configured_resources(filename):
         if action.startswith("ssm:"):
             assert action == "ssm:getparameter"
             assert resource.endswith(f":parameter{env['TOKEN_SECRET_PARAMETER']}")
-        if not action.startswith(("logs:", "kms:", "ses:")):  # ses: checked above, kms: by alias
+        # ses: checked above, kms: by alias, texts: no resource to name
+        if not action.startswith(("logs:", "kms:", "ses:")) and action not in TEXT_ACTIONS:
             assert stage in resource, resource
 
 

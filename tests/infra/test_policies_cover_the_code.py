@@ -162,6 +162,9 @@ def _needs(call: tuple[str, str, dict[str, Any]]) -> list[tuple[str, str, dict[s
             needs.append((f"ses:{operation}", f"configuration-set/{params['ConfigurationSetName']}",
                           {"ses:FromAddress": params["Source"]}))
         return needs
+    if service == "sns" and operation in ("Publish", "CheckIfPhoneNumberIsOptedOut"):
+        assert "TopicArn" not in params and "TargetArn" not in params, "the service publishes to phone numbers only"
+        return [(f"sns:{operation}", "*", {})]
     if service == "ssm":
         return [(f"ssm:{operation}", f"parameter{params['Name']}", {})]
     if service == "secretsmanager":
@@ -190,7 +193,7 @@ def _suffixes(document: dict[str, Any]) -> dict[str, Any]:
     """The policy with each resource ARN cut to what follows its fifth colon
     (the account and region, policy variables, are the caller's own)."""
     return {**document, "Statement": [
-        {**s, "Resource": [iam.substitute(r).split(":", 5)[5] for r in iam.as_list(s["Resource"])]}
+        {**s, "Resource": [r if r == "*" else iam.substitute(r).split(":", 5)[5] for r in iam.as_list(s["Resource"])]}
         for s in iam.as_list(document["Statement"])]}
 
 
@@ -238,6 +241,34 @@ def _ses_answers(answers: list[str | None]) -> Iterator[None]:
         yield
     finally:
         client.meta.events.unregister("before-call.ses.SendRawEmail", answer)
+
+
+@contextmanager
+def _sns_answers(answers: list[str | None]) -> Iterator[None]:
+    """SNS Publish answers these error codes (None: the real answer), call by call."""
+    from chalicelib import bootstrap
+
+    client = bootstrap.services().texter.client
+    left = list(answers)
+
+    def answer(**_: Any) -> Any:
+        code = left.pop(0) if left else None
+        if code is None:
+            return None
+        return (AWSResponse("https://sns.eu-west-2.amazonaws.com/", 503, {}, None),
+                {"Error": {"Code": code, "Message": code, "Type": "Sender"},
+                 "ResponseMetadata": {"HTTPStatusCode": 503}})
+
+    client.meta.events.register("before-call.sns.Publish", answer)
+    try:
+        yield
+    finally:
+        client.meta.events.unregister("before-call.sns.Publish", answer)
+
+
+def _invitation_id(number: str) -> str:
+    partition = list(CasesTableItem.query(case_pk(case_key("lincs", number))))
+    return next(i.invitation_id for i in partition if isinstance(i, ContactItem))
 
 
 def _stream_record(item: CasesTableItem, sequence: int) -> dict[str, Any]:
@@ -360,6 +391,15 @@ class Journeys:
         messages = [i for i in CasesTableItem.query(case_pk(case_key("lincs", number))) if isinstance(i, MessageItem)]
         with _ses_answers([None, None]):
             self._stream(*messages)
+        # Texts: an invitation to a mobile number only, not sent now (SNS unavailable), sent by the retry.
+        number, _contact, _created = self.journey.create_case(contacts=[{
+            "role": "victim", "forename": "Sam", "surname": "Mobile", "dateOfBirth": "1980-03-31",
+            "mobile": "07700 900 123"}])
+        invitation = InvitationItem.get(f"INVITATION#{_invitation_id(number)}", "INVITATION")
+        with _sns_answers(["ServiceUnavailable"]):
+            self._stream(invitation)
+        self.clock.advance(minutes=10)
+        self._invoke("retry_emails", _scheduled_event())
         # A bounce of a sent email.
         message_id = next(item.message_id for item in DeliveryItem.scan() if item.message_id)
         bounce = {"notificationType": "Bounce", "mail": {"messageId": message_id},
@@ -468,11 +508,13 @@ def test_the_journeys_reach_every_function_and_path(journeys):
     assert ("dynamodb:BatchWriteItem", "table/tmc-test-cases") in stream  # retention's erasure
     assert ("dynamodb:UpdateItem", "table/tmc-test-cases") in stream  # a refused email: contact failing
     assert any(a == "ses:SendRawEmail" for a, _r in stream)
+    assert ("sns:CheckIfPhoneNumberIsOptedOut", "*") in stream and ("sns:Publish", "*") in stream
     retry = {(a, r) for a, r, _c in journeys.needs("retry_emails")}
     assert ("dynamodb:Query", "table/tmc-test-sessions/index/retry-due") in retry
     assert ("dynamodb:GetItem", "table/tmc-test-cases") in retry  # the invitation, read again
     assert ("dynamodb:UpdateItem", "table/tmc-test-cases") in retry
     assert any(a == "ses:SendRawEmail" for a, _r in retry)
+    assert ("sns:Publish", "*") in retry  # the text, sent by the retry
     bounces = {(a, r) for a, r, _c in journeys.needs("email_events")}
     assert ("dynamodb:UpdateItem", "table/tmc-test-cases") in bounces
 

@@ -1,7 +1,7 @@
 """Log hygiene (ASVS V16.2.5, V16.3, V16.4.1): every line logged during the full
 journeys, the service's own at DEBUG and every other logger at INFO (the level
-the stages run at), holds no password, token, date of birth, email address or
-update text; each of the service's lines is one JSON object, so input cannot
+the stages run at), holds no password, token, date of birth, email address,
+mobile number, anti-phishing phrase or update text; each of the service's lines is one JSON object, so input cannot
 forge a line; sign-in failures and refused tokens are logged."""
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ DOB = "1966-09-14"
 UPDATE_TEXT = "Officers recovered the stolen bicycle from a garage on Ermine Street."
 MESSAGE_TEXT = "My neighbour at number 12 saw the van again on Tuesday night."
 REPLY_TEXT = "Thank you: I have passed the sighting of the van to the detective sergeant."
+MOBILE_TYPED, MOBILE = "07700 900 314", "+447700900314"
+NEW_MOBILE_TYPED, NEW_MOBILE = "07700 900 271", "+447700900271"
+PHRASE = "heron over the lake"
 
 
 class Capture(logging.Handler):
@@ -61,7 +64,7 @@ def _journeys(client, issuer, aws, journey) -> dict[str, str]:
     from chalicelib.storage.models import ResetItem
     from tests.support import invitation_token
 
-    person = contact(dateOfBirth=DOB, email="kim.hollis@example.com")
+    person = contact(dateOfBirth=DOB, email="kim.hollis@example.com", mobile=MOBILE_TYPED)
     number, _, created = journey.create_case(contacts=[person])
     contact_id = created["contacts"][0]["id"]
     invitation = invitation_token(aws, number, contact_id)
@@ -74,7 +77,26 @@ def _journeys(client, issuer, aws, journey) -> dict[str, str]:
     post_json(client, "/victim/sign-in", {**identity, "password": PASSWORD + "\n{\"level\":\"ERROR\"}"})
     signed_in = post_json(client, "/victim/sign-in", {**identity, "password": PASSWORD})
     cookie = signed_in.headers["Set-Cookie"].split(";")[0]
+    # Issue 14: the agreement with a phrase, a new mobile number and its codes (one wrong).
+    victim = {**JSON, "Cookie": cookie}
+    client.http.put("/victim/contact-agreement", headers=victim, body=json.dumps({
+        "channels": "both", "quietHours": "none", "language": "en", "safeContact": False, "phrase": PHRASE}))
+    client.http.post("/victim/account/mobile", headers=victim, body=json.dumps({"mobile": NEW_MOBILE_TYPED}))
+    client.http.post("/victim/account/mobile", headers=victim, body=json.dumps({"mobile": "07700 9"}))
+    client.http.post("/victim/account/confirm", headers=victim, body=json.dumps({"code": "12 34 56"}))
+    from chalicelib.storage.models import ChangeItem
+
+    for change in ChangeItem.scan():
+        client.lambda_.invoke("send_emails", events.batch(events.insert(change)))
     journey.post_update(number, text=UPDATE_TEXT)
+    from chalicelib.core.domain import case_key as _key
+    from chalicelib.storage.models import CasesTableItem as _Items
+    from chalicelib.storage.models import UpdateItem
+    from chalicelib.storage.models import case_pk as _pk
+
+    for item in _Items.query(_pk(_key("lincs", number))):
+        if isinstance(item, UpdateItem):
+            client.lambda_.invoke("send_emails", events.batch(events.insert(item)))
     client.http.post("/victim/messages", headers={**JSON, "Cookie": cookie}, body=json.dumps({"text": MESSAGE_TEXT}))
     client.http.post("/victim/messages", headers={**JSON, "Cookie": cookie},
                      body=json.dumps({"text": MESSAGE_TEXT + "\u0000"}))  # refused: logged without it
@@ -112,12 +134,19 @@ def _journeys(client, issuer, aws, journey) -> dict[str, str]:
             "reset id": reset_token.split(".")[0], "bearer token": bearer, "bearer signature": bearer.split(".")[2],
             "date of birth": DOB, "date of birth (other forms)": "14/09/1966", "email": person["email"],
             "update text": UPDATE_TEXT, "update text (start)": UPDATE_TEXT[:30],
-            "message text": MESSAGE_TEXT[:30], "reply text": REPLY_TEXT[:30]}
+            "message text": MESSAGE_TEXT[:30], "reply text": REPLY_TEXT[:30],
+            "mobile": MOBILE, "mobile (national)": MOBILE[3:], "new mobile": NEW_MOBILE, "new mobile (national)":
+            NEW_MOBILE[3:], "phrase": PHRASE}
 
 
 def test_no_secret_or_personal_data_reaches_the_logs(client, issuer, aws, journey, captured, figures):
     secrets = _journeys(client, issuer, aws, journey)
     assert len(captured.lines) > 20
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    texted = {number for number, _ in sns_backends[DEFAULT_ACCOUNT_ID]["eu-west-2"].sms_messages.values()}
+    assert {MOBILE, NEW_MOBILE} <= texted  # texts went, to both numbers (an alert; the new number's code)
     found = {name: [line for _, line in captured.lines if value in line] for name, value in secrets.items()}
     assert not {name: lines for name, lines in found.items() if lines}
     # Dates of birth in any form: none at all.
