@@ -100,7 +100,7 @@ class OfficerService:
 
     def create_case(self, officer: Officer, body: Any) -> CreatedCase:
         self._require(officer, Permission.WRITE)
-        return self._create_case(officer, validate(body, CASE_SCHEMA))
+        return self._create_case(officer, _validated_case(body, CASE_SCHEMA))
 
     def _create_case(self, officer: Officer, data: dict[str, Any]) -> CreatedCase:
         unreachable = {f"contacts[{i}].email": NO_ADDRESS for i, c in enumerate(data["contacts"])
@@ -408,7 +408,7 @@ class OfficerService:
         number = number if isinstance(number, str) else None
         try:
             if kind == "case":
-                created = self._create_case(officer, validate(item, UPLOAD_CASE_SCHEMA))
+                created = self._create_case(officer, _validated_case(item, UPLOAD_CASE_SCHEMA))
                 return RowResult(row, kind, RowStatus.CREATED, created.case.crime_number)
             if kind == "update":
                 data = validate(item, UPLOAD_UPDATE_SCHEMA)
@@ -434,12 +434,35 @@ class OfficerService:
 
 
 INBOX_PAGE = 100
-NO_ADDRESS = "Enter an email address or a mobile number, or both"
+NO_ADDRESS = "Enter the email address or mobile number"  # the console words "...of person 2"
 
 
 def _posted(update: Update) -> None:
     logger.info("update posted", extra={"update": update.id, "type": update.type})
     metrics.add_metric(name="UpdatesPosted", unit="Count", value=1)
+
+
+def _unreachable(contacts: Any) -> dict[str, str]:
+    """The contacts given with neither an email address nor a mobile number."""
+    if not isinstance(contacts, list):
+        return {}
+    return {f"contacts[{i}].email": NO_ADDRESS for i, c in enumerate(contacts)
+            if isinstance(c, dict) and not c.get("email") and not c.get("mobile")}
+
+
+def _validated_case(body: Any, schema: dict[str, Any]) -> dict[str, Any]:
+    """A case body validated, with every problem at once: a contact with no
+    address is named beside the other fields' problems, not after them."""
+    if isinstance(body, dict) and isinstance(body.get("contacts"), list):
+        # A blank email or mobile is one left out (a form's empty box): a contact needs one of them.
+        body = {**body, "contacts": [
+            {k: v for k, v in c.items() if not (k in ("email", "mobile") and isinstance(v, str) and not v.strip())}
+            if isinstance(c, dict) else c for c in body["contacts"]]}
+    try:
+        return validate(body, schema)
+    except InvalidInput as exc:
+        extra = _unreachable(body.get("contacts")) if isinstance(body, dict) else {}
+        raise InvalidInput(fields={**extra, **exc.fields}) from exc
 
 
 def _parse_since(since: str | None, problems: dict[str, str]) -> datetime | None:

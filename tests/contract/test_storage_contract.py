@@ -500,3 +500,79 @@ def test_a_failing_contact_is_marked_only_if_it_exists(stores):
     assert (marked.alerts_failing, marked.alerts_failing_reason) == (True, "Emails bounce.")
     assert stores.deliveries.mark_contact_failing(case.key, "no-such-contact", "x") is False
     assert [c.id for c in stores.cases.case(case.key).contacts] == [contact.id]
+
+
+# -- the contact agreement and account changes (issue 14) ------------------------------------
+
+
+def test_a_contact_recorded_with_only_a_mobile_reads_back_with_it_and_its_invitation_carries_it(stores):
+    at = now()
+    person = NewContact(Contact(id=secrets.token_hex(8), role="victim", forename="Sam", surname="Mobile",
+                                date_of_birth=date(1980, 3, 31), email=None, mobile="+447700900982",
+                                safe_contact=True, status=ContactStatus.INVITED,
+                                invitation_expires_at=at + timedelta(days=14)), secrets.token_hex(8))
+    case = Case(force="lincs", crime_number=f"CT-{secrets.token_hex(3)}-{next(_numbers)}",
+                status=CaseStatus.INVESTIGATING, officer_name="PC Morgan", officer_email="pc@police.example",
+                created_at=at, contacts=(person.contact,))
+    stores.cases.create_case(case, created_by="officer:test", contacts=[person], audit=audit())
+    read = stores.cases.case(case.key).contact(person.contact.id)
+    assert (read.email, read.mobile, read.safe_contact) == (None, "+447700900982", True)
+    invitation = stores.cases.invitation(person.invitation_id)
+    assert (invitation.email, invitation.mobile, invitation.channels) == (None, "+447700900982", ("text",))
+
+
+def test_the_agreement_is_saved_only_while_the_credential_version_is_the_one_read(stores):
+    case, contact = registered_case(stores)
+    stores.cases.save_contact_agreement(case.key, contact, "email", "21:00-08:00", "en", "blue kettle", True,
+                                        audit())
+    read = stores.cases.case(case.key).contact(contact.id)
+    assert (read.channels, read.quiet_hours, read.phrase, read.safe_contact) == ("email", "21:00-08:00",
+                                                                                 "blue kettle", True)
+    stores.cases.revoke_sessions(case.key, contact.id)
+    with pytest.raises(ConditionFailed):
+        stores.cases.save_contact_agreement(case.key, contact, "both", None, "en", None, False, audit())
+
+
+def test_an_address_change_takes_effect_once_and_only_while_it_is_the_pending_one(stores):
+    case, contact = registered_case(stores)
+    at = now()
+    stores.cases.request_address_change(case.key, contact, "change-1", "lincs", "text", "+447700900555",
+                                        at + timedelta(hours=1), audit())
+    pending = stores.cases.case(case.key).contact(contact.id)
+    assert (pending.pending_change_id, pending.pending_change_address, pending.mobile) == (
+        "change-1", "+447700900555", None)
+    stores.cases.confirm_address_change(case.key, pending, audit())
+    assert stores.cases.case(case.key).contact(contact.id).mobile == "+447700900555"
+    with pytest.raises(ConditionFailed):
+        stores.cases.confirm_address_change(case.key, pending, audit())
+
+
+def test_at_most_the_limit_of_tries_at_a_code_are_counted(stores):
+    case, contact = registered_case(stores)
+    at = now()
+    stores.cases.request_address_change(case.key, contact, "change-2", "lincs", "email", "new@example.com",
+                                        at + timedelta(hours=1), audit())
+    counts = [stores.cases.reserve_change_attempt(case.key, contact.id, "change-2", 3, at) for _ in range(5)]
+    assert counts == [1, 2, 3, None, None]
+    assert stores.cases.reserve_change_attempt(case.key, contact.id, "other", 3, at) is None
+    assert stores.cases.reserve_change_attempt(case.key, contact.id, "change-2", 9, at + timedelta(hours=2)) is None
+
+
+def test_stopping_ends_sessions_and_marks_the_contact(stores):
+    case, contact = registered_case(stores)
+    stores.cases.stop(case.key, contact, now(), audit())
+    read = stores.cases.case(case.key).contact(contact.id)
+    assert read.stopped_at is not None and read.credential_version == contact.credential_version + 1
+    with pytest.raises(ConditionFailed):
+        stores.cases.stop(case.key, contact, now(), audit())
+
+
+def test_a_text_delivery_is_its_own_record_and_marks_texts_failing(stores):
+    case, contact = registered_case(stores)
+    email = DeliveryRef(MessageKind.ALERT, "update-x", case.key, contact.id, "lincs")
+    text = DeliveryRef(MessageKind.ALERT, "update-x", case.key, contact.id, "lincs", "text")
+    assert stores.deliveries.claim_new(email, now(), LEASE) and stores.deliveries.claim_new(text, now(), LEASE)
+    assert not stores.deliveries.claim_new(text, now(), LEASE)
+    assert stores.deliveries.mark_contact_failing(case.key, contact.id, "refused", "text")
+    read = stores.cases.case(case.key).contact(contact.id)
+    assert (read.texts_failing, read.texts_failing_reason, read.alerts_failing) == (True, "refused", False)

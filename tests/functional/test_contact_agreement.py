@@ -42,7 +42,7 @@ def test_a_contact_with_neither_email_nor_mobile_is_refused_on_its_field(client,
     del payload["email"]
     response = post_json(client, "/officer/cases", case_body(contacts=[payload]), issuer.headers())
     assert response.status_code == 400
-    assert body(response)["fields"] == {"contacts[0].email": "Enter an email address or a mobile number, or both"}
+    assert body(response)["fields"] == {"contacts[0].email": "Enter the email address or mobile number"}
 
 
 def test_a_mobile_in_the_wrong_format_is_refused_with_a_govuk_message(client, issuer):

@@ -186,7 +186,7 @@ def _state_changing_routes():
 
 
 def test_every_state_changing_route_is_covered():
-    assert len(_state_changing_routes()) == 13  # 8 victim, 5 officer
+    assert len(_state_changing_routes()) == 19  # 13 victim, 6 officer
 
 
 @pytest.mark.parametrize("content_type", FORM_TYPES)
