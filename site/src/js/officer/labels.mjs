@@ -139,10 +139,9 @@ const PERSON_MISSING = {
   forename: ['Enter their first name', (who) => `Enter the first name of ${who}`],
   surname: ['Enter their last name', (who) => `Enter the last name of ${who}`],
   dateOfBirth: ['Enter their date of birth', (who) => `Enter the date of birth of ${who}`],
-  email: ['Enter their email address', (who) => `Enter the email address of ${who}`]
+  // The API asks for an email address or a mobile number (either will do) on the email field.
+  email: ['Enter their email address or mobile number', (who) => `Enter the email address or mobile number of ${who}`]
 }
-
-const PERSON_UNREACHABLE = /^Enter an email address or a mobile number/i
 
 /**
  * The message to show for a field the API refused: its own, unless it only
@@ -155,10 +154,6 @@ export function fieldMessage(field, message, { people = 1 } = {}) {
   const person = PERSON_FIELD.exec(field)
   if (person) {
     const who = `person ${Number(person[1]) + 1}`
-    // A person needs an email address, a mobile number or both: the API says so on the email field.
-    if (person[2] === 'email' && PERSON_UNREACHABLE.test(text)) {
-      return people > 1 ? `Enter an email address or a mobile number for ${who}, or both` : 'Enter their email address or mobile number, or both'
-    }
     const words = PERSON_MISSING[person[2]]
     if (missing && words) return people > 1 ? words[1](who) : words[0]
     return people > 1 ? `Person ${Number(person[1]) + 1}: ${text}` : text

@@ -131,10 +131,10 @@ describe('texts and the contact agreement on the officer\'s case page (issue 14)
   })
 
   it('asks for an email address or a mobile number when a person has neither, naming the person', () => {
-    const message = 'Enter an email address or a mobile number, or both'
-    assert.equal(fieldMessage('contacts[0].email', message), 'Enter their email address or mobile number, or both')
+    const message = 'Enter the email address or mobile number'
+    assert.equal(fieldMessage('contacts[0].email', message), 'Enter their email address or mobile number')
     assert.equal(fieldMessage('contacts[1].email', message, { people: 2 }),
-      'Enter an email address or a mobile number for person 2, or both')
+      'Enter the email address or mobile number of person 2')
     assert.equal(fieldMessage('contacts[1].mobile', 'Enter a mobile number in the correct format, like 07700 900 982', { people: 2 }),
       'Person 2: Enter a mobile number in the correct format, like 07700 900 982')
   })
