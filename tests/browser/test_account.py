@@ -198,7 +198,7 @@ def test_someone_with_only_a_mobile_registers_from_a_text_and_is_offered_texts_o
     check_state(page, "account-text-only")
 
 
-def test_discreet_messages_are_explained_and_turned_on_and_off_with_the_keyboard_alone(page, stack, officer):
+def test_discreet_messages_are_explained_and_turned_on_with_the_keyboard_alone(page, stack, officer):
     victim = victim_with_mobile(stack, officer, surname="Mbeki")
     sign_in_with_keyboard(page, stack.site_url, victim)
     go_to_account(page)
