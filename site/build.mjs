@@ -156,6 +156,20 @@ function buildCss(config) {
   fs.writeFileSync(path.join(outDir, 'css', 'site.css'), result.css)
 }
 
+// A signed-in page's navigation: the case and the account, the one the page
+// belongs to (its metadata's "nav") marked current: aria-current="page" on
+// that page itself, "true" on the pages under it (change your password...).
+const SIGNED_IN_NAV = [['case', '/case.html', 'Your case'], ['account', '/account.html', 'Your account']]
+
+function signedInItems(current, page) {
+  if (current && !SIGNED_IN_NAV.some(([name]) => name === current)) fail(`unknown nav "${current}"`)
+  return SIGNED_IN_NAV.map(([name, href, text]) => {
+    const active = name === current
+    return `<li class="govuk-service-navigation__item${active ? ' govuk-service-navigation__item--active' : ''}">` +
+      `<a class="govuk-service-navigation__link" href="${href}"${active ? ` aria-current="${href === `/${page}.html` ? 'page' : 'true'}"` : ''}>${text}</a></li>`
+  }).join('\n            ')
+}
+
 function buildPages(config, { layoutFile, pagesDir, into, titles }) {
   const layout = fs.readFileSync(layoutFile, 'utf8')
   const values = Object.fromEntries(Object.entries(config)
@@ -186,6 +200,7 @@ function buildPages(config, { layoutFile, pagesDir, into, titles }) {
       robots: meta.index ? 'index, follow' : 'noindex, nofollow',
       navHelp: page === 'help' ? ' govuk-service-navigation__item--active' : '',
       navHelpCurrent: page === 'help' ? ' aria-current="page"' : '',
+      signedInItems: meta.signedIn ? signedInItems(meta.nav, page) : '',
       signOutItem: meta.signedIn
         ? '<li class="govuk-service-navigation__item"><a class="govuk-service-navigation__link" href="/signed-out.html" data-tmc-sign-out>Sign out</a></li>'
         : ''

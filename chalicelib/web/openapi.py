@@ -124,6 +124,8 @@ ACCOUNT = _object({
     "pendingChange": {"type": ["object", "null"], "required": ["channel", "expiresAt"], "properties": {
         "channel": {"type": "string", "enum": list(Channel)}, "expiresAt": _TIME},
         "description": "A new email address or mobile number waiting for its code"},
+    "agreed": {"type": "boolean", "description": "Whether they have chosen how we contact them since they "
+               "registered or last stopped using the service (the site asks until they have)"},
 })
 CHANGE_SENT = _object({"channel": {"type": "string", "enum": list(Channel)}, "expiresAt": _TIME})
 CREATED_CASE = _object({"crimeNumber": _STRING, "contacts": {"type": "array", "items": _object({

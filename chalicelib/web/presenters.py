@@ -149,6 +149,8 @@ def account_json(contact: Contact) -> dict[str, Any]:
         "phrase": contact.phrase,
         "safeContact": contact.safe_contact,
         "pendingChange": pending,
+        # Whether they have chosen (the site asks until they have); a stop asks again.
+        "agreed": contact.channels is not None and not contact.has_stopped,
     }
 
 

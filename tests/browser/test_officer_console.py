@@ -226,12 +226,12 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
     expect(summary).to_contain_text("Enter the last name of person 2")
     expect(summary).to_contain_text("Choose whether person 3 is a victim or a witness")
     check_state(page, "officer-new-case-people-errors", widths=(375,))
-    link = summary.get_by_role("link", name="Enter the email address of person 2")
+    link = summary.get_by_role("link", name="Enter the email address or mobile number of person 2")
     link.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#person-2-email")).to_be_focused()
     expect(page.locator("[data-field='contacts[1].email'] .govuk-error-message")).to_contain_text(
-        "Enter the email address of person 2")
+        "Enter the email address or mobile number of person 2")
     tab_to(page, '[data-tmc-person]:nth-child(3) [data-tmc-remove-person]', limit=60)
     page.keyboard.press("Enter")
     expect(page.locator("[data-tmc-person]")).to_have_count(2)
@@ -241,7 +241,7 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
     tab_to(page, "[data-tmc-new-case-form] button[type=submit]")
     assert submit_with_enter(page, "**/api/officer/cases") == 201
     expect(banner).to_contain_text("Case recorded")
-    expect(banner).to_contain_text("We have emailed Jo Bloggs and Sam Taylor an invitation")
+    expect(banner).to_contain_text("We have sent Jo Bloggs and Sam Taylor an invitation")
     expect(page.locator("h1")).to_have_text(crime_number)
     expect(page.locator("[data-tmc-contact] .govuk-tag")).to_have_text(["Invited, not registered yet"] * 2)
     check_state(page, "officer-case-recorded")

@@ -49,7 +49,7 @@ def test_ask_for_an_update_send_a_message_and_read_the_reply_with_the_keyboard_a
     expect(page.locator("[data-tmc-ask]")).to_be_hidden()
     expect(page.locator("[data-tmc-asked]")).to_have_text(re.compile(
         rf"^You asked for an update on {WHEN}\. The officer in charge will reply by {DUE}\. "
-        r"We will email you when they reply\.$"))
+        r"We will let you know when they reply\.$"))
     expect(entries(page).first.locator("h3")).to_have_text("You asked for an update")
     expect(entries(page).first.locator(".tmc-update__status li")).to_have_text(
         ["Not read yet", re.compile(rf"^Expect a reply by {DUE}$")])
@@ -67,7 +67,7 @@ def test_ask_for_an_update_send_a_message_and_read_the_reply_with_the_keyboard_a
     expect(banner.locator(".govuk-notification-banner__heading")).to_have_text(
         "Your message has been sent to the officer in charge")
     expect(banner.locator("p")).to_have_text([re.compile(rf"^They will reply by {DUE}\.$"),
-                                               "We will email you when they reply."])
+                                               "We will let you know when they reply."])
     expect(entries(page)).to_have_count(3)
     mine = entries(page).first
     expect(mine.locator("h3")).to_have_text("Message from you")

@@ -72,7 +72,7 @@ def test_the_account_shows_addresses_and_the_default_agreement(journey, client):
     account = body(Api(client).get("/victim/account", cookie))
     assert account == {"email": sent["email"], "mobile": "+447700900982", "channels": "both",
                        "availableChannels": ["email", "text", "both"], "quietHours": "none", "language": "en",
-                       "phrase": None, "safeContact": False, "pendingChange": None}
+                       "phrase": None, "safeContact": False, "pendingChange": None, "agreed": False}
 
 
 def test_saving_the_agreement_answers_the_account_and_the_officer_sees_the_channels(journey, client, issuer):

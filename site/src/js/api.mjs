@@ -42,6 +42,9 @@ function request(method, path, body) {
 export const post = (path, body = {}) => request('POST', path, body)
 
 /** @returns {Promise<ApiAnswer>} */
+export const put = (path, body = {}) => request('PUT', path, body)
+
+/** @returns {Promise<ApiAnswer>} */
 export const get = (path) => request('GET', path)
 
 // Only timings live in sessionStorage (gone when the tab closes): nothing

@@ -62,7 +62,7 @@ export function sentBanner(sent) {
       sent && sent.replyDueBy
         ? `They will reply by ${formatDue(sent.replyDueBy)}.`
         : 'They will reply as soon as they can.',
-      'We will email you when they reply.'
+      'We will let you know when they reply.'
     ]
   }
 }

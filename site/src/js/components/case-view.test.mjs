@@ -70,16 +70,16 @@ const TWO_WAY = {
 describe('the banners', () => {
   it('after asking, say what happens next; when one was already open, when they asked', () => {
     assert.deepEqual(askedBanner(OPEN_REQUEST, false), { heading: 'You have asked for an update', lines: [
-      'The officer in charge will reply by Wednesday 14 January 2026.', 'We will email you when they reply.'] })
+      'The officer in charge will reply by Wednesday 14 January 2026.', 'We will let you know when they reply.'] })
     assert.deepEqual(askedBanner(OPEN_REQUEST, true), { heading: 'You have already asked for an update', lines: [
       'You asked for an update on 9 January 2026 at 10:00am.',
-      'The officer in charge will reply by Wednesday 14 January 2026.', 'We will email you when they reply.'] })
+      'The officer in charge will reply by Wednesday 14 January 2026.', 'We will let you know when they reply.'] })
   })
 
   it('after sending, say when to expect a reply', () => {
     assert.deepEqual(sentBanner({ id: 'm1', sentAt: '2026-01-10T09:00:00Z', replyDueBy: '2026-01-15' }), {
       heading: 'Your message has been sent to the officer in charge',
-      lines: ['They will reply by Thursday 15 January 2026.', 'We will email you when they reply.'] })
+      lines: ['They will reply by Thursday 15 January 2026.', 'We will let you know when they reply.'] })
     assert.equal(sentBanner({}).lines[0], 'They will reply as soon as they can.')
   })
 })
@@ -259,7 +259,7 @@ describe('CaseView', () => {
     assert.equal(document.activeElement, banner)
     assert.equal(banner.querySelector('.govuk-notification-banner__heading').textContent, 'You have asked for an update')
     assert.deepEqual(banner.querySelectorAll('p').map((p) => p.textContent),
-      ['The officer in charge will reply by Wednesday 14 January 2026.', 'We will email you when they reply.'])
+      ['The officer in charge will reply by Wednesday 14 January 2026.', 'We will let you know when they reply.'])
     assert.equal(document.querySelector('[data-tmc-ask-offer]').hidden, true)
     assert.equal(document.querySelector('[data-tmc-asked]').hidden, false)
 

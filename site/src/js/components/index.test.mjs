@@ -16,7 +16,14 @@ const EXPECTED = {
   'forgotten-password': ['tmc-identity-form'],
   register: ['tmc-token-form'],
   'reset-password': ['tmc-token-form'],
-  case: ['tmc-case'],
+  case: ['tmc-case', 'tmc-agreement-prompt'],
+  account: ['tmc-account'],
+  'change-password': ['tmc-account-form'],
+  'change-email': ['tmc-contact-change'],
+  'change-mobile': ['tmc-contact-change'],
+  'how-we-contact-you': ['tmc-contact-agreement'],
+  'discreet-messages': ['tmc-contact-agreement'],
+  stop: ['tmc-account-form'],
   'signed-out': ['tmc-sign-out-on-open'],
   'timed-out': ['tmc-sign-out-on-open']
 }

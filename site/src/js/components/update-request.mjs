@@ -20,7 +20,7 @@ export function askedSentences(request) {
     request.replyDueBy
       ? `The officer in charge will reply by ${formatDue(request.replyDueBy)}.`
       : 'The officer in charge will reply as soon as they can.',
-    'We will email you when they reply.'
+    'We will let you know when they reply.'
   ]
 }
 

@@ -10,7 +10,7 @@ describe('askedSentences', () => {
     assert.deepEqual(askedSentences(OPEN), [
       'You asked for an update on 29 November 2026 at 6:40pm.',
       'The officer in charge will reply by Friday 4 December 2026.',
-      'We will email you when they reply.'
+      'We will let you know when they reply.'
     ])
   })
 
@@ -56,7 +56,7 @@ describe('UpdateRequest', () => {
     assert.equal(offer.hidden, true)
     assert.equal(asked.hidden, false)
     assert.equal(asked.textContent, 'You asked for an update on 29 November 2026 at 6:40pm. ' +
-      'The officer in charge will reply by Friday 4 December 2026. We will email you when they reply.')
+      'The officer in charge will reply by Friday 4 December 2026. We will let you know when they reply.')
     component.show(undefined)
     assert.equal(offer.hidden, false, 'once answered, the button is back')
   })

@@ -12,7 +12,8 @@ import { clearErrors, el, fieldErrors, readDate, setTitle, showErrors, showSucce
 import { OfficerAuth } from './auth.mjs'
 import { IdleTimer } from './idle.mjs'
 import {
-  UPDATE_TYPES, caseHash, casePath, contactName, contactStatus, mayWrite, reasonLabel, routeOf, withFieldMessages
+  UPDATE_TYPES, caseHash, casePath, channelsLabel, contactName, contactStatus, mayWrite, reasonLabel, replyHint,
+  routeOf, safeContactLabel, withFieldMessages
 } from './labels.mjs'
 import { inboxCaption, nextInboxItems } from './inbox.mjs'
 import { officerApi } from './officer-api.mjs'
@@ -355,7 +356,7 @@ export class OfficerConsole extends Component {
         if (due) body.nextUpdateDueBy = due
         return this.api.post(`${casePath(data.crimeNumber)}/updates`, body)
       }, [201, 200], () => this.showCase(data.crimeNumber, ['Update posted',
-        'Everyone registered on the case gets an email saying there is an update.']))
+        'Everyone registered on the case is told there is an update, by email or text as they chose.']))
     }
 
     const updates = view.querySelector('[data-tmc-updates]')
@@ -378,9 +379,21 @@ export class OfficerConsole extends Component {
     const status = contactStatus(contact.status)
     const tag = el('strong', { class: `govuk-tag ${status.colour}` }, status.text)
     field('status').replaceChildren(tag)
-    if (contact.alertsFailingReason) field('status').append(el('br'), contact.alertsFailingReason)
+    // Each failing channel says why, whichever status the tag shows.
+    if (contact.alertsFailingReason) field('status').append(el('br'), `Emails: ${contact.alertsFailingReason}`)
+    if (contact.textsFailing) {
+      field('status').append(el('br'), `Texts: ${contact.textsFailingReason || 'failing, for a reason we do not know'}`)
+    }
     field('lastReadAt').textContent = contact.lastReadAt ? formatPosted(contact.lastReadAt) : 'Not yet'
+    field('channels').textContent = channelsLabel(contact)
+    field('safeContact').textContent = safeContactLabel(contact.safeContact)
     field('enhancedRights').textContent = contact.enhancedRights ? 'Yes: updates due within 1 working day' : 'No'
+    const stopped = section.querySelector('[data-tmc-stopped]')
+    if (contact.stoppedAt) {
+      stopped.hidden = false
+      stopped.textContent = `${person} stopped using Track My Crime on ${formatPosted(contact.stoppedAt)}. ` +
+        'They get no more alerts and want you to contact them another way, for example by phone or letter.'
+    }
 
     const conversation = section.querySelector('[data-tmc-conversation]')
     section.querySelector('[data-tmc-conversation-heading]').textContent = `Messages with ${person}`
@@ -390,31 +403,51 @@ export class OfficerConsole extends Component {
 
     const invitation = section.querySelector('[data-tmc-invitation-form]')
     const reply = section.querySelector('[data-tmc-reply-form]')
+    const safe = section.querySelector('[data-tmc-safe-contact-form]')
     if (!this.writer) {
       invitation.remove()
       reply.remove()
+      safe.remove()
       return section
     }
+    const contactPath = `${casePath(crimeNumber)}/contacts/${encodeURIComponent(contact.id)}`
+    safe.hidden = false
+    const hint = safe.querySelector('[data-tmc-hint="safeContact"]')
+    hint.id = `${id}-safe-hint`
+    const turn = safe.querySelector('[data-tmc-safe-contact-button]')
+    turn.textContent = contact.safeContact ? 'Turn off discreet messages' : 'Turn on discreet messages'
+    turn.setAttribute('aria-describedby', hint.id)
+    this.listen(safe, () => this.api.post(`${contactPath}/safe-contact`, { safeContact: !contact.safeContact }),
+      [200], () => this.showCase(crimeNumber, contact.safeContact
+        ? ['Discreet messages turned off', `Messages to ${person} say again that they are from the police.`]
+        : ['Discreet messages turned on', `Messages to ${person} now come from a neutral sender and do not say police or crime.`]))
     this.name(invitation, 'email', `${id}-email`)
-    if (contact.status !== 'registered') {
+    this.name(invitation, 'mobile', `${id}-mobile`)
+    // Not for someone registered (a failing channel does not make them unregistered), nor someone who stopped.
+    if (!contact.registeredAt && contact.status !== 'registered' && !contact.stoppedAt) {
       invitation.hidden = false
       this.listen(invitation, (form) => {
-        const email = form.elements.namedItem('email').value.trim()
-        return this.api.post(`${casePath(crimeNumber)}/contacts/${encodeURIComponent(contact.id)}/invitation`, email ? { email } : {})
+        const body = {}
+        for (const key of ['email', 'mobile']) {
+          const value = form.elements.namedItem(key).value.trim()
+          if (value) body[key] = value
+        }
+        return this.api.post(`${contactPath}/invitation`, body)
       }, [201], () => this.showCase(crimeNumber, ['Invitation sent',
-        `We have emailed ${person} a new link to register. The old link no longer works.`]))
+        `We have sent ${person} a new link to register. The old link no longer works.`]))
     } else {
       invitation.remove()
     }
     reply.hidden = false
     this.name(reply, 'text', `${id}-reply`)
     reply.querySelector('[data-tmc-label="text"]').textContent = `Reply to ${person}`
+    reply.querySelector('[data-tmc-hint="text"]').textContent = replyHint(contact)
     reply.querySelector('[data-tmc-count-message]').id = `${id}-reply-info`
     this.listen(reply, (form) => this.api.post(
       `${casePath(crimeNumber)}/contacts/${encodeURIComponent(contact.id)}/messages`,
       { text: form.elements.namedItem('text').value }
     ), [201, 200], () => this.showCase(crimeNumber, ['Reply sent',
-      `${person} gets an email saying there is a new message. They read it when they sign in.`]))
+      `${person} ${contact.stoppedAt ? 'gets no alert: they stopped using Track My Crime' : 'is told there is a new message'}. They read it when they sign in.`]))
     return section
   }
 
@@ -521,10 +554,14 @@ export class OfficerConsole extends Component {
           role: role ? role.value : '',
           forename: value(`contacts[${i}].forename`),
           surname: value(`contacts[${i}].surname`),
-          dateOfBirth: readDate(f, `contacts[${i}].dateOfBirth`),
-          email: value(`contacts[${i}].email`)
+          dateOfBirth: readDate(f, `contacts[${i}].dateOfBirth`)
+        }
+        // Either may be left out; with neither, the API says to give one.
+        for (const key of ['email', 'mobile']) {
+          if (value(`contacts[${i}].${key}`)) contact[key] = value(`contacts[${i}].${key}`)
         }
         if (f.elements.namedItem(`contacts[${i}].enhancedRights`).checked) contact.enhancedRights = true
+        if (f.elements.namedItem(`contacts[${i}].safeContact`).checked) contact.safeContact = true
         return contact
       })
       return this.api.post('/officer/cases', {
@@ -536,7 +573,7 @@ export class OfficerConsole extends Component {
       const people = namesInWords((created.contacts || []).map((c) => [c.forename, c.surname].join(' ')))
       window.history.pushState(null, '', caseHash(created.crimeNumber))
       return this.showCase(created.crimeNumber, ['Case recorded',
-        `We have emailed ${people || 'each person'} an invitation to register. The link works for 14 days.`])
+        `We have sent ${people || 'each person'} an invitation to register, by email, text or both. The link works for 14 days.`])
     })
   }
 

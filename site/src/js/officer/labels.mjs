@@ -41,12 +41,45 @@ const STATUSES = {
   invited: { text: 'Invited, not registered yet', colour: 'govuk-tag--blue' },
   registered: { text: 'Registered', colour: 'govuk-tag--green' },
   invitation_expired: { text: 'Invitation expired', colour: 'govuk-tag--yellow' },
-  alerts_failing: { text: 'Emails to them are failing', colour: 'govuk-tag--red' }
+  alerts_failing: { text: 'Emails to them are failing', colour: 'govuk-tag--red' },
+  texts_failing: { text: 'Texts to them are failing', colour: 'govuk-tag--red' },
+  wants_other_contact: { text: 'Wants other contact', colour: 'govuk-tag--orange' }
 }
 
 /** A contact's status as a GOV.UK tag's words and colour class. */
 export function contactStatus(status) {
   return STATUSES[status] || { text: 'Unknown', colour: 'govuk-tag--grey' }
+}
+
+const CHANNEL_WORDS = { email: 'Email', text: 'Text message' }
+
+/**
+ * How alerts reach a contact now (the API's `channels`: ["email"], ["text"]
+ * or both), in words; a contact who stopped using the service gets none.
+ */
+export function channelsLabel(contact) {
+  if (contact.stoppedAt) return 'None: they stopped using Track My Crime'
+  const channels = Array.isArray(contact.channels) ? contact.channels.filter((c) => CHANNEL_WORDS[c]) : []
+  if (!channels.length) return 'None: no email address or mobile number that works'
+  const words = channels.map((c) => CHANNEL_WORDS[c])
+  const said = words.length > 1 ? `${words[0]} and ${words.slice(1).join(' and ').toLowerCase()}` : words[0]
+  const failing = [contact.alertsFailing && channels.includes('email') && 'emails',
+    contact.textsFailing && channels.includes('text') && 'texts'].filter(Boolean)
+  return failing.length ? `${said} (${failing.join(' and ')} failing)` : said
+}
+
+/** What a contact is sent when the officer replies to them: by their channels, or nothing once they stopped. */
+export function replyHint(contact) {
+  if (contact.stoppedAt) return 'They have stopped using Track My Crime, so they get no alert. They will see your reply only if they sign in again.'
+  const channels = Array.isArray(contact.channels) ? contact.channels : []
+  const by = channels.includes('email') && channels.includes('text') ? 'an email and a text'
+    : channels.includes('text') ? 'a text' : 'an email'
+  return `They get ${by} saying there is a new message. It does not include what you write.`
+}
+
+/** Discreet messages (safe contact), in words. */
+export function safeContactLabel(on) {
+  return on ? 'On: messages do not say they are from the police' : 'Off'
 }
 
 /** Roles that may post updates, reply, invite and record cases (chalicelib/core/domain.py ROLE_PERMISSIONS). */
@@ -106,7 +139,8 @@ const PERSON_MISSING = {
   forename: ['Enter their first name', (who) => `Enter the first name of ${who}`],
   surname: ['Enter their last name', (who) => `Enter the last name of ${who}`],
   dateOfBirth: ['Enter their date of birth', (who) => `Enter the date of birth of ${who}`],
-  email: ['Enter their email address', (who) => `Enter the email address of ${who}`]
+  // The API asks for an email address or a mobile number (either will do) on the email field.
+  email: ['Enter their email address or mobile number', (who) => `Enter the email address or mobile number of ${who}`]
 }
 
 /**

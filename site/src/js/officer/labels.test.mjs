@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
-  UPDATE_TYPES, caseHash, casePath, contactName, contactStatus, fieldMessage, mayWrite, reasonLabel, routeOf, withFieldMessages
+  UPDATE_TYPES, caseHash, casePath, channelsLabel, contactName, contactStatus, fieldMessage, mayWrite, reasonLabel, routeOf,
+  replyHint, safeContactLabel, withFieldMessages
 } from './labels.mjs'
 
 describe('routeOf', () => {
@@ -105,5 +106,45 @@ describe('fieldMessage', () => {
     assert.deepEqual(withFieldMessages({ code: 'invalid', fields: { text: 'Enter a value' } }),
       { code: 'invalid', fields: { text: 'Enter the text to send' } })
     assert.equal(withFieldMessages(null), null)
+  })
+})
+
+describe('texts and the contact agreement on the officer\'s case page (issue 14)', () => {
+  it('names the statuses of a contact whose texts fail or who wants other contact', () => {
+    assert.deepEqual(contactStatus('texts_failing'), { text: 'Texts to them are failing', colour: 'govuk-tag--red' })
+    assert.deepEqual(contactStatus('wants_other_contact'), { text: 'Wants other contact', colour: 'govuk-tag--orange' })
+  })
+
+  it('says how alerts reach a contact now, and none for one who stopped', () => {
+    assert.equal(channelsLabel({ channels: ['email', 'text'] }), 'Email and text message')
+    assert.equal(channelsLabel({ channels: ['text'] }), 'Text message')
+    assert.equal(channelsLabel({ channels: ['email'] }), 'Email')
+    assert.equal(channelsLabel({ channels: [] }), 'None: no email address or mobile number that works')
+    assert.equal(channelsLabel({ channels: ['email', 'text'], textsFailing: true }), 'Email and text message (texts failing)')
+    assert.equal(channelsLabel({ channels: ['email'], stoppedAt: '2026-11-29T10:00:00Z' }),
+      'None: they stopped using Track My Crime')
+  })
+
+  it('says whether discreet messages are on', () => {
+    assert.equal(safeContactLabel(true), 'On: messages do not say they are from the police')
+    assert.equal(safeContactLabel(false), 'Off')
+  })
+
+  it('asks for an email address or a mobile number when a person has neither, naming the person', () => {
+    const message = 'Enter the email address or mobile number'
+    assert.equal(fieldMessage('contacts[0].email', message), 'Enter their email address or mobile number')
+    assert.equal(fieldMessage('contacts[1].email', message, { people: 2 }),
+      'Enter the email address or mobile number of person 2')
+    assert.equal(fieldMessage('contacts[1].mobile', 'Enter a mobile number in the correct format, like 07700 900 982', { people: 2 }),
+      'Person 2: Enter a mobile number in the correct format, like 07700 900 982')
+  })
+})
+
+describe('replyHint', () => {
+  it('says how the person is told of a reply, by their channels, and that someone who stopped is not', () => {
+    assert.equal(replyHint({ channels: ['text'] }), 'They get a text saying there is a new message. It does not include what you write.')
+    assert.match(replyHint({ channels: ['email', 'text'] }), /^They get an email and a text /)
+    assert.match(replyHint({ channels: ['email'] }), /^They get an email /)
+    assert.match(replyHint({ channels: [], stoppedAt: '2026-11-29T10:00:00Z' }), /get no alert/)
   })
 })
