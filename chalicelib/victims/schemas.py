@@ -52,7 +52,7 @@ CONTACT_AGREEMENT_SCHEMA = {
     "channels": Spec(one_of(CHANNELS), missing="Choose how we contact you"),
     "quietHours": Spec(quiet_hours, missing="Choose whether you want quiet hours"),
     "language": Spec(one_of(LANGUAGES), missing="Choose a language"),
-    "phrase": Spec(phrase, required=False, label="Your phrase"),
+    "phrase": Spec(phrase, required=False, label="Your safety phrase"),
     "safeContact": Spec(boolean, missing="Choose whether messages should look like they are not from the police"),
 }
 CHANGE_EMAIL_SCHEMA = {"email": Spec(email, missing="Enter your new email address")}
