@@ -22,7 +22,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from datetime import date
 from pathlib import Path
 
@@ -284,6 +284,14 @@ def chosen_ports(env: Mapping[str, str]) -> dict[str, int]:
     return ports
 
 
+def export_ports(ports: Mapping[str, int], environ: MutableMapping[str, str]) -> None:
+    """Each port variable set to the port chosen. `make run` passes all four,
+    empty when not given, and the processes the stack starts inherit them:
+    moto's server reads MOTO_PORT itself and fails on an empty one."""
+    for argument, (variable, _default) in PORT_SETTINGS.items():
+        environ[variable] = str(ports[argument])
+
+
 def main() -> None:
     import logging
 
@@ -295,6 +303,7 @@ def main() -> None:
 
     logger.setLevel(logging.WARNING)
     ports = chosen_ports(os.environ)
+    export_ports(ports, os.environ)
     stack = LocalStack(**ports, seed=True)
     print("Starting the local stack (moto server, tables, issuer, chalice local)...", flush=True)
     stack.start()

@@ -66,3 +66,50 @@ def test_invalid_officer_token_answers_401_through_chalice_local(stack):
 
 def test_missing_officer_token_answers_401_through_chalice_local(stack):
     assert call("GET", f"{stack.api_url}/officer/cases/X-1")[0] == 401
+
+
+def test_make_runs_empty_port_variables_become_the_chosen_ports():
+    """`make run` passes API_PORT=, MOTO_PORT=... empty when not given; the
+    stack's processes inherit them, and moto's server reads MOTO_PORT itself
+    (int('') failed: `make run` stopped before anything started). The stack
+    sets each to the port it chose, and moto's server starts with them."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from local.stack import ROOT, chosen_ports, export_ports
+
+    def free_port() -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+    given = {"API_PORT": str(free_port()), "SITE_PORT": str(free_port()), "MOTO_PORT": "",
+             "ISSUER_PORT": str(free_port())}
+    environ = dict(given)
+    ports = chosen_ports({**given, "MOTO_PORT": str(free_port())})
+    export_ports(ports, environ)
+    assert environ == {"API_PORT": str(ports["api_port"]), "SITE_PORT": str(ports["site_port"]),
+                       "MOTO_PORT": str(ports["moto_port"]), "ISSUER_PORT": str(ports["issuer_port"])}
+
+    moto = subprocess.Popen([sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p",
+                             str(ports["moto_port"])], cwd=ROOT, env={**os.environ, **environ},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert moto.poll() is None, f"moto's server exited with {moto.returncode}"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{ports['moto_port']}/moto-api/data.json",
+                                            timeout=2) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "moto's server did not answer in 30 s"
+                time.sleep(0.2)
+    finally:
+        moto.kill()
+        moto.wait()
