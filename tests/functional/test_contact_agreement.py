@@ -176,3 +176,43 @@ def test_an_officer_marks_a_contact_for_safe_contact(journey, client, issuer):
     assert post_json(client, path, {"safeContact": "yes"}, issuer.headers()).status_code == 400
     assert post_json(client, f"/officer/cases/{number}/contacts/nobody/safe-contact", {"safeContact": True},
                      issuer.headers()).status_code == 404
+
+
+# -- bursts: each limit holds however many requests race ---------------------------------------------------
+
+
+def _burst(call, times: int) -> list[int]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=times) as pool:
+        return list(pool.map(lambda _: call().status_code, range(times)))
+
+
+def test_twenty_wrong_codes_at_once_use_up_the_change_and_the_right_code_then_fails(journey, client, aws):
+    number, _, cookie, contact_id = _victim(journey)
+    api = Api(client)
+    assert api.post("/victim/account/email", {"email": "new@example.com"}, cookie).status_code == 202
+    real = _code(aws, number, contact_id)
+    wrong = "000000" if real != "000000" else "111111"
+    statuses = _burst(lambda: api.post("/victim/account/confirm", {"code": wrong}, cookie), 20)
+    assert statuses == [400] * 20
+    assert api.post("/victim/account/confirm", {"code": real}, cookie).status_code == 400
+    assert body(api.get("/victim/account", cookie))["email"] != "new@example.com"
+
+
+def test_the_right_code_sent_ten_times_at_once_changes_the_address_once(journey, client, aws):
+    number, _, cookie, contact_id = _victim(journey)
+    api = Api(client)
+    assert api.post("/victim/account/email", {"email": "new@example.com"}, cookie).status_code == 202
+    real = _code(aws, number, contact_id)
+    statuses = _burst(lambda: api.post("/victim/account/confirm", {"code": real}, cookie), 10)
+    assert sorted(statuses) == [200] + [400] * 9
+    account = body(api.get("/victim/account", cookie))
+    assert account["email"] == "new@example.com" and account["pendingChange"] is None
+
+
+def test_ten_address_changes_at_once_are_held_to_five_a_day(journey, client):
+    _, _, cookie, _ = _victim(journey)
+    api = Api(client)
+    statuses = _burst(lambda: api.post("/victim/account/email", {"email": "new@example.com"}, cookie), 10)
+    assert sorted(statuses) == [202] * 5 + [429] * 5

@@ -85,3 +85,14 @@ def test_a_keep_alive_takes_only_an_empty_json_body(journey, client, clock):
     _, _, cookie = journey.registered_victim()
     clock.now = clock() + timedelta(minutes=2)
     assert keep_alive(client, cookie, '{"extend": true}').status_code == 400
+
+
+def test_ten_keep_alives_at_once_extend_the_session_once(journey, client, clock):
+    """The once-a-minute rule is the write's own condition: a burst gets one 204."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, _, cookie = journey.registered_victim()
+    clock.now = clock() + timedelta(minutes=2)
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda _: keep_alive(client, cookie).status_code, range(10)))
+    assert sorted(statuses) == [204] + [429] * 9

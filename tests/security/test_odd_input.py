@@ -58,9 +58,20 @@ FIELDS = {
     "/victim/sign-out": [],
     "/officer/cases": ["crimeNumber", "officer", "contacts"],
     "/officer/cases/{crime_number}/updates": ["type", "text", "clientReference"],
-    "/officer/cases/{crime_number}/contacts/{contact_id}/invitation": ["email"],
+    "/officer/cases/{crime_number}/contacts/{contact_id}/invitation": ["email", "mobile"],
     "/officer/uploads": ["items"],
+    # Two-way contact and the account (issues 14 and 15). `/victim/stop` is left
+    # out: it would end the session every later example signs in with.
+    "/victim/messages": ["text"],
+    "/victim/update-request": [],
+    "/victim/session/keep-alive": [],
+    "/victim/contact-agreement": ["channels", "quietHours", "language", "safeContact", "phrase"],
+    "/victim/account/email": ["email"],
+    "/victim/account/mobile": ["mobile"],
+    "/victim/account/confirm": ["code"],
+    "/officer/cases/{crime_number}/contacts/{contact_id}/safe-contact": ["safeContact"],
 }
+METHODS = {"/victim/contact-agreement": "PUT"}  # every other route here is a POST
 
 
 def _raw_bodies() -> st.SearchStrategy[str]:
@@ -95,7 +106,8 @@ def _send(client: Any, surface: dict[str, Any], route: str, raw: str, number: st
         headers.update(surface["officer"])
     else:
         headers["Cookie"] = surface["cookie"]
-    return client.http.post(path, headers=headers, body=raw.encode("utf-8", "surrogatepass"))
+    send = client.http.put if METHODS.get(route) == "PUT" else client.http.post
+    return send(path, headers=headers, body=raw.encode("utf-8", "surrogatepass"))
 
 
 @PROPERTY
@@ -115,7 +127,9 @@ def test_no_value_in_any_field_yields_a_5xx(client, surface, sources, route, dat
     victim = surface["victim"]
     sensible = {**victim.identity(), "password": "a long enough password 1", "currentPassword": "x" * 12,
                 "newPassword": "another long password 2", "type": "progress_update", "text": "An update",
-                "email": "someone@example.com", "invitation": "x" * 40, "token": "y" * 40}
+                "email": "someone@example.com", "invitation": "x" * 40, "token": "y" * 40,
+                "mobile": "07700 900 982", "channels": "email", "quietHours": "21:00-08:00", "language": "en",
+                "safeContact": False, "phrase": "blue kettle sings", "code": "123456"}
     payload = {}
     for name in FIELDS[route]:
         choice = data.draw(st.sampled_from(["leave out", "sensible", "odd"]), label=name)
