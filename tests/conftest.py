@@ -70,6 +70,35 @@ def _lambda_context_with_the_configured_timeout() -> None:
 _lambda_context_with_the_configured_timeout()
 
 
+def _no_environment_swap_without_variables() -> None:
+    """chalice's test client replaces `os.environ` with a copy around every
+    request and puts back the object it found. Requests racing on threads (the
+    burst tests) can leave a stale copy behind: one request "restores" the copy
+    another had put in place. `config.load_settings` reads the real environment
+    (its default argument), so a test's later `monkeypatch.setenv` went to the
+    copy and was never seen (test_edge's origin check stayed off). The `local`
+    stage the `client` fixture uses sets no variables, so there is nothing to
+    swap; a stage that sets some still gets chalice's own swap."""
+    import contextlib
+
+    import chalice.test
+
+    swap = chalice.test.BaseClient._patched_env_vars
+
+    @contextlib.contextmanager
+    def patched(self, environment_variables):
+        if not environment_variables:
+            yield
+            return
+        with swap(self, environment_variables):
+            yield
+
+    chalice.test.BaseClient._patched_env_vars = patched
+
+
+_no_environment_swap_without_variables()
+
+
 @pytest.fixture(scope="session")
 def issuer() -> Issuer:
     """A real OIDC-style issuer on loopback: the app fetches its JWKS over HTTP."""
