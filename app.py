@@ -7,6 +7,7 @@ from chalice.app import Request
 from chalicelib import observability
 from chalicelib.bootstrap import services
 from chalicelib.config import chalice_command, event_sources
+from chalicelib.core import i18n
 from chalicelib.core.domain import iso
 from chalicelib.core.errors import OfficerUnauthorized
 from chalicelib.officers.csv_upload import items_from_csv
@@ -37,7 +38,11 @@ def every_response(event, get_response):
             and not (event.context.get("authorizer") or {}).get("officerId"):
         response = http.error_response(OfficerUnauthorized())
     else:
-        response = http.normalise_framework_error(get_response(event))
+        # Messages made for this request (errors, field messages) are in the
+        # language it asks for: Welsh when Welsh ranks first, else English.
+        with i18n.use(i18n.from_accept_language(event.headers.get("accept-language"))) as lang:
+            response = http.normalise_framework_error(get_response(event))
+        response.headers["Content-Language"] = lang
     response = http.with_cors(response, event.path, event.headers.get("origin"), settings.site_origin)
     return http.with_security_headers(response)
 

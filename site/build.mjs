@@ -12,6 +12,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as sass from 'sass'
 import { phoneLink, renderSupportServices, reviewValues, supportProblems } from './lib/support.mjs'
+import { LANGUAGES, loadCatalogue, pick } from './lib/catalogue.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
@@ -44,9 +45,22 @@ function loadConfig() {
   if (!/^#[0-9a-fA-F]{6}$/.test(config.colour)) fail('colour must be #rrggbb')
   if (!/^https:\/\//.test(config.exitUrl)) fail('exitUrl must be an https:// address')
   checkOfficerSignIn(config.officerSignIn)
+  checkWelsh(config)
   const support = supportProblems(config)
   if (support.length) fail(`${configPath}:\n  ${support.join('\n  ')}`)
   return config
+}
+
+// "cy": the config's own words in Welsh (forceName, phoneDescription,
+// dataController, retention...), each a non-empty string replacing an English one.
+function checkWelsh(config) {
+  if (config.cy === undefined) return
+  if (!config.cy || typeof config.cy !== 'object' || Array.isArray(config.cy)) fail('cy must be an object of Welsh words')
+  for (const [key, value] of Object.entries(config.cy)) {
+    if (typeof config[key] !== 'string') fail(`cy.${key} is not one of the config's words`)
+    if (typeof value !== 'string' || !value.trim()) fail(`cy.${key} must be non-empty text`)
+  }
+  if (config.welshFirst !== undefined && typeof config.welshFirst !== 'boolean') fail('welshFirst must be true or false')
 }
 
 // The console's OIDC client, as the force registered it with its identity
@@ -108,6 +122,25 @@ function includePartials(text, where) {
   })
 }
 
+// {{t:key}} is replaced by the message `key` in the page's language, as it
+// is (a catalogue's text may hold markup, and {{name}} placeholders filled
+// next); a key no catalogue has fails the build.
+function translate(text, messages, where) {
+  return text.replace(/\{\{t:([a-z0-9_.-]+)\}\}/g, (_, key) => {
+    const message = messages[key]
+    if (message === undefined) fail(`${where}: no message ${key}`)
+    return Array.isArray(message) ? message[message.length - 1] : message
+  })
+}
+
+// A Welsh page's links to the site's own pages go to their Welsh versions.
+function localiseLinks(html, lang) {
+  // The English version's own links (hreflang, the toggle) are marked /!en/ until here.
+  if (lang === 'en') return html.replaceAll('href="/!en/', 'href="/')
+  return html.replace(/(href=")\/(?!cy\/|assets\/|css\/|js\/|images\/|officer\/)([a-z0-9-]*\.html|)([?#"])/g,
+    (_, attr, page, after) => `${attr}/${lang}/${page || 'index.html'}${after}`).replaceAll('href="/!en/', 'href="/')
+}
+
 // A page starts with an HTML comment holding its JSON metadata.
 function readPage(file) {
   const text = fs.readFileSync(file, 'utf8')
@@ -159,7 +192,7 @@ function buildCss(config) {
 // A signed-in page's navigation: the case and the account, the one the page
 // belongs to (its metadata's "nav") marked current: aria-current="page" on
 // that page itself, "true" on the pages under it (change your password...).
-const SIGNED_IN_NAV = [['case', '/case.html', 'Your case'], ['account', '/account.html', 'Your account']]
+const SIGNED_IN_NAV = [['case', '/case.html', '{{t:layout.nav.case}}'], ['account', '/account.html', '{{t:layout.nav.account}}']]
 
 function signedInItems(current, page) {
   if (current && !SIGNED_IN_NAV.some(([name]) => name === current)) fail(`unknown nav "${current}"`)
@@ -170,9 +203,32 @@ function signedInItems(current, page) {
   }).join('\n            ')
 }
 
-function buildPages(config, { layoutFile, pagesDir, into, titles }) {
+// The language toggle (English | Cymraeg): the other language's version of
+// this page, marked with its language; a Welsh-first force lists Welsh first.
+// (Each link's hidden words are in the language it leads to, as its lang says.)
+const SWITCH_TO = { en: 'Change the language to English', cy: 'Newid yr iaith i’r Gymraeg' }
+
+function languageToggle(config, page, lang) {
+  const order = config.welshFirst ? ['cy', 'en'] : ['en', 'cy']
+  const items = order.map((code) => {
+    const name = code === 'cy' ? 'Cymraeg' : 'English'
+    if (code === lang) {
+      return `<li class="tmc-language-toggle__item"><span aria-current="true" lang="${code}">${name}</span></li>`
+    }
+    const href = code === 'en' ? `/!en/${page}.html` : `/${code}/${page}.html`
+    return `<li class="tmc-language-toggle__item"><a class="govuk-link tmc-language-toggle__link" href="${href}" ` +
+      `hreflang="${code}" lang="${code}" rel="alternate" data-tmc-language="${code}">` +
+      `<span class="govuk-visually-hidden">${SWITCH_TO[code]} </span>` +
+      `<span aria-hidden="true">${name}</span></a></li>`
+  })
+  return items.join('\n          ')
+}
+
+function buildPages(config, { layoutFile, pagesDir, into, titles, lang, messages }) {
   const layout = fs.readFileSync(layoutFile, 'utf8')
-  const values = Object.fromEntries(Object.entries(config)
+  // A force's words in Welsh (its name, phone description...) are in its config's "cy".
+  const words = lang === 'en' ? config : { ...config, ...(config.cy || {}) }
+  const values = Object.fromEntries(Object.entries(words)
     .filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, escapeHtml(v)]))
   const signIn = config.officerSignIn
   Object.assign(values, {
@@ -181,6 +237,8 @@ function buildPages(config, { layoutFile, pagesDir, into, titles }) {
     officerScope: escapeHtml(signIn.scope),
     // Numbers a person on a phone can tap to call; the support page's lists; the review scheme's wording.
     phoneLink: phoneLink(config.phone),
+    phoneDigits: escapeHtml(config.phone.replace(/\D/g, '')),
+    emergencyPhoneDigits: escapeHtml(config.emergencyPhone.replace(/\D/g, '')),
     emergencyPhoneLink: phoneLink(config.emergencyPhone),
     supportServices: renderSupportServices(config.support.services),
     ...reviewValues(config.rightToReview)
@@ -190,23 +248,33 @@ function buildPages(config, { layoutFile, pagesDir, into, titles }) {
   for (const name of fs.readdirSync(pagesDir).filter((f) => f.endsWith('.html')).sort()) {
     const { meta, body } = readPage(path.join(pagesDir, name))
     if (!meta.title) fail(`${name} has no title`)
-    if (titles.has(meta.title)) fail(`${name} repeats the title of ${titles.get(meta.title)}`)
-    titles.set(meta.title, name)
+    // A title is a message key ("t:sign_in.title") or, in the officer console, English.
+    const title = meta.title.startsWith('t:') ? translate(`{{${meta.title}}}`, messages, name) : meta.title
+    const titleKey = `${lang}:${title}`
+    if (titles.has(titleKey)) fail(`${name} repeats the title of ${titles.get(titleKey)}`)
+    titles.set(titleKey, name)
     const page = name.replace(/\.html$/, '')
     const pageValues = {
       ...values,
-      title: escapeHtml(meta.title),
+      lang,
+      otherLang: lang === 'en' ? 'cy' : 'en',
+      enHref: `/!en/${page}.html`,
+      cyHref: `/cy/${page}.html`,
+      languageToggle: languageToggle(config, page, lang),
+      title: escapeHtml(title),
       page,
       robots: meta.index ? 'index, follow' : 'noindex, nofollow',
       navHelp: page === 'help' ? ' govuk-service-navigation__item--active' : '',
       navHelpCurrent: page === 'help' ? ' aria-current="page"' : '',
       signedInItems: meta.signedIn ? signedInItems(meta.nav, page) : '',
       signOutItem: meta.signedIn
-        ? '<li class="govuk-service-navigation__item"><a class="govuk-service-navigation__link" href="/signed-out.html" data-tmc-sign-out>Sign out</a></li>'
+        ? '<li class="govuk-service-navigation__item"><a class="govuk-service-navigation__link" href="/signed-out.html" data-tmc-sign-out>{{t:layout.nav.sign_out}}</a></li>'
         : ''
     }
-    const content = fill(includePartials(body, name), pageValues, name)
-    const html = fill(layout, { ...pageValues, content }, 'layout.html')
+    // Partials, then messages (whose text may hold {{name}} placeholders), then values.
+    const content = fill(translate(includePartials(body, name), messages, name), pageValues, name)
+    const shell = translate(fill(translate(layout, messages, 'layout.html'), { ...pageValues, content: '\u0000' }, 'layout.html'), messages, 'layout.html')
+    const html = localiseLinks(shell.replace('\u0000', content), lang)
     checkNoInlineCode(html, name)
     fs.writeFileSync(path.join(into, name), html)
     count += 1
@@ -257,17 +325,34 @@ function main() {
 
   buildCss(config)
   const titles = new Map()
-  const count = buildPages(config, {
-    layoutFile: path.join(here, 'src', 'layout.html'),
-    pagesDir: path.join(here, 'src', 'pages'),
-    into: outDir,
-    titles
-  })
+  // Every victim page in each language: English at /, Welsh at /cy/. The
+  // scripts' words go to /js/locale/catalogues.mjs (main.mjs installs the page's).
+  let count = 0
+  const scripts = {}
+  for (const lang of LANGUAGES) {
+    const messages = loadCatalogue(lang)
+    scripts[lang] = pick(lang, 'js')
+    count += buildPages(config, {
+      layoutFile: path.join(here, 'src', 'layout.html'),
+      pagesDir: path.join(here, 'src', 'pages'),
+      into: lang === 'en' ? outDir : path.join(outDir, lang),
+      titles,
+      lang,
+      messages
+    })
+  }
+  fs.mkdirSync(path.join(outDir, 'js', 'locale'), { recursive: true })
+  fs.writeFileSync(path.join(outDir, 'js', 'locale', 'catalogues.mjs'),
+    '// Written by build.mjs from site/locale/*/js*.po: do not edit.\n' +
+    `export default ${JSON.stringify(scripts)}\n`)
+  // The officer console is in English (the catalogue has its layout's few shared words).
   const officerCount = buildPages(config, {
     layoutFile: path.join(here, 'src', 'officer', 'layout.html'),
     pagesDir: path.join(here, 'src', 'officer', 'pages'),
     into: path.join(outDir, 'officer'),
-    titles
+    titles,
+    lang: 'en',
+    messages: loadCatalogue('en')
   })
   const oidc = copyOidcClient()
   const version = JSON.parse(

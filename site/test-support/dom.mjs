@@ -4,6 +4,7 @@
 // lists), attributes and dataset, classList, events that capture and bubble,
 // forms' elements and reset, dialogs, and MutationObserver for class changes.
 // It is not a browser: layout, focus order, CSS and the like are left out.
+import { loadCatalogue } from '../lib/catalogue.mjs'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -429,15 +430,23 @@ export const CONFIG = { serviceName: 'Track My Crime', forceName: 'Demo Constabu
  * src/pages/NAME.html, partials included), as a document. Placeholders other
  * than those in CONFIG become "{{name}}"-free text.
  */
+const ENGLISH = loadCatalogue('en')
+
 export function loadPage(name) {
   const read = (...parts) => fs.readFileSync(path.join(SRC, ...parts), 'utf8')
   const body = read('pages', `${name}.html`)
     .replace(/^<!--([\s\S]*?)-->\s*/, '')
     .replace(/\{\{>\s*([a-z-]+)\s*\}\}/g, (_, partial) => read('partials', `${partial}.html`))
   const meta = JSON.parse(read('pages', `${name}.html`).match(/^<!--([\s\S]*?)-->/)[1])
-  const values = { ...CONFIG, title: meta.title }
+  const values = { ...CONFIG, title: meta.title, lang: 'en' }
+  // {{t:key}}: the English message, as the build puts it (its {{name}}s filled next).
+  const translate = (text) => text.replace(/\{\{t:([a-z0-9_.-]+)\}\}/g, (_, key) => {
+    const message = ENGLISH[key]
+    if (message === undefined) throw new Error(`${name}: no message ${key}`)
+    return Array.isArray(message) ? message[message.length - 1] : message
+  })
   const fill = (text) => text.replace(/\{\{\s*([a-zA-Z]+)\s*\}\}/g, (_, key) => values[key] ?? '')
-  return documentFrom(fill(read('layout.html').replace('{{content}}', body)))
+  return documentFrom(fill(translate(read('layout.html').replace('{{content}}', body))))
 }
 
 // -- the browser around the page ------------------------------------------------------

@@ -5,3 +5,8 @@
 import { register } from 'node:module'
 
 register('./resolve.mjs', import.meta.url)
+
+// The unit tests read the English words, as an English page would.
+const { useCatalogue } = await import('../src/js/i18n.mjs')
+const { pick } = await import('../lib/catalogue.mjs')
+useCatalogue('en', pick('en', 'js'))

@@ -11,8 +11,13 @@
  * and reads the answer; the site's pages and the officer console share it.
  * @returns {Promise<ApiAnswer>}
  */
+import { currentLanguage } from './i18n.mjs'
 export async function exchange(method, path, body, { headers = {}, credentials = 'same-origin', fetchImpl = fetch } = {}) {
-  const init = { method, credentials, cache: 'no-store', headers: { Accept: 'application/json', ...headers } }
+  // The API answers (its error and field messages) in the page's language.
+  const init = {
+    method, credentials, cache: 'no-store',
+    headers: { Accept: 'application/json', 'Accept-Language': currentLanguage(), ...headers }
+  }
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(body)

@@ -8,11 +8,12 @@ import { CaseView } from './case-view.mjs'
 import { ContactAgreement } from './contact-agreement.mjs'
 import { ContactChange } from './contact-change.mjs'
 import { IdentityForm } from './identity-form.mjs'
+import { LanguageToggle } from './language-toggle.mjs'
 import { LeaveQuickly } from './leave-quickly.mjs'
 import { SignOutOnOpen } from './sign-out-on-open.mjs'
 import { TokenForm } from './token-form.mjs'
 
 export const COMPONENTS = [
-  LeaveQuickly, SignOutOnOpen, IdentityForm, TokenForm, CaseView, AgreementPrompt,
+  LeaveQuickly, LanguageToggle, SignOutOnOpen, IdentityForm, TokenForm, CaseView, AgreementPrompt,
   AccountView, AccountForm, ContactAgreement, ContactChange
 ]

@@ -10,7 +10,7 @@ import { COMPONENTS } from './index.mjs'
 const PAGES = fs.readdirSync(new URL('../../pages/', import.meta.url)).filter((f) => f.endsWith('.html'))
   .map((f) => f.replace(/\.html$/, '')).sort()
 
-// The site's own components on each page, besides LeaveQuickly on every one.
+// The site's own components on each page, besides LeaveQuickly and the language toggle on every one.
 const EXPECTED = {
   'sign-in': ['tmc-identity-form'],
   'forgotten-password': ['tmc-identity-form'],
@@ -53,7 +53,7 @@ describe('the components on every page', () => {
       for (const component of started) if (component.idle) clearInterval(component.idle.timer)
       assert.deepEqual(errors.map(String), [])
       const names = started.map((c) => c.constructor.moduleName)
-      assert.deepEqual(names, ['tmc-leave-quickly', ...(EXPECTED[page] || [])])
+      assert.deepEqual(names, ['tmc-leave-quickly', 'tmc-language-toggle', ...(EXPECTED[page] || [])])
       const declared = document.querySelectorAll('[data-module]').map((e) => e.dataset.module).filter((m) => m.startsWith('tmc-'))
       assert.deepEqual([...declared].sort(), [...names].sort(), 'no data-module names a component the site lacks')
     })
