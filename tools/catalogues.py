@@ -15,9 +15,9 @@ Checks, for every domain (chalicelib/core/locale and site/locale):
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 import re
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 

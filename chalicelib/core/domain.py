@@ -298,6 +298,9 @@ class Case:
     officer_email: str
     created_at: datetime
     closed_at: datetime | None = None
+    # How a victim reaches the officer in charge (issue 15), when the officer gave them.
+    officer_collar_number: str | None = None
+    officer_phone: str | None = None
     expires_at: datetime | None = None
     contacts: tuple[Contact, ...] = field(default_factory=tuple)
     updates: tuple[Update, ...] = field(default_factory=tuple)  # newest first

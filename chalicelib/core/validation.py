@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.core.errors import InvalidInput
+from chalicelib.core.i18n import t
 
 Validator = Callable[[Any], Any]
 
@@ -448,3 +449,47 @@ def phrase(value: Any) -> str:
     if not _PHRASE.match(value):
         raise FieldError("Must use only the letters a to z, numbers, spaces and . , ' ! ? -")
     return value
+
+
+# The officer in charge, as a victim may reach them (issue 15): a collar
+# number as printed on the uniform, and a phone number the victim may call.
+_COLLAR = re.compile(r"^[A-Z]{0,3}[0-9]{1,6}[A-Z]{0,2}$")
+
+
+@described({"type": "string", "maxLength": 12, "example": "1234"})
+def collar_number(value: Any) -> str:
+    """A collar (shoulder) number: digits, perhaps with a letter prefix or suffix
+    some forces use ("PC 1234" is taken as 1234; "AB 123" as AB123)."""
+    value = text(20)(value)
+    compact = "".join(value.upper().split())
+    for rank in ("PC", "DC", "PS", "DS"):
+        if compact.startswith(rank) and compact[len(rank):].isdigit():
+            compact = compact[len(rank):]
+    if not _COLLAR.match(compact):
+        raise FieldError(t("field.collar_number.format"))
+    return compact
+
+
+@described({"type": "string", "maxLength": 30, "example": "01632 960 001",
+            "description": "A UK phone number the victim may call (landline or mobile), shown to them "
+                           "as a number to tap"})
+def phone_number(value: Any) -> str:
+    """A UK phone number as people type it, written the way the UK reads it
+    ("01632 960001"); a landline is as good as a mobile here."""
+    value = text(30)(value)
+    if not re.fullmatch(r"[0-9+()\-. ]{3,30}", value) or "+" in value[1:]:
+        raise FieldError(t("field.phone.format"))
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException as exc:
+        raise FieldError(t("field.phone.format")) from exc
+    if not (phonenumbers.is_valid_number(number) or _DRAMA_ANY.match(
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))):
+        raise FieldError(t("field.phone.format"))
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+
+
+# Ofcom's numbers for drama (never anyone's): 01632 960xxx and 07700 900xxx.
+_DRAMA_ANY = re.compile(r"^\+44(1632960|7700900)[0-9]{3}$")

@@ -10,7 +10,8 @@ from chalicelib.core.errors import InvalidInput
 
 CSV_COLUMNS = ("kind", "crimeNumber", "officerName", "officerEmail", "contactRole",
                "contactForename", "contactSurname", "contactDateOfBirth", "contactEmail",
-               "type", "text", "clientReference", "contactMobile", "contactSafeContact")
+               "type", "text", "clientReference", "contactMobile", "contactSafeContact",
+               "officerCollarNumber", "officerPhone")
 
 
 def items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:
@@ -38,9 +39,12 @@ def _items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:
             number = row.get("crimeNumber", "")
             item = cases.get(number.upper())
             if item is None:
-                item = {"kind": "case", "crimeNumber": number,
-                        "officer": {"name": row.get("officerName"), "email": row.get("officerEmail")},
-                        "contacts": []}
+                officer = {"name": row.get("officerName"), "email": row.get("officerEmail")}
+                # Empty cells: left out (both are optional).
+                for column, field in (("officerCollarNumber", "collarNumber"), ("officerPhone", "phone")):
+                    if row.get(column):
+                        officer[field] = row[column]
+                item = {"kind": "case", "crimeNumber": number, "officer": officer, "contacts": []}
                 cases[number.upper()] = item
                 items.append(item)
             contact: dict[str, Any] = {

@@ -10,6 +10,7 @@ from chalicelib.core.validation import (
     Spec,
     boolean,
     client_reference,
+    collar_number,
     coming_date,
     crime_number,
     email,
@@ -19,6 +20,7 @@ from chalicelib.core.validation import (
     obj,
     one_of,
     past_date,
+    phone_number,
     text,
 )
 
@@ -40,7 +42,10 @@ CONTACT_SCHEMA = {
 }
 CASE_SCHEMA = {
     "crimeNumber": Spec(crime_number),
-    "officer": Spec(obj({"name": Spec(name()), "email": Spec(email)})),
+    # How a victim reaches the officer in charge: their collar number and a phone number (both optional).
+    "officer": Spec(obj({"name": Spec(name()), "email": Spec(email),
+                         "collarNumber": Spec(collar_number, required=False),
+                         "phone": Spec(phone_number, required=False)})),
     "contacts": Spec(list_of(CONTACT_SCHEMA, max_items=MAX_CONTACTS)),
 }
 UPDATE_SCHEMA = {

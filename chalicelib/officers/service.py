@@ -121,6 +121,8 @@ class OfficerService:
         enhanced = any(n.contact.enhanced_rights for n in new_contacts)
         case = Case(force=officer.force, crime_number=data["crimeNumber"], status=CaseStatus.INVESTIGATING,
                     officer_name=data["officer"]["name"], officer_email=data["officer"]["email"],
+                    officer_collar_number=data["officer"].get("collarNumber"),
+                    officer_phone=data["officer"].get("phone"),
                     created_at=now, contacts=tuple(n.contact for n in new_contacts), officer_id=officer.id,
                     next_update_due_by=next_update_due(uk_date(now), enhanced))
         self._cases.create_case(case, created_by=officer.id, contacts=new_contacts,

@@ -98,6 +98,8 @@ class CaseItem(CasesTableItem, discriminator="case"):
     status = UnicodeAttribute()
     officer_name = UnicodeAttribute()
     officer_email = UnicodeAttribute()
+    officer_collar_number = UnicodeAttribute(null=True)
+    officer_phone = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

@@ -43,6 +43,7 @@ from chalicelib.victims.schemas import (
 _STRING = {"type": "string"}
 _TIME = {"type": "string", "format": "date-time"}
 _NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+_NULLABLE_STRING = {"type": ["string", "null"]}
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -67,7 +68,8 @@ _MESSAGES = {"type": "array", "items": {"$ref": "#/components/schemas/Message"},
              "description": "One contact's conversation, newest first"}
 VICTIM_CASE = _object({
     "crimeNumber": _STRING, "status": STATUS, "statusLabel": _STRING,
-    "officer": _object({"name": _STRING, "role": _STRING}),
+    "officer": _object({"name": _STRING, "role": _STRING, "collarNumber": _NULLABLE_STRING,
+                        "phone": {**_NULLABLE_STRING, "description": "A UK number to call them on, if they gave one"}}),
     "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
     "messages": _MESSAGES,
     "openUpdateRequest": {"type": ["object", "null"], "properties": {
@@ -84,7 +86,8 @@ INBOX = _object({"items": {"type": "array", "items": _object({
 CONTACT_STATUS = {"type": "string", "enum": list(ContactDisplayStatus)}
 OFFICER_CASE = _object({
     "crimeNumber": _STRING, "force": _STRING, "status": STATUS, "statusLabel": _STRING,
-    "officer": _object({"name": _STRING, "email": _STRING}),
+    "officer": _object({"name": _STRING, "email": _STRING, "collarNumber": _NULLABLE_STRING,
+                        "phone": _NULLABLE_STRING}),
     "createdAt": _TIME, "closedAt": _NULLABLE_TIME,
     "contacts": {"type": "array", "items": _object({
         "id": _STRING, "role": {"type": "string", "enum": list(ContactRole)}, "forename": _STRING,

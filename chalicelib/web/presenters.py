@@ -56,7 +56,10 @@ def victim_case_json(case: Case, contact: Contact, messages_left_today: int,
         "crimeNumber": case.crime_number,
         "status": case.status,
         "statusLabel": case.status_label,
-        "officer": {"name": case.officer_name, "role": "Officer in charge"},
+        # How to reach them: the page shows the collar number and a number to tap
+        # (the force's own, asking for them, when the officer gave no phone).
+        "officer": {"name": case.officer_name, "role": "Officer in charge",
+                    "collarNumber": case.officer_collar_number, "phone": case.officer_phone},
         "updates": [update_json(u) for u in case.updates],
         "messages": conversation,
         "openUpdateRequest": update_request_json(request) if request else None,
@@ -87,7 +90,8 @@ def officer_case_json(case: Case, now: datetime) -> dict[str, Any]:
         "force": case.force,
         "status": case.status,
         "statusLabel": case.status_label,
-        "officer": {"name": case.officer_name, "email": case.officer_email},
+        "officer": {"name": case.officer_name, "email": case.officer_email,
+                    "collarNumber": case.officer_collar_number, "phone": case.officer_phone},
         "createdAt": iso(case.created_at),
         "closedAt": _iso_or_none(case.closed_at),
         "contacts": [

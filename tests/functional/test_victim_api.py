@@ -144,7 +144,8 @@ def test_victim_reads_their_case_newest_first(journey, client):
     case = body(response)
     assert case["crimeNumber"] == number
     assert case["status"] == "charged"
-    assert case["officer"] == {"name": "PC 1234 Alex Morgan", "role": "Officer in charge"}
+    assert case["officer"] == {"name": "PC 1234 Alex Morgan", "role": "Officer in charge",
+                               "collarNumber": None, "phone": None}
     assert [u["type"] for u in case["updates"]] == ["charged", "suspect_arrested"]
     assert set(case["updates"][0]) == {"id", "postedAt", "type", "typeLabel", "text", "officerName"}
 
