@@ -564,11 +564,10 @@ export class OfficerConsole extends Component {
         if (f.elements.namedItem(`contacts[${i}].safeContact`).checked) contact.safeContact = true
         return contact
       })
-      return this.api.post('/officer/cases', {
-        crimeNumber: value('crimeNumber'),
-        officer: { name: value('officer.name'), email: value('officer.email') },
-        contacts
-      })
+      const officer = { name: value('officer.name'), email: value('officer.email') }
+      // Optional: left out when empty.
+      for (const key of ['collarNumber', 'phone']) if (value(`officer.${key}`)) officer[key] = value(`officer.${key}`)
+      return this.api.post('/officer/cases', { crimeNumber: value('crimeNumber'), officer, contacts })
     }, [201], (created) => {
       const people = namesInWords((created.contacts || []).map((c) => [c.forename, c.surname].join(' ')))
       window.history.pushState(null, '', caseHash(created.crimeNumber))
