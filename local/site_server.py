@@ -137,7 +137,9 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     def _static(self, path: str, send_body: bool) -> None:
         file = self._resolve(path)
         if file is None:
-            missing = self.site_dir / "404.html"
+            # A Welsh address that finds nothing gets the Welsh "page not found".
+            welsh = path.startswith("/cy/") and (self.site_dir / "cy" / "404.html").is_file()
+            missing = self.site_dir / ("cy/404.html" if welsh else "404.html")
             body = missing.read_bytes() if missing.is_file() else b"Not found\n"
             self._send(404, body, CONTENT_TYPES[".html"], send_body, {"Cache-Control": "no-cache"})
             return
