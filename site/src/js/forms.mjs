@@ -6,6 +6,7 @@
 import { ErrorSummary, NotificationBanner } from '/assets/govuk-frontend.min.js'
 import { forgetSession, post, rememberSession } from './api.mjs'
 import { Component, ComponentError } from './component.mjs'
+import { pagePath, t } from './i18n.mjs'
 
 // -- the page title -------------------------------------------------------------------
 
@@ -25,12 +26,14 @@ export function titleSuffix(title) {
 
 /** The title for pageName on a page served with the title served. */
 export function composeTitle(served, pageName, { error = false } = {}) {
-  return `${error ? 'Error: ' : ''}${pageName}${titleSuffix(served)}`
+  return `${error ? t('js.error.prefix') : ''}${pageName}${titleSuffix(served)}`
 }
 
 /** The page's own name in a title composed as above. */
 export function pageNameOf(title, served) {
-  return title.replace(/^Error: /, '').replace(titleSuffix(served), '')
+  const prefix = t('js.error.prefix')
+  const bare = title.startsWith(prefix) ? title.slice(prefix.length) : title.replace(/^Error: /, '')
+  return bare.replace(titleSuffix(served), '')
 }
 
 export function setTitle(pageName, { error = false } = {}) {
@@ -93,6 +96,16 @@ function fieldGroup(form, field) {
 
 const DATE_BOXES = ['day', 'month', 'year']
 
+// The words for each box in the API's messages, English and Welsh, Welsh with
+// the forms mutation gives them ("y flwyddyn", "gynnwys mis a blwyddyn",
+// "ddiwrnod"): diwrnod/ddiwrnod, mis/fis, blwyddyn/flwyddyn.
+const BOX_WORDS = {
+  day: /\b(day|n?dd?iwrnod)\b/i,
+  month: /\b(month|mis|fis)\b/i,
+  year: /\b(year|m?[bf]lwyddyn)\b/i
+}
+const boxesNamed = (text) => DATE_BOXES.filter((box) => BOX_WORDS[box].test(text))
+
 /**
  * Which boxes of a GOV.UK date input the API's message is about, so that only
  * those are marked (GOV.UK's date-input pattern): the box it names ("Month
@@ -107,6 +120,19 @@ export function dateBoxes(message) {
   const named = text.match(/^(Day|Month|Year) /)
   if (named) return [named[1].toLowerCase()]
   if (/in 1900 or later$/.test(text)) return ['year']
+  // Welsh: "Rhaid i’r dyddiad geni gynnwys mis", "Rhaid i’r flwyddyn gynnwys 4 digid",
+  // "Rhaid i’r mis fod yn rhif o 1 i 12", "... fod yn 1900 neu’n hwyrach".
+  const cynnwys = text.match(/\bg?gynnwys\s+(.+)$/i)
+  const subject = text.match(/^Rhaid i[’'](r|w)?\s*(\S+)/i)
+  if (cynnwys && /dyddiad/i.test(subject ? subject[2] : '')) {
+    const boxes = boxesNamed(cynnwys[1])
+    if (boxes.length) return boxes
+  }
+  if (subject) {
+    const boxes = boxesNamed(subject[2])
+    if (boxes.length === 1) return boxes
+  }
+  if (/1900/.test(text) && /neu[’']n (hwyrach|ddiweddarach)/i.test(text)) return ['year']
   return DATE_BOXES
 }
 
@@ -153,7 +179,7 @@ function addInlineError(form, field, message) {
   const id = `${field}-error`
   group.classList.add('govuk-form-group--error')
   const errorMessage = el('p', { class: 'govuk-error-message', id, 'data-tmc-inline-error': '' },
-    el('span', { class: 'govuk-visually-hidden' }, 'Error: '), message)
+    el('span', { class: 'govuk-visually-hidden' }, t('js.error.prefix')), message)
   const fieldset = group.querySelector('fieldset')
   const describedElement = fieldset || group.querySelector('input, textarea, select')
   // The message goes after the label or legend and hint, before the input.
@@ -187,7 +213,7 @@ export function showErrors(form, container, errors, { inline = true, after = [] 
   // `after`: what the person can do next, below the list (a link to reset a password).
   const summary = el('div', { class: 'govuk-error-summary', 'data-module': 'govuk-error-summary' },
     el('div', { role: 'alert' },
-      el('h2', { class: 'govuk-error-summary__title' }, 'There is a problem'),
+      el('h2', { class: 'govuk-error-summary__title' }, t('js.error.title')),
       el('div', { class: 'govuk-error-summary__body' }, list, ...after)))
   container.append(summary)
   setTitle(pageName(), { error: true })
@@ -209,7 +235,7 @@ export function orderErrors(body, order) {
   const at = (name) => (order.includes(name) ? order.indexOf(name) : order.length)
   const names = Object.keys(fields).sort((a, b) => at(a) - at(b))
   const errors = names.map((field) => ({ field, message: String(fields[field]) }))
-  if (!errors.length) errors.push({ message: (body && body.message) || 'Check your answers and try again' })
+  if (!errors.length) errors.push({ message: (body && body.message) || t('js.error.check_answers') })
   return errors
 }
 
@@ -233,7 +259,7 @@ export function showSuccess(container, heading, ...lines) {
     'data-module': 'govuk-notification-banner'
   },
   el('div', { class: 'govuk-notification-banner__header' },
-    el('h2', { class: 'govuk-notification-banner__title', id }, 'Success')),
+    el('h2', { class: 'govuk-notification-banner__title', id }, t('js.success.title'))),
   el('div', { class: 'govuk-notification-banner__content' },
     el('h3', { class: 'govuk-notification-banner__heading' }, heading),
     ...lines.map((line) => el('p', { class: 'govuk-body' }, line))))
@@ -243,7 +269,7 @@ export function showSuccess(container, heading, ...lines) {
 }
 
 export function serviceProblemMessage(phone) {
-  return `Sorry, there is a problem with the service. Try again later, or call ${phone || '101'}.`
+  return t('js.error.service', { phone: phone || '101' })
 }
 
 export function serviceProblem() {
@@ -365,7 +391,7 @@ export class FormComponent extends Component {
     if (this.session === 'begins') rememberSession(body || {})
     if (this.session === 'ends') forgetSession()
     if (this.successPage) {
-      window.location.assign(this.successPage)
+      window.location.assign(pagePath(this.successPage))
       return
     }
     this.form.reset()

@@ -7,6 +7,7 @@
 //   change-password.html  data-endpoint="/victim/password" data-success-status="204"
 //                         data-success-state="done" data-session="ends"
 import { FormComponent } from '../forms.mjs'
+import { pagePath } from '../i18n.mjs'
 
 /** Where a signed-in page goes when the API says the session has ended. */
 export const SIGNED_OUT_PAGE = '/timed-out.html'
@@ -21,7 +22,7 @@ export class AccountForm extends FormComponent {
 
   answer(status) {
     if (status !== 401) return false
-    window.location.replace(SIGNED_OUT_PAGE)
+    window.location.replace(pagePath(SIGNED_OUT_PAGE))
     return true
   }
 }

@@ -9,6 +9,7 @@
 import { get } from '../api.mjs'
 import { Component } from '../component.mjs'
 import { el, serviceProblem, showErrors, showSuccess } from '../forms.mjs'
+import { pagePath, t } from '../i18n.mjs'
 import {
   WORDS, canText, channelWords, languageWords, mobileWords, quietHoursWords
 } from './account-words.mjs'
@@ -65,7 +66,7 @@ export class AccountView extends Component {
   async load() {
     const { status, body } = await get('/victim/account')
     if (status === 401) {
-      window.location.replace('/sign-in.html')
+      window.location.replace(pagePath('/sign-in.html'))
       return false
     }
     this.loading.hidden = true
@@ -90,7 +91,7 @@ export class AccountView extends Component {
     if (channel) {
       this.pendingText.textContent = WORDS.pendingChange[channel]
       this.pendingLink.textContent = WORDS.enterCode
-      this.pendingLink.setAttribute('href', `${CHANGE_PAGES[channel]}#code`)
+      this.pendingLink.setAttribute('href', `${pagePath(CHANGE_PAGES[channel])}#code`)
     }
     this.details.hidden = false
   }
@@ -98,7 +99,7 @@ export class AccountView extends Component {
   sayWhatWasSaved() {
     const banner = savedBanner(window.location.search)
     if (!banner) return
-    const back = el('a', { class: 'govuk-notification-banner__link', href: '/case.html' }, 'Go to your case')
+    const back = el('a', { class: 'govuk-notification-banner__link', href: pagePath('/case.html') }, t('js.account.go_to_case'))
     showSuccess(this.banner, banner.heading, ...banner.lines)
     this.banner.querySelector('.govuk-notification-banner__content').append(el('p', { class: 'govuk-body' }, back))
     window.history.replaceState(null, '', window.location.pathname)

@@ -1,50 +1,63 @@
-// The words of "Your account" and "How we contact you", in one place (they
-// will move to a message catalogue when Welsh comes), and the small rules that
-// turn the API's account (GET /victim/account) into them. No DOM, no network.
+// The words of "Your account" and "How we contact you" (from the message
+// catalogue, js.account.*, in the page's language, read when they are shown),
+// and the small rules that turn the API's account (GET /victim/account) into
+// them. No DOM, no network.
+import { t } from '../i18n.mjs'
 
-/** The contact agreement's channel choices, as the API names them, in the order they are offered. */
+/** The contact agreement's channel choices, as the API names them, in the order they are offered, with their words. */
 export const CHANNELS = [
-  ['email', 'By email'],
-  ['text', 'By text message'],
-  ['both', 'By email and text message']
-]
+  ['email', 'js.account.channel.email'],
+  ['text', 'js.account.channel.text'],
+  ['both', 'js.account.channel.both']
+].map(([value, key]) => Object.defineProperty([value], 1, { get: () => t(key), enumerable: true }))
 
-/** The languages we write in. Welsh (cy) joins when it is ready. */
-export const LANGUAGES = [['en', 'English']]
+/** The languages we write in, with their names in the page's language. */
+export const LANGUAGES = [['en', 'js.account.language.en'], ['cy', 'js.account.language.cy']]
+  .map(([value, key]) => Object.defineProperty([value], 1, { get: () => t(key), enumerable: true }))
 
-export const WORDS = {
-  notGiven: 'Not given',
-  add: 'Add',
-  change: 'Change',
-  noQuietHours: 'None: texts can come at any time',
-  noPhrase: 'None chosen',
-  safeOn: 'On: messages do not say they are from the police',
-  safeOff: 'Off',
-  passwordShown: 'Not shown',
-  notChosen: 'You have not chosen yet',
+// Each word is read from the catalogue when it is used (a getter), never at import.
+const word = (key) => ({ get: () => t(key), enumerable: true })
+const words = (table) => Object.defineProperties({}, Object.fromEntries(
+  Object.entries(table).map(([name, key]) => [name, word(key)])))
+
+export const WORDS = Object.defineProperties({}, {
+  notGiven: word('js.account.not_given'),
+  add: word('js.account.add'),
+  change: word('js.account.change'),
+  noQuietHours: word('js.account.no_quiet_hours'),
+  noPhrase: word('js.account.no_phrase'),
+  safeOn: word('js.account.safe_on'),
+  safeOff: word('js.account.safe_off'),
+  passwordShown: word('js.account.password_shown'),
+  notChosen: word('js.account.not_chosen'),
   pendingChange: {
-    email: 'You asked to change your email address. It changes when you enter the code we sent to the new address.',
-    text: 'You asked to change your mobile number. It changes when you enter the code we sent to the new number.'
+    value: words({ email: 'js.account.pending.email', text: 'js.account.pending.text' }), enumerable: true
   },
-  enterCode: 'Enter the code',
-  onlyEmail: 'We can only contact you by email, because we do not have a mobile number for you.',
-  onlyText: 'We can only contact you by text message, because we do not have an email address for you.',
-  addMobile: 'Add a mobile number',
-  addEmail: 'Add an email address',
-  oneLanguage: 'We write to you in English.',
+  enterCode: word('js.account.enter_code'),
+  onlyEmail: word('js.account.only_email'),
+  onlyText: word('js.account.only_text'),
+  addMobile: word('js.account.add_mobile'),
+  addEmail: word('js.account.add_email'),
+  oneLanguage: word('js.account.writes.en'),
   saved: {
-    'contact-agreement': 'We have saved how we contact you',
-    'safe-contact-on': 'Our messages will no longer say they are from the police',
-    'safe-contact-off': 'Our messages will say they are from the police again',
-    email: 'Your email address has been changed',
-    mobile: 'Your mobile number has been changed'
+    value: words({
+      'contact-agreement': 'js.account.saved.contact_agreement',
+      'safe-contact-on': 'js.account.saved.safe_contact_on',
+      'safe-contact-off': 'js.account.saved.safe_contact_off',
+      email: 'js.account.saved.email',
+      mobile: 'js.account.saved.mobile'
+    }),
+    enumerable: true
   },
   savedLines: {
-    'contact-agreement': 'You can change it at any time on this page.',
-    email: 'We have sent a message to your old address to say it has changed.',
-    mobile: 'We have sent a text to your old number to say it has changed.'
+    value: words({
+      'contact-agreement': 'js.account.saved_line.contact_agreement',
+      email: 'js.account.saved_line.email',
+      mobile: 'js.account.saved_line.mobile'
+    }),
+    enumerable: true
   }
-}
+})
 
 /** The words for a channel choice ("By email and text message"). */
 export function channelWords(choice) {
@@ -52,10 +65,16 @@ export function channelWords(choice) {
   return found ? found[1] : WORDS.notChosen
 }
 
-/** The words for a language code. */
+/** The words for a language code ("English", "Welsh"; in Welsh "Saesneg", "Cymraeg"). */
 export function languageWords(code) {
   const found = LANGUAGES.find(([value]) => value === code)
-  return found ? found[1] : String(code || 'English')
+  return found ? found[1] : String(code || t('js.account.language.en'))
+}
+
+/** "We write to you in English." for a language code, in the page's language. */
+export function writesInWords(code) {
+  const known = LANGUAGES.some(([value]) => value === code)
+  return known ? t(`js.account.writes.${code}`) : t('js.account.writes.other', { language: languageWords(code) })
 }
 
 /** "9pm" for "21:00", "8:30am" for "08:30", "midnight" and "midday" for the two that are neither. */
@@ -63,17 +82,17 @@ export function clockWords(hhmm) {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(String(hhmm || ''))
   if (!match) return String(hhmm || '')
   const [hour, minute] = [Number(match[1]), match[2]]
-  if (minute === '00' && hour === 0) return 'midnight'
-  if (minute === '00' && hour === 12) return 'midday'
+  if (minute === '00' && hour === 0) return t('js.time.midnight')
+  if (minute === '00' && hour === 12) return t('js.time.midday')
   const twelve = hour % 12 === 0 ? 12 : hour % 12
-  return `${twelve}${minute === '00' ? '' : `:${minute}`}${hour < 12 ? 'am' : 'pm'}`
+  return t(hour < 12 ? 'js.time.am' : 'js.time.pm', { time: `${twelve}${minute === '00' ? '' : `:${minute}`}` })
 }
 
 /** Quiet hours as the API keeps them ("none" or "21:00-08:00") in words. */
 export function quietHoursWords(value) {
   const match = /^(\d{2}:\d{2})-(\d{2}:\d{2})$/.exec(String(value || ''))
   if (!match) return WORDS.noQuietHours
-  return `No texts between ${clockWords(match[1])} and ${clockWords(match[2])}`
+  return t('js.account.quiet_hours', { from: clockWords(match[1]), to: clockWords(match[2]) })
 }
 
 /** {from, to} of quiet hours ("21:00-08:00"), or null for none. */

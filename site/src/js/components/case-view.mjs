@@ -6,7 +6,8 @@
 import { get, post, sessionTimings, signOut } from '../api.mjs'
 import { Component } from '../component.mjs'
 import { clearErrors, el, serviceProblem, showErrors, showSuccess } from '../forms.mjs'
-import { checkedMessage, conversation, formatDue, formatPosted, readable, renderEntry } from './conversation.mjs'
+import { pagePath, t, tn } from '../i18n.mjs'
+import { checkedMessage, conversation, formatDue, formatPosted, formatTime, readable, renderEntry } from './conversation.mjs'
 import { IdleWarning } from './idle-warning.mjs'
 import { MessageForm } from './message-form.mjs'
 import { isEnded, NextSteps } from './next-steps.mjs'
@@ -41,15 +42,14 @@ function itemKey(item) {
 
 /** What the page says once older items have been fetched. */
 export function olderMessage(count, more) {
-  if (count === 0) return 'There are no older messages or updates.'
-  const items = `${count} older ${count === 1 ? 'item' : 'items'}`
-  return `${items} shown below${more ? '' : '. These are the oldest'}.`
+  if (count === 0) return t('js.case.older.none')
+  return tn(more ? 'js.case.older.more' : 'js.case.older.last', count)
 }
 
 /** The success banner's heading and lines after asking for an update. */
 export function askedBanner(request, alreadyOpen) {
   return {
-    heading: alreadyOpen ? 'You have already asked for an update' : 'You have asked for an update',
+    heading: t(alreadyOpen ? 'js.case.asked.already' : 'js.case.asked.heading'),
     lines: alreadyOpen ? askedSentences(request) : askedSentences(request).slice(1)
   }
 }
@@ -57,14 +57,54 @@ export function askedBanner(request, alreadyOpen) {
 /** The success banner's heading and lines after sending a message. */
 export function sentBanner(sent) {
   return {
-    heading: 'Your message has been sent to the officer in charge',
+    heading: t('js.case.sent.heading'),
     lines: [
       sent && sent.replyDueBy
-        ? `They will reply by ${formatDue(sent.replyDueBy)}.`
-        : 'They will reply as soon as they can.',
-      'We will let you know when they reply.'
+        ? t('js.case.sent.reply_by', { date: formatDue(sent.replyDueBy) })
+        : t('js.case.sent.reply_soon'),
+      t('js.case.let_you_know')
     ]
   }
+}
+
+/**
+ * A message with one placeholder, {name}, replaced by node (a link): the
+ * text before it, the node, the text after, for el() or append().
+ */
+export function withNode(text, name, node) {
+  const at = text.indexOf(`{${name}}`)
+  if (at < 0) return [text]
+  return [text.slice(0, at), node, text.slice(at + name.length + 2)].filter((part) => part !== '')
+}
+
+/** A tel: link for a phone number as it is written ("0300 123 4567", "101"). */
+export function telLink(phone) {
+  return el('a', { class: 'govuk-link', href: `tel:${String(phone).replace(/[^\d+]/g, '')}` }, String(phone))
+}
+
+/**
+ * How to reach the officer in charge, as lines under their name: their collar
+ * number, if given; their phone number ("Call 01234 567890"), else the force's
+ * number and whom to ask for; and a link to the message form (messageFormId)
+ * when the page offers it. [] when no officer is assigned.
+ * @param {{name?: string, collarNumber?: string | null, phone?: string | null}} officer
+ */
+export function officerContact(officer, { forcePhone, messageFormId = null } = {}) {
+  if (!officer || !officer.name) return []
+  const lines = []
+  const collar = officer.collarNumber ? String(officer.collarNumber) : null
+  if (collar) lines.push([t('js.case.officer.collar', { number: collar })])
+  if (officer.phone) {
+    lines.push(withNode(t('js.case.officer.call'), 'phone', telLink(officer.phone)))
+  } else {
+    const key = collar ? 'js.case.officer.call_force_collar' : 'js.case.officer.call_force'
+    const text = t(key, { name: officer.name, number: collar || '' })
+    lines.push(withNode(text, 'phone', telLink(forcePhone || '101')))
+  }
+  if (messageFormId) {
+    lines.push([el('a', { class: 'govuk-link', href: `#${messageFormId}` }, t('js.case.officer.message'))])
+  }
+  return lines
 }
 
 export class CaseView extends Component {
@@ -81,6 +121,8 @@ export class CaseView extends Component {
       status: part('[data-tmc-field="status"]', 'the status'),
       officer: part('[data-tmc-field="officer"]', 'the officer in charge')
     }
+    // Optional: how to reach the officer, under their name.
+    this.officerContact = root.querySelector('[data-tmc-officer-contact]')
     this.nextUpdate = part('[data-tmc-next-update]', 'the "When to expect the next update" row')
     this.fields.nextUpdateDueBy = part('[data-tmc-field="nextUpdateDueBy"]', 'the date of the next update')
     this.updates = part('[data-tmc-updates]', 'the list of updates')
@@ -114,7 +156,7 @@ export class CaseView extends Component {
       keepAlive: async () => (await post('/victim/session/keep-alive')).status,
       onTimeout: () => {
         signOut({ keepalive: true })
-        window.location.replace('/timed-out.html')
+        window.location.replace(pagePath('/timed-out.html'))
       }
     })
     this.watching = false
@@ -143,7 +185,7 @@ export class CaseView extends Component {
       return { ok: true, ...counts }
     }
     if (status === 401) {
-      window.location.replace(this.watching ? '/timed-out.html' : '/sign-in.html')
+      window.location.replace(pagePath(this.watching ? '/timed-out.html' : '/sign-in.html'))
       return { ok: false, signedOut: true }
     }
     this.loading.hidden = true
@@ -156,10 +198,10 @@ export class CaseView extends Component {
   async checkForUpdates() {
     // An earlier "sent" or "asked" banner has had its say; the check's result replaces it.
     this.banner.replaceChildren()
-    this.refreshStatus.textContent = 'Checking…'
+    this.refreshStatus.textContent = t('js.case.checking')
     const result = await this.load()
     if (result.ok) {
-      const now = formatPosted(new Date().toISOString()).split(' at ')[1]
+      const now = formatTime(new Date().toISOString())
       this.refreshStatus.textContent = checkedMessage(now, result.updates, result.messages)
     } else {
       this.refreshStatus.textContent = ''
@@ -186,7 +228,7 @@ export class CaseView extends Component {
     const { status, body } = await get(`/victim/case?before=${encodeURIComponent(this.olderCursor)}`)
     this.older.disabled = false
     if (status === 401) {
-      window.location.replace('/timed-out.html')
+      window.location.replace(pagePath('/timed-out.html'))
       return
     }
     if (status !== 200 || !body) {
@@ -229,13 +271,29 @@ export class CaseView extends Component {
     // A closed case expects nothing new (a reopening is emailed): no "Check for anything new".
     this.refresh.hidden = isEnded(situation)
     if (this.refresh.hidden) this.refreshStatus.textContent = ''
+    // Nor "Ask for an update": there is nothing to update on.
+    this.updateRequest.ended = isEnded(situation)
+    // A decision not to charge leaves the status "Being investigated": say what was decided.
+    if (situation === 'not_charged') this.fields.status.textContent = t('js.case.status.not_charged')
     return entries
+  }
+
+  /** Under the officer's name: their collar number and how to reach them. */
+  showOfficerContact(officer) {
+    if (!this.officerContact) return
+    const textarea = this.messageForm.compose.hidden ? null : this.messageForm.textarea
+    const lines = officerContact(officer, {
+      forcePhone: document.body.dataset.phone,
+      messageFormId: textarea && textarea.id ? textarea.id : null
+    })
+    this.officerContact.replaceChildren(...lines.map((line) => el('p', { class: 'govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0' }, ...line)))
+    this.officerContact.hidden = lines.length === 0
   }
 
   /** Asking or sending did not work: the session had ended, or the service failed. */
   failed(status) {
     if (status === 401) {
-      window.location.replace('/timed-out.html')
+      window.location.replace(pagePath('/timed-out.html'))
       return
     }
     this.banner.replaceChildren()
@@ -250,14 +308,14 @@ export class CaseView extends Component {
     this.status = found.status
     const officer = found.officer || {}
     this.fields.officer.replaceChildren(
-      ...(officer.name ? [officer.name] : ['Not yet assigned']),
+      ...(officer.name ? [officer.name] : [t('js.case.not_assigned')]),
       // The row is already labelled "Officer in charge": show any other role.
       ...(officer.role && !/^officer in charge$/i.test(officer.role)
         ? [el('br'), el('span', { class: 'govuk-body-s' }, officer.role)]
         : []))
     const due = found.nextUpdateDueBy
     this.nextUpdate.hidden = !due
-    this.fields.nextUpdateDueBy.textContent = due ? `By ${formatDue(due)}` : ''
+    this.fields.nextUpdateDueBy.textContent = due ? t('js.case.next_update_by', { date: formatDue(due) }) : ''
     // Once older pages are shown, what the last newest page held stays shown
     // too (newer items may since have pushed some of it off the newest page).
     if (this.olderPages.length && this.newest) this.olderPages.unshift(this.newest)
@@ -268,6 +326,7 @@ export class CaseView extends Component {
     this.showOlderButton()
     this.updateRequest.show(found.openUpdateRequest)
     this.messageForm.show(found.messagesLeftToday)
+    this.showOfficerContact(officer)
     this.details.hidden = false
     this.loading.hidden = true
     const shown = conversation(this.newest.updates, this.newest.messages)

@@ -14,8 +14,9 @@
 import { get, put } from '../api.mjs'
 import { Component, ComponentError } from '../component.mjs'
 import { el, fieldErrors, handleSubmit, serviceProblem, showErrors } from '../forms.mjs'
+import { pagePath } from '../i18n.mjs'
 import { SIGNED_OUT_PAGE } from './account-form.mjs'
-import { WORDS, canText, joinQuietHours, languageWords, quietHourChoices, splitQuietHours } from './account-words.mjs'
+import { WORDS, canText, joinQuietHours, quietHourChoices, splitQuietHours, writesInWords } from './account-words.mjs'
 
 /** Quiet hours offered until the person chooses their own. */
 export const DEFAULT_QUIET_HOURS = { from: '21:00', to: '08:00' }
@@ -92,7 +93,7 @@ export class ContactAgreement extends Component {
   async load() {
     const { status, body } = await get('/victim/account')
     if (status === 401) {
-      window.location.replace('/sign-in.html')
+      window.location.replace(pagePath('/sign-in.html'))
       return false
     }
     this.loading.hidden = true
@@ -148,7 +149,7 @@ export class ContactAgreement extends Component {
       for (const radio of this.radios('quietHoursWanted')) radio.addEventListener('change', () => this.syncQuietHours())
     }
     const language = this.form.querySelector('[data-tmc-language]')
-    if (language) language.textContent = `We write to you in ${languageWords(account.language)}.`
+    if (language) language.textContent = writesInWords(account.language || 'en')
     if (this.group('phrase')) this.form.elements.namedItem('phrase').value = account.phrase || ''
     if (this.group('safeContact')) this.check('safeContact', account.safeContact ? 'true' : 'false')
   }
@@ -167,7 +168,7 @@ export class ContactAgreement extends Component {
       this.onlyChannel.querySelector('[data-tmc-only-channel-text]').textContent = textOnly ? WORDS.onlyText : WORDS.onlyEmail
       const add = this.onlyChannel.querySelector('[data-tmc-add-address]')
       add.textContent = textOnly ? WORDS.addEmail : WORDS.addMobile
-      add.setAttribute('href', textOnly ? '/change-email.html' : '/change-mobile.html')
+      add.setAttribute('href', pagePath(textOnly ? '/change-email.html' : '/change-mobile.html'))
     } else {
       this.check('channels', account.channels)
     }
@@ -188,9 +189,9 @@ export class ContactAgreement extends Component {
 
   onAnswer({ status, body, sent }) {
     if (status === 200) {
-      window.location.assign(`/account.html?saved=${savedWord(this.saved, sent)}`)
+      window.location.assign(`${pagePath('/account.html')}?saved=${savedWord(this.saved, sent)}`)
     } else if (status === 401) {
-      window.location.replace(SIGNED_OUT_PAGE)
+      window.location.replace(pagePath(SIGNED_OUT_PAGE))
     } else {
       showErrors(this.form, this.errors, status === 400 ? fieldErrors(this.form, body) : serviceProblem())
     }

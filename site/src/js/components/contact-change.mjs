@@ -13,6 +13,7 @@ import { Component, ComponentError } from '../component.mjs'
 import {
   clearErrors, fieldErrors, handleSubmit, readFields, serviceProblem, setTitle, showErrors, showState
 } from '../forms.mjs'
+import { pagePath, t } from '../i18n.mjs'
 import { SIGNED_OUT_PAGE } from './account-form.mjs'
 import { mobileWords } from './account-words.mjs'
 
@@ -21,25 +22,25 @@ export const CHANGES = {
   email: {
     path: '/victim/account/email',
     channel: 'email',
-    add: 'Add an email address',
-    current: (address) => `Your email address is ${address}.`,
-    sentTo: (address) => `We have sent an email with a code to ${address}.`,
-    sentToPending: 'We have sent an email with a code to your new email address.'
+    get add() { return t('js.account.add_email') },
+    current: (address) => t('js.change.email.current', { address }),
+    sentTo: (address) => t('js.change.email.sent_to', { address }),
+    get sentToPending() { return t('js.change.email.sent_pending') }
   },
   mobile: {
     path: '/victim/account/mobile',
     channel: 'text',
-    add: 'Add a mobile number',
-    current: (address) => `Your mobile number is ${mobileWords(address)}.`,
-    sentTo: (address) => `We have sent a text with a code to ${address}.`,
-    sentToPending: 'We have sent a text with a code to your new mobile number.'
+    get add() { return t('js.account.add_mobile') },
+    current: (address) => t('js.change.mobile.current', { address: mobileWords(address) }),
+    sentTo: (address) => t('js.change.mobile.sent_to', { address }),
+    get sentToPending() { return t('js.change.mobile.sent_pending') }
   }
 }
 
 /** The error summary's words for a 429: the API's message, else ours. */
 export function tooManyChanges(body, phone) {
   const said = body && typeof body.message === 'string' && body.message.trim()
-  return said || `You have asked to change your details too many times today. Try again tomorrow, or call ${phone || '101'}.`
+  return said || t('js.change.too_many', { phone: phone || '101' })
 }
 
 export class ContactChange extends Component {
@@ -78,7 +79,7 @@ export class ContactChange extends Component {
   async load() {
     const { status, body } = await get('/victim/account')
     if (status === 401) {
-      window.location.replace('/sign-in.html')
+      window.location.replace(pagePath('/sign-in.html'))
       return false
     }
     if (status !== 200 || !body) {
@@ -105,7 +106,7 @@ export class ContactChange extends Component {
 
   signedOut(status) {
     if (status !== 401) return false
-    window.location.replace(SIGNED_OUT_PAGE)
+    window.location.replace(pagePath(SIGNED_OUT_PAGE))
     return true
   }
 
@@ -128,7 +129,7 @@ export class ContactChange extends Component {
   onCodeAnswer({ status, body }) {
     if (this.signedOut(status)) return
     if (status === 200) {
-      window.location.assign(`/account.html?saved=${this.kind}`)
+      window.location.assign(`${pagePath('/account.html')}?saved=${this.kind}`)
       return
     }
     showErrors(this.codeForm, this.errors, status === 400 ? fieldErrors(this.codeForm, body) : serviceProblem())

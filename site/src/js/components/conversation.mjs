@@ -3,20 +3,46 @@
 // newest first. Pure functions, and the rendering of one entry; CaseView puts
 // the list on the page.
 import { el } from '../forms.mjs'
+import { currentLanguage, dateFormat, t, tn } from '../i18n.mjs'
 
 const LONDON = 'Europe/London'
-const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, day: 'numeric', month: 'long', year: 'numeric' })
-const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, hour: 'numeric', minute: '2-digit', hourCycle: 'h12' })
-// A due date is a calendar date, not an instant: read and shown in UTC so no
-// device's zone can move it to the day before.
-const dueFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
+// Made when first used, in the page's language (the catalogue is installed
+// after this module is imported), and again if the language changes.
+const formats = { lang: null }
+function format(name) {
+  if (formats.lang !== currentLanguage()) {
+    formats.lang = currentLanguage()
+    formats.date = dateFormat({ timeZone: LONDON, day: 'numeric', month: 'long', year: 'numeric' })
+    // The hour and minute in UK time, 24-hour; am/pm are the catalogue's
+    // (Intl gives Welsh "3:05 PM"; Welsh writes "3:05yp").
+    formats.clock = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    // A due date is a calendar date, not an instant: read and shown in UTC so no
+    // device's zone can move it to the day before.
+    formats.due = dateFormat({ timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
+  }
+  return formats[name]
+}
 
-/** "27 November 2026 at 9:05pm", in UK time whatever the device's zone. */
+/** "9:05pm" (Welsh "9:05yp") for "21:05". */
+export function clockTime(hhmm) {
+  const [hour, minute] = String(hhmm).split(':').map(Number)
+  const time = `${hour % 12 === 0 ? 12 : hour % 12}:${String(minute).padStart(2, '0')}`
+  return t(hour < 12 ? 'js.time.am' : 'js.time.pm', { time })
+}
+
+/** "9:05pm" for an instant, in UK time whatever the device's zone. */
+export function formatTime(iso) {
+  const when = new Date(iso)
+  if (Number.isNaN(when.getTime())) return String(iso)
+  const parts = Object.fromEntries(format('clock').formatToParts(when).map((p) => [p.type, p.value]))
+  return clockTime(`${Number(parts.hour) % 24}:${parts.minute}`)
+}
+
+/** "27 November 2026 at 9:05pm" ("27 Tachwedd 2026 am 9:05yp"), in UK time whatever the device's zone. */
 export function formatPosted(iso) {
   const when = new Date(iso)
   if (Number.isNaN(when.getTime())) return iso
-  const time = timeFormat.format(when).replace(/\s/g, '').toLowerCase()
-  return `${dateFormat.format(when)} at ${time}`
+  return t('js.time.posted', { date: format('date').format(when), time: formatTime(iso) })
 }
 
 /** "Friday 4 December 2026" for "2026-12-04" (GOV.UK style: no comma); anything else as it came. */
@@ -27,7 +53,7 @@ export function formatDue(ymd) {
   const date = new Date(Date.UTC(year, month - 1, day))
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return ymd
   // Some engines put a comma after the weekday in en-GB; GOV.UK style has none.
-  return dueFormat.formatToParts(date).map((p) => (p.type === 'literal' ? p.value.replace(',', '') : p.value)).join('')
+  return format('due').formatToParts(date).map((p) => (p.type === 'literal' ? p.value.replace(',', '') : p.value)).join('')
 }
 
 /** A code such as "crime_recorded" as words, when the API gives no label. */
@@ -68,14 +94,16 @@ export function conversation(updates, messages) {
 /** The entry's heading: the update's type, or who wrote the message. */
 export function entryHeading({ type, from, item }) {
   if (type === 'update') return item.typeLabel || readable(item.type)
-  if (type === 'update_request') return 'You asked for an update'
-  if (from === 'victim') return 'Message from you'
-  return `Message from ${item.officerName || 'the officer in charge'}`
+  if (type === 'update_request') return t('js.conversation.you_asked')
+  if (from === 'victim') return t('js.conversation.from_you')
+  return item.officerName
+    ? t('js.conversation.from_officer', { name: item.officerName })
+    : t('js.conversation.from_officer_in_charge')
 }
 
 /** Who wrote an update, after its time (", by PC Reid"); for messages the heading says who. */
 export function entryAuthor({ type, item }) {
-  return type === 'update' && item.officerName ? `, by ${item.officerName}` : ''
+  return type === 'update' && item.officerName ? t('js.conversation.by', { name: item.officerName }) : ''
 }
 
 /**
@@ -84,9 +112,11 @@ export function entryAuthor({ type, item }) {
  */
 export function entryStatus({ from, item }) {
   if (from !== 'victim') return []
-  const status = [item.readAt ? `Read by the officer on ${formatPosted(item.readAt)}` : 'Not read yet']
-  if (item.answeredAt) status.push('Answered')
-  else if (item.replyDueBy) status.push(`Expect a reply by ${formatDue(item.replyDueBy)}`)
+  const status = [item.readAt
+    ? t('js.conversation.read', { date: formatPosted(item.readAt) })
+    : t('js.conversation.not_read')]
+  if (item.answeredAt) status.push(t('js.conversation.answered'))
+  else if (item.replyDueBy) status.push(t('js.conversation.reply_by', { date: formatDue(item.replyDueBy) }))
   return status
 }
 
@@ -108,6 +138,8 @@ export function renderEntry(entry) {
 
 /** What the page says after checking for news at time. */
 export function checkedMessage(time, updates, messages = 0) {
-  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`
-  return `Checked at ${time}. ${plural(updates, 'update')}${messages ? ` and ${plural(messages, 'message')}` : ''}.`
+  const counted = tn('js.case.updates', updates)
+  return messages
+    ? t('js.case.checked_with_messages', { time, updates: counted, messages: tn('js.case.messages', messages) })
+    : t('js.case.checked', { time, updates: counted })
 }

@@ -7,7 +7,10 @@
 //   forgotten-password.html  data-endpoint="/victim/password-reset" data-success-status="202"
 //                            data-success-state="sent"
 import { el, FormComponent, showErrors } from '../forms.mjs'
+import { pagePath, t } from '../i18n.mjs'
 
+// The page shows the catalogue's words (js.sign_in.mismatch and .paused, in
+// the page's language); these are their English, which the tests compare with.
 export const MISMATCH = 'We could not sign you in with those details. Check your surname, crime number, date of birth and password, then try again.'
 export const PAUSED = 'You have tried to sign in too many times. Wait 10 minutes, then try again.'
 
@@ -32,9 +35,10 @@ export class IdentityForm extends FormComponent {
   answer(status, body) {
     const paused = status === 429 && body && body.code === 'sign_in_paused'
     if (status !== 401 && !paused) return false
-    const message = (body && body.message) || (paused ? PAUSED : MISMATCH)
-    const reset = el('p', { class: 'govuk-body' }, 'If you have forgotten your password, ',
-      el('a', { class: 'govuk-link', href: '/forgotten-password.html' }, 'reset your password'), '.')
+    const message = (body && body.message) || t(paused ? 'js.sign_in.paused' : 'js.sign_in.mismatch')
+    const link = el('a', { class: 'govuk-link', href: pagePath('/forgotten-password.html') }, t('js.sign_in.reset_link'))
+    const [before, after] = t('js.sign_in.forgotten').split('{link}')
+    const reset = el('p', { class: 'govuk-body' }, ...[before, link, after ?? ''].filter((part) => part !== ''))
     showErrors(this.form, this.errors, [{ field: this.firstField, message }], { inline: false, after: [reset] })
     return true
   }

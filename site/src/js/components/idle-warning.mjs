@@ -13,6 +13,7 @@
 // because only that page has a session to keep, and starts watching once the
 // case has been read.
 import { Component } from '../component.mjs'
+import { t, tn } from '../i18n.mjs'
 
 export const WARN_BEFORE_MS = 2 * 60 * 1000
 const CHECK_EVERY_MS = 1000
@@ -24,9 +25,8 @@ export const ACTIVITY_EVENTS = ['scroll', 'keydown', 'pointerdown']
 /** How long is left, in the warning's words. */
 export function describeTimeLeft(ms) {
   const seconds = Math.max(0, Math.ceil(ms / 1000))
-  if (seconds > 60) return `${Math.ceil(seconds / 60)} minutes`
-  if (seconds === 60) return '1 minute'
-  return 'less than a minute'
+  if (seconds >= 60) return tn('js.idle.minutes', Math.ceil(seconds / 60))
+  return t('js.idle.less_than_a_minute')
 }
 
 /**
@@ -161,7 +161,8 @@ export class IdleWarning extends Component {
       // Staying signed in cannot move the absolute limit, so do not offer it.
       this.stay.hidden = absolute
       if (absolute) {
-        this.text.replaceChildren('You have been signed in for the longest time allowed. To protect your information, we will sign you out in ', this.countdown, '. You can then sign in again.')
+        const [before, after] = t('js.idle.absolute').split('{countdown}')
+        this.text.replaceChildren(before, this.countdown, after ?? '')
       }
       const words = describeTimeLeft(left)
       if (this.countdown.textContent !== words) this.countdown.textContent = words

@@ -10,13 +10,14 @@
 import { post } from '../api.mjs'
 import { Component } from '../component.mjs'
 import { clearErrors, fieldErrors, handleSubmit, readFields, serviceProblem, showErrors } from '../forms.mjs'
+import { t, tn } from '../i18n.mjs'
 
 /** Below this many messages left today, the page says how many are left. */
 export const FEW_LEFT = 3
 
 /** What to do instead of a message when it is urgent or an emergency. */
 export function urgentAdvice(phone, emergencyPhone) {
-  return `If it is urgent, call ${phone || '101'}. In an emergency, call ${emergencyPhone || '999'}.`
+  return t('js.message.urgent', { phone: phone || '101', emergencyPhone: emergencyPhone || '999' })
 }
 
 /**
@@ -26,7 +27,7 @@ export function urgentAdvice(phone, emergencyPhone) {
  */
 export function tooManyMessages(body, phone, emergencyPhone) {
   const said = (body && typeof body.message === 'string' && body.message.trim()) ||
-    'You cannot send any more messages today. You can send more tomorrow.'
+    t('js.message.no_more_today')
   const [urgent, emergency] = [phone || '101', emergencyPhone || '999']
   if (said.includes(urgent) && said.includes(emergency)) return said
   return `${/[.!?]$/.test(said) ? said : `${said}.`} ${urgentAdvice(urgent, emergency)}`
@@ -35,7 +36,7 @@ export function tooManyMessages(body, phone, emergencyPhone) {
 /** How many messages are left today, in words, when that is worth saying; '' otherwise. */
 export function messagesLeftText(left) {
   if (!Number.isInteger(left) || left < 1 || left > FEW_LEFT) return ''
-  return `You can send ${left === 1 ? '1 more message' : `${left} more messages`} today.`
+  return tn('js.message.left', left)
 }
 
 export class MessageForm extends Component {

@@ -7,6 +7,7 @@
 // read, whether a request is open.
 import { post } from '../api.mjs'
 import { Component } from '../component.mjs'
+import { t } from '../i18n.mjs'
 import { formatDue, formatPosted } from './conversation.mjs'
 
 /**
@@ -16,11 +17,11 @@ import { formatDue, formatPosted } from './conversation.mjs'
  */
 export function askedSentences(request) {
   return [
-    `You asked for an update on ${formatPosted(request.requestedAt)}.`,
+    t('js.case.asked.on', { date: formatPosted(request.requestedAt) }),
     request.replyDueBy
-      ? `The officer in charge will reply by ${formatDue(request.replyDueBy)}.`
-      : 'The officer in charge will reply as soon as they can.',
-    'We will let you know when they reply.'
+      ? t('js.case.asked.reply_by', { date: formatDue(request.replyDueBy) })
+      : t('js.case.asked.reply_soon'),
+    t('js.case.let_you_know')
   ]
 }
 
@@ -41,13 +42,20 @@ export class UpdateRequest extends Component {
     this.button = part('[data-tmc-ask]', 'the "Ask for an update" button')
     this.asked = part('[data-tmc-asked]', 'the place for what happens next')
     Object.assign(this, { onAsked, onFailed })
+    /** Set when the case has ended (closed, not investigated): no offer to ask, nothing to update on. */
+    this.ended = false
     this.button.addEventListener('click', () => this.ask())
   }
 
-  /** Shows the button, or what happens next while request (the open one) is there. */
+  /**
+   * Shows the button, or what happens next while request (the open one) is
+   * there; on an ended case, no button, and nothing at all unless a request
+   * is still open.
+   */
   show(request) {
     const open = Boolean(request && request.requestedAt)
-    this.offer.hidden = open
+    this.root.hidden = this.ended && !open
+    this.offer.hidden = open || this.ended
     this.asked.hidden = !open
     this.asked.textContent = open ? askedSentences(request).join(' ') : ''
   }
