@@ -75,6 +75,9 @@ class Settings:
     sms_region: str | None = None
     safe_sender_name: str = "Account notice"
     safe_sms_sender_id: str = "Notice"
+    # A Welsh-first force (WELSH_FIRST=true): its emails to a contact whose
+    # language is English are bilingual, Welsh first (docs/welsh.md).
+    welsh_first: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     def retention_days_for(self, force: str) -> int:
@@ -142,6 +145,14 @@ def _previous_token_secret(ssm: Any, name: str, current: Mapping[str, Any],
     return (previous["Value"].encode(),)
 
 
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    """A true/false setting, false when unset; anything else is a mistake to refuse."""
+    value = env.get(name, "").strip().lower()
+    if value not in ("", "true", "false"):
+        raise ConfigError(f"{name} must be true or false")
+    return value == "true"
+
+
 def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
     def need(name: str) -> str:
         value = env.get(name, "").strip()
@@ -193,6 +204,7 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         sms_region=env.get("SMS_REGION", "").strip() or None,
         safe_sender_name=env.get("SAFE_SENDER_NAME", "").strip() or "Account notice",
         safe_sms_sender_id=env.get("SAFE_SMS_SENDER_ID", "").strip() or "Notice",
+        welsh_first=_flag(env, "WELSH_FIRST"),
     )
     _check(settings)
     return settings

@@ -7,6 +7,11 @@ no crime number, no names, no crime type, no update text. The only variable
 parts are the force's name (also the sender's display name), the link and how
 long the link lasts; all of them are escaped in the HTML part. For a victim who
 lives with the offender, an email that says more could be dangerous.
+
+Every word comes from the `notify` message catalogue, in the contact's
+language (`lang`: "en" or "cy"); `bilingual` joins a Welsh and an English
+email into one, Welsh first (a Welsh-first force's email to an English
+contact). The notice to the officer is always in English.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import functools
 import html
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.headerregistry import Address
@@ -22,34 +27,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from chalicelib.core.deliveries import MessageKind
+from chalicelib.core.i18n import t, tn
 
 SERVICE = "Track My Crime"
-
-
-@dataclass(frozen=True)
-class Email:
-    kind: str
-    subject: str
-    text: str
-    html: str
-    links: tuple[str, ...]
-
-
-def plain_duration(left: timedelta) -> str:
-    """'14 days', '1 hour', '45 minutes': how long a link still works, rounded
-    to a word a reader takes in at a glance."""
-    seconds = max(left.total_seconds(), 60)
-    if seconds >= 36 * 3600:
-        return _count(round(seconds / 86400), "day")
-    if seconds >= 90 * 60:
-        return _count(round(seconds / 3600), "hour")
-    if seconds >= 55 * 60:
-        return "1 hour"
-    return _count(int(-(-seconds // 60)), "minute")
-
-
-def _count(n: int, unit: str) -> str:
-    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
 # Each body is a list of blocks: a paragraph (str), or a link (a `_Link`), so
@@ -60,163 +40,202 @@ class _Link:
     url: str
 
 
-def _phrase_block(phrase: str | None) -> list[str | _Link]:
+Blocks = tuple["str | _Link", ...]
+
+
+@dataclass(frozen=True)
+class Email:
+    kind: str
+    subject: str
+    text: str
+    html: str
+    links: tuple[str, ...]
+    lang: str = field(default="en", repr=False)
+    # The body's blocks, kept so `bilingual` can lay two emails out as one.
+    blocks: Blocks = field(default=(), repr=False, compare=False)
+
+
+def _w(key: str, lang: str, **params: object) -> str:
+    """A message of the notify catalogue."""
+    return t(key, domain="notify", lang=lang, **params)
+
+
+def plain_duration(left: timedelta, lang: str = "en") -> str:
+    """'14 days', '1 hour', '45 minutes' ('14 diwrnod', '1 awr', '45 munud'):
+    how long a link still works, rounded to a word a reader takes in at a glance."""
+    seconds = max(left.total_seconds(), 60)
+    if seconds >= 36 * 3600:
+        return tn("count.days", round(seconds / 86400), domain="notify", lang=lang)
+    if seconds >= 90 * 60:
+        return tn("count.hours", round(seconds / 3600), domain="notify", lang=lang)
+    if seconds >= 55 * 60:
+        return tn("count.hours", 1, domain="notify", lang=lang)
+    return tn("count.minutes", int(-(-seconds // 60)), domain="notify", lang=lang)
+
+
+def _phrase_block(phrase: str | None, lang: str) -> list[str | _Link]:
     """The contact's anti-phishing phrase: how they tell our messages from a fake."""
     if not phrase:
         return []
-    return [f"Your security phrase: {phrase}\nEvery email and text we send you shows it. If a message "
-            "does not, do not use its links."]
+    return [_w("email.phrase", lang, phrase=phrase)]
 
 
 # Safe contact: nothing that says police, crime, officer, victim, witness,
-# investigation, the force or the service.
-SAFE_FOOTER: list[str | _Link] = [
-    "We will never ask for your password by email or by phone. In an emergency, call 999.",
-    "This email was sent automatically. Replies are not read.",
-]
+# investigation, the force or the service (in either language).
+def _safe_footer(lang: str) -> list[str | _Link]:
+    return [_w("email.footer.never_ask_emergency", lang), _w("email.footer.automatic", lang)]
 
 
-def _footer(force_name: str, site: str, safe: bool = False) -> list[str | _Link]:
+def _footer(force_name: str, site: str, lang: str, safe: bool = False) -> list[str | _Link]:
     if safe:
-        return list(SAFE_FOOTER)
+        return _safe_footer(lang)
     return [
-        f"{SERVICE} does not replace the officer investigating the crime. To speak to "
-        "someone, call 101. In an emergency, call 999.",
-        f"We will never ask for your password by email or by phone. Links in our emails "
-        f"always go to this website: {site}",
-        f"{force_name}\nThis email was sent automatically. Replies are not read.",
+        _w("email.footer.not_the_officer", lang, service=SERVICE),
+        _w("email.footer.never_ask_site", lang, site=site),
+        f"{force_name}\n{_w('email.footer.automatic', lang)}",
     ]
 
 
-def invitation(force_name: str, site: str, link: str, valid_for: timedelta, *, safe: bool = False) -> Email:
+def invitation(force_name: str, site: str, link: str, valid_for: timedelta, *, safe: bool = False,
+               lang: str = "en") -> Email:
+    duration = plain_duration(valid_for, lang)
     if safe:
-        return _email(MessageKind.INVITATION, "Set up your account", [
-            "Hello,",
-            "An account has been set up for you, to read updates at any time.",
-            "Set up your account using this link:",
-            _Link("Set up your account", link),
-            f"You will be asked for your date of birth and to choose a password. The link works once and "
-            f"stops working in {plain_duration(valid_for)}.",
-            "If you were not expecting this email, you can ignore it.",
-            *SAFE_FOOTER], link)
+        return _email(MessageKind.INVITATION, _w("email.invitation.subject.safe", lang), [
+            _w("email.hello", lang),
+            _w("email.invitation.intro.safe", lang),
+            _w("email.invitation.use_link", lang),
+            _Link(_w("email.invitation.link", lang), link),
+            _w("email.invitation.asked", lang, duration=duration),
+            _w("email.invitation.not_expecting", lang),
+            *_safe_footer(lang)], link, lang)
     blocks: list[str | _Link] = [
-        "Hello,",
-        f"{force_name} has set up {SERVICE} for you. You can use it to read updates "
-        "from the officer investigating the crime, at any time.",
-        "Set up your account using this link:",
-        _Link("Set up your account", link),
-        f"You will be asked for your date of birth and to choose a password. The link "
-        f"works once and stops working in {plain_duration(valid_for)}.",
-        "After that, you sign in with your surname, your crime number, your date of birth "
-        "and your password. We show you your crime number when you set up your account.",
-        "If you were not expecting this email, you can ignore it.",
-        *_footer(force_name, site),
+        _w("email.hello", lang),
+        _w("email.invitation.intro", lang, force_name=force_name, service=SERVICE),
+        _w("email.invitation.use_link", lang),
+        _Link(_w("email.invitation.link", lang), link),
+        _w("email.invitation.asked", lang, duration=duration),
+        _w("email.invitation.after", lang),
+        _w("email.invitation.not_expecting", lang),
+        *_footer(force_name, site, lang),
     ]
-    return _email(MessageKind.INVITATION, f"Set up your {SERVICE} account", blocks, link)
+    return _email(MessageKind.INVITATION, _w("email.invitation.subject", lang, service=SERVICE), blocks, link, lang)
 
 
 def reset(force_name: str, site: str, link: str, valid_for: timedelta, *, safe: bool = False,
-          phrase: str | None = None) -> Email:
-    account = "your account" if safe else f"your {SERVICE} account"
+          phrase: str | None = None, lang: str = "en") -> Email:
     blocks: list[str | _Link] = [
-        "Hello,",
-        *_phrase_block(phrase),
-        f"Someone asked to reset the password for {account}. If it was you, "
-        "choose a new password using this link:",
-        _Link("Choose a new password", link),
-        f"The link works once and stops working in {plain_duration(valid_for)}.",
-        "If you did not ask for this, you can ignore this email. Your password has not changed.",
-        *_footer(force_name, site, safe),
+        _w("email.hello", lang),
+        *_phrase_block(phrase, lang),
+        _w("email.reset.asked.safe", lang) if safe else _w("email.reset.asked", lang, service=SERVICE),
+        _Link(_w("email.reset.link", lang), link),
+        _w("email.reset.lasts", lang, duration=plain_duration(valid_for, lang)),
+        _w("email.reset.not_you", lang),
+        *_footer(force_name, site, lang, safe),
     ]
-    return _email(MessageKind.RESET, "Reset your password" if safe else f"Reset your {SERVICE} password",
-                  blocks, link)
+    subject = _w("email.reset.subject.safe", lang) if safe else _w("email.reset.subject", lang, service=SERVICE)
+    return _email(MessageKind.RESET, subject, blocks, link, lang)
 
 
-def _sign_in_to_read(kind: str, subject: str, what: str, never: str, force_name: str, site: str,
-                     sign_in_link: str, safe: bool = False, phrase: str | None = None) -> Email:
-    """An alert: something is waiting (`what`), sign in to read it; what we never email."""
+def _sign_in_to_read(kind: str, which: str, force_name: str, site: str, sign_in_link: str, safe: bool,
+                     phrase: str | None, lang: str) -> Email:
+    """An alert: something is waiting (`which`: alert or reply), sign in to
+    read it; what we never email."""
     if safe:
         blocks: list[str | _Link] = [
-            "Hello,", *_phrase_block(phrase), "You have a new message in your account. Sign in to read it:",
-            _Link("Sign in", sign_in_link), *SAFE_FOOTER]
-        return _email(kind, "You have a new message", blocks, sign_in_link)
+            _w("email.hello", lang), *_phrase_block(phrase, lang), _w("email.message.what.safe", lang),
+            _Link(_w("email.sign_in", lang), sign_in_link), *_safe_footer(lang)]
+        return _email(kind, _w("email.message.subject.safe", lang), blocks, sign_in_link, lang)
     blocks = [
-        "Hello,",
-        *_phrase_block(phrase),
-        f"{what} Sign in to {SERVICE} to read it:",
-        _Link("Sign in", sign_in_link),
-        f"To keep your information safe, we never put {never} in an email.",
-        *_footer(force_name, site),
+        _w("email.hello", lang),
+        *_phrase_block(phrase, lang),
+        _w(f"email.{which}.what", lang, service=SERVICE),
+        _Link(_w("email.sign_in", lang), sign_in_link),
+        _w(f"email.{which}.never", lang),
+        *_footer(force_name, site, lang),
     ]
-    return _email(kind, subject, blocks, sign_in_link)
+    return _email(kind, _w(f"email.{which}.subject", lang, service=SERVICE), blocks, sign_in_link, lang)
 
 
-def alert(force_name: str, site: str, sign_in_link: str, *, safe: bool = False, phrase: str | None = None) -> Email:
-    return _sign_in_to_read(MessageKind.ALERT, f"You have a new update on {SERVICE}",
-                            "There is a new update about your report.", "details of your report",
-                            force_name, site, sign_in_link, safe, phrase)
+def alert(force_name: str, site: str, sign_in_link: str, *, safe: bool = False, phrase: str | None = None,
+          lang: str = "en") -> Email:
+    return _sign_in_to_read(MessageKind.ALERT, "alert", force_name, site, sign_in_link, safe, phrase, lang)
 
 
 def reply_alert(force_name: str, site: str, sign_in_link: str, *, safe: bool = False,
-                phrase: str | None = None) -> Email:
-    return _sign_in_to_read(MessageKind.REPLY, f"You have a new message on {SERVICE}",
-                            "The officer dealing with the case has sent you a message.",
-                            "the message, or any details of the case", force_name, site, sign_in_link, safe, phrase)
+                phrase: str | None = None, lang: str = "en") -> Email:
+    return _sign_in_to_read(MessageKind.REPLY, "reply", force_name, site, sign_in_link, safe, phrase, lang)
 
 
-def change_code(force_name: str, site: str, code: str, *, safe: bool = False, phrase: str | None = None) -> Email:
+def change_code(force_name: str, site: str, code: str, *, safe: bool = False, phrase: str | None = None,
+                lang: str = "en") -> Email:
     """To a new email address: the code that confirms it."""
-    account = "your account" if safe else f"your {SERVICE} account"
     blocks: list[str | _Link] = [
-        "Hello,",
-        *_phrase_block(phrase),
-        f"You asked to use this email address for {account}. Your code is:",
+        _w("email.hello", lang),
+        *_phrase_block(phrase, lang),
+        _w("email.change_code.asked.safe", lang) if safe else _w("email.change_code.asked", lang, service=SERVICE),
         code,
-        "Enter it on the Your account page to start using this address. It works for 1 hour.",
-        "If you did not ask for this, you can ignore this email. Nothing has changed.",
-        *_footer(force_name, site, safe),
+        _w("email.change_code.enter", lang),
+        _w("email.change_code.not_you", lang),
+        *_footer(force_name, site, lang, safe),
     ]
-    subject = "Your code" if safe else f"Your {SERVICE} code"
-    return Email(kind=MessageKind.CHANGE_CODE, subject=subject, text=_text(blocks), html=_html(subject, blocks),
-                 links=())
+    subject = _w("email.change_code.subject.safe", lang) if safe else \
+        _w("email.change_code.subject", lang, service=SERVICE)
+    return Email(kind=MessageKind.CHANGE_CODE, subject=subject, text=_text(blocks),
+                 html=_html(subject, [(lang, blocks)]), links=(), lang=lang, blocks=tuple(blocks))
 
 
 def change_notice(force_name: str, site: str, sign_in_link: str, *, safe: bool = False,
-                  phrase: str | None = None) -> Email:
+                  phrase: str | None = None, lang: str = "en") -> Email:
     """To the old email address: someone asked to change it."""
-    account = "your account" if safe else f"your {SERVICE} account"
     blocks: list[str | _Link] = [
-        "Hello,",
-        *_phrase_block(phrase),
-        f"Someone asked to change the email address for {account}. The new address is used only once "
-        "the code we sent to it is entered.",
-        "If it was you, there is nothing more to do. If it was not you, sign in and check your account:",
-        _Link("Sign in", sign_in_link),
-        *_footer(force_name, site, safe),
+        _w("email.hello", lang),
+        *_phrase_block(phrase, lang),
+        _w("email.change_notice.asked.safe", lang) if safe else
+        _w("email.change_notice.asked", lang, service=SERVICE),
+        _w("email.change_notice.check", lang),
+        _Link(_w("email.sign_in", lang), sign_in_link),
+        *_footer(force_name, site, lang, safe),
     ]
-    subject = "Your email address is being changed" if safe else f"Your {SERVICE} email address is being changed"
-    return _email(MessageKind.CHANGE_NOTICE, subject, blocks, sign_in_link)
+    subject = _w("email.change_notice.subject.safe", lang) if safe else \
+        _w("email.change_notice.subject", lang, service=SERVICE)
+    return _email(MessageKind.CHANGE_NOTICE, subject, blocks, sign_in_link, lang)
 
 
 def officer_notice(force_name: str, crime_number: str) -> Email:
     """To the officer in charge (and the team inbox): something is waiting on a
-    case. The crime number only: never the message, never the person's name."""
+    case. The crime number only: never the message, never the person's name.
+    Always in English (the officer console is)."""
+    lang = "en"
     blocks: list[str | _Link] = [
-        f"A victim or witness on crime number {crime_number} has sent a message or asked for an "
-        f"update through {SERVICE}.",
-        f"Read it and reply through {SERVICE} (the officer inbox lists it until it is answered). Under "
-        "the Victims' Code, reply within 5 working days, or 1 working day for a victim entitled to "
-        "enhanced rights.",
-        "This email does not contain the message, to keep it out of mailboxes and forwarding.",
-        f"{force_name}\nThis email was sent automatically by {SERVICE}. Replies are not read.",
+        _w("email.officer.waiting", lang, crime_number=crime_number, service=SERVICE),
+        _w("email.officer.reply", lang, service=SERVICE),
+        _w("email.officer.not_here", lang),
+        f"{force_name}\n{_w('email.officer.automatic', lang, service=SERVICE)}",
     ]
-    return Email(kind=MessageKind.OFFICER_NOTICE, subject=f"{SERVICE}: a message is waiting on {crime_number}",
-                 text=_text(blocks), html=_html(f"A message is waiting on {crime_number}", blocks), links=())
+    return Email(kind=MessageKind.OFFICER_NOTICE,
+                 subject=_w("email.officer.subject", lang, service=SERVICE, crime_number=crime_number),
+                 text=_text(blocks),
+                 html=_html(_w("email.officer.title", lang, crime_number=crime_number), [(lang, blocks)]),
+                 links=(), lang=lang, blocks=tuple(blocks))
 
 
-def _email(kind: str, subject: str, blocks: list[str | _Link], link: str) -> Email:
-    return Email(kind=kind, subject=subject, text=_text(blocks), html=_html(subject, blocks),
-                 links=(link,))
+def bilingual(first: Email, second: Email) -> Email:
+    """Two emails of one kind as one: `first`'s language first (Welsh, for a
+    Welsh-first force), then `second`'s, under both subjects ("Welsh / English")."""
+    subject = f"{first.subject} / {second.subject}"
+    text = f"{first.text}\n{_DIVIDER}\n\n{second.text}"
+    links = tuple(dict.fromkeys(first.links + second.links))
+    return Email(kind=first.kind, subject=subject, text=text,
+                 html=_html(subject, [(first.lang, list(first.blocks)), (second.lang, list(second.blocks))]),
+                 links=links, lang=first.lang, blocks=first.blocks + second.blocks)
+
+
+_DIVIDER = "-" * 40
+
+
+def _email(kind: str, subject: str, blocks: list[str | _Link], link: str, lang: str) -> Email:
+    return Email(kind=kind, subject=subject, text=_text(blocks), html=_html(subject, [(lang, blocks)]),
+                 links=(link,), lang=lang, blocks=tuple(blocks))
 
 
 def _text(blocks: list[str | _Link]) -> str:
@@ -230,20 +249,30 @@ def _text(blocks: list[str | _Link]) -> str:
 
 _P = '<p style="margin:0 0 16px 0">{}</p>'
 _A = ('<p style="margin:0 0 16px 0"><a href="{url}" style="color:#1d70b8;font-weight:bold">'
-      '{label}</a></p>\n<p style="margin:0 0 16px 0;color:#505a5f">If the link does not work, '
-      'copy this address into your browser:<br>{url}</p>')
+      '{label}</a></p>\n<p style="margin:0 0 16px 0;color:#505a5f">{fallback}<br>{url}</p>')
+_HR = '<hr style="border:0;border-top:1px solid #b1b4b6;margin:32px 0">'
 
 
-def _html(subject: str, blocks: list[str | _Link]) -> str:
+def _html_blocks(blocks: list[str | _Link], lang: str) -> str:
     parts = []
     for block in blocks:
         if isinstance(block, _Link):
-            parts.append(_A.format(url=html.escape(block.url), label=html.escape(block.label)))
+            parts.append(_A.format(url=html.escape(block.url), label=html.escape(block.label),
+                                   fallback=html.escape(_w("email.link_fallback", lang))))
         else:
             parts.append(_P.format("<br>".join(html.escape(line) for line in block.split("\n"))))
-    body = "\n".join(parts)
+    return "\n".join(parts)
+
+
+def _html(subject: str, sections: list[tuple[str, list[str | _Link]]]) -> str:
+    """The HTML part: one section per language, the page in the first one's
+    language and each later one marked with its own (`lang`)."""
+    (lang, blocks), *others = sections
+    body = _html_blocks(blocks, lang)
+    for other_lang, other_blocks in others:
+        body += f'\n{_HR}\n<div lang="{other_lang}">\n{_html_blocks(other_blocks, other_lang)}\n</div>'
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(subject)}</title>\n</head>\n"
         '<body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;'

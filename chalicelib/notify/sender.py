@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.config import Settings
-from chalicelib.core import tokens
+from chalicelib.core import i18n, tokens
 from chalicelib.core.audit import Audit
 from chalicelib.core.changes import AddressChangeRequested, Change, LinkStored, MessagePosted, Unreadable, UpdatePosted
 from chalicelib.core.deliveries import TO_POLICE, DeliveryRef, DeliveryStatus, Due, MessageKind
@@ -487,57 +487,80 @@ class EmailSender:
         phrase = contact.phrase if contact and target.ref.kind != MessageKind.INVITATION else None
         return force_name, left, safe, phrase
 
-    def _link(self, kind: str, source_id: str) -> str:
+    def _link(self, kind: str, source_id: str, lang: str = "en") -> str:
+        """The message's link, to the pages in the reader's language (Welsh: /cy/)."""
         settings = self._settings
+        pages = f"{settings.site_url}/cy" if lang == "cy" else settings.site_url
         if kind == MessageKind.INVITATION:
             token = tokens.link_token(settings.token_secret, tokens.INVITATION, source_id)
-            return f"{settings.site_url}/register.html#invitation={token}"
+            return f"{pages}/register.html#invitation={token}"
         if kind == MessageKind.RESET:
             token = tokens.link_token(settings.token_secret, tokens.RESET, source_id)
-            return f"{settings.site_url}/reset-password.html#token={token}"
-        return f"{settings.site_url}/sign-in.html"
+            return f"{pages}/reset-password.html#token={token}"
+        return f"{pages}/sign-in.html"
+
+    @staticmethod
+    def _language(target: Target) -> str:
+        """The contact's language ("en" or "cy"); English for the police's own emails."""
+        return i18n.language(target.contact.language if target.contact is not None else None)
 
     def _compose_text(self, target: Target, now: datetime) -> OutgoingText:
+        """A text is in the contact's language only, even for a Welsh-first
+        force: both languages would not fit in a text's few segments."""
         settings = self._settings
         ref = target.ref
         force_name, left, safe, phrase = self._words(target, now)
-        link = self._link(ref.kind, ref.source_id)
+        lang = self._language(target)
+        link = self._link(ref.kind, ref.source_id, lang)
         if ref.kind == MessageKind.INVITATION:
-            text = texts.invitation(force_name, link, left, safe=safe)
+            text = texts.invitation(force_name, link, left, safe=safe, lang=lang)
         elif ref.kind == MessageKind.RESET:
-            text = texts.reset(force_name, link, left, safe=safe, phrase=phrase)
+            text = texts.reset(force_name, link, left, safe=safe, phrase=phrase, lang=lang)
         elif ref.kind == MessageKind.CHANGE_CODE:
             text = texts.change_code(force_name, tokens.change_code(settings.token_secret, ref.source_id),
-                                     safe=safe, phrase=phrase)
+                                     safe=safe, phrase=phrase, lang=lang)
         elif ref.kind == MessageKind.CHANGE_NOTICE:
-            text = texts.change_notice(force_name, link, safe=safe, phrase=phrase)
+            text = texts.change_notice(force_name, link, safe=safe, phrase=phrase, lang=lang)
         else:
-            text = texts.alert(force_name, link, safe=safe, phrase=phrase, kind=ref.kind)
+            text = texts.alert(force_name, link, safe=safe, phrase=phrase, kind=ref.kind, lang=lang)
         sender_id = settings.safe_sms_sender_id if safe else settings.sms_sender_ids.get(ref.force)
         return OutgoingText(kind=ref.kind, recipient=target.recipient, body=text.body, sender_id=sender_id,
                             links=text.links)
 
-    def _compose(self, target: Target, now: datetime) -> Outgoing:
+    def _email_in(self, target: Target, lang: str, now: datetime) -> emails.Email:
+        """The email a target calls for, in `lang`."""
         settings = self._settings
         ref = target.ref
         force_name, left, safe, phrase = self._words(target, now)
-        link = self._link(ref.kind, ref.source_id)
+        link = self._link(ref.kind, ref.source_id, lang)
         site = settings.site_origin
         if ref.kind == MessageKind.INVITATION:
-            email = emails.invitation(force_name, site, link, left, safe=safe)
-        elif ref.kind == MessageKind.RESET:
-            email = emails.reset(force_name, site, link, left, safe=safe, phrase=phrase)
-        elif ref.kind in TO_POLICE:
-            email = emails.officer_notice(force_name, target.crime_number or "")
-        elif ref.kind == MessageKind.CHANGE_CODE:
-            email = emails.change_code(force_name, site, tokens.change_code(settings.token_secret, ref.source_id),
-                                       safe=safe, phrase=phrase)
-        elif ref.kind == MessageKind.CHANGE_NOTICE:
-            email = emails.change_notice(force_name, site, link, safe=safe, phrase=phrase)
-        elif ref.kind == MessageKind.REPLY:
-            email = emails.reply_alert(force_name, site, link, safe=safe, phrase=phrase)
+            return emails.invitation(force_name, site, link, left, safe=safe, lang=lang)
+        if ref.kind == MessageKind.RESET:
+            return emails.reset(force_name, site, link, left, safe=safe, phrase=phrase, lang=lang)
+        if ref.kind in TO_POLICE:
+            return emails.officer_notice(force_name, target.crime_number or "")
+        if ref.kind == MessageKind.CHANGE_CODE:
+            return emails.change_code(force_name, site, tokens.change_code(settings.token_secret, ref.source_id),
+                                      safe=safe, phrase=phrase, lang=lang)
+        if ref.kind == MessageKind.CHANGE_NOTICE:
+            return emails.change_notice(force_name, site, link, safe=safe, phrase=phrase, lang=lang)
+        if ref.kind == MessageKind.REPLY:
+            return emails.reply_alert(force_name, site, link, safe=safe, phrase=phrase, lang=lang)
+        return emails.alert(force_name, site, link, safe=safe, phrase=phrase, lang=lang)
+
+    def _compose(self, target: Target, now: datetime) -> Outgoing:
+        """The email in the contact's language; for a Welsh-first force, an
+        English contact's email is bilingual, Welsh first (each half linking
+        to the pages in its language)."""
+        settings = self._settings
+        ref = target.ref
+        force_name, _, safe, _ = self._words(target, now)
+        lang = self._language(target)
+        if settings.welsh_first and lang == "en" and ref.kind not in TO_POLICE:
+            email = emails.bilingual(self._email_in(target, "cy", now), self._email_in(target, "en", now))
         else:
-            email = emails.alert(force_name, site, link, safe=safe, phrase=phrase)
+            email = self._email_in(target, lang, now)
         raw = emails.render(email, sender_name=settings.safe_sender_name if safe else force_name,
                             sender_address=settings.mail_from, recipient=target.recipient, now=now)
         return Outgoing(kind=ref.kind, recipient=target.recipient, subject=email.subject, raw=raw,

@@ -9,19 +9,29 @@ and the contact's own anti-phishing phrase. For a contact marked for safe
 contact, the wording is neutral: no police, crime, officer, victim, witness,
 investigation, force or service name.
 
-Each text is plain GSM-7 (one septet a character; any other character would
-turn the whole text into UCS-2, at 70 characters a segment) and at most two
-segments (306 septets): a sentence that would not fit is left out, never the
-link or the phrase.
+Every word comes from the `notify` message catalogue, in the contact's
+language (`lang`: "en" or "cy").
+
+An English text is plain GSM-7 (one septet a character; any other character
+would turn the whole text into UCS-2, at 70 characters a segment) and at most
+two segments (306 septets). A Welsh text keeps its letters: one with a
+circumflex (â ê î ô û ŵ ŷ) is not GSM-7, so a Welsh text holding one is
+UCS-2 (70 UTF-16 units in one part, 67 a part in more). Welsh texts may take
+up to four segments, whichever the encoding (`MAX_SEGMENTS_BY_LANGUAGE`): the
+Welsh wording is longer, and is not to lose the sentences the English keeps.
+The Welsh catalogue prefers, where plain Welsh has an equally natural word,
+one without a circumflex, so most Welsh texts stay GSM-7. In any language, a
+sentence that would not fit is left out, never the link or the phrase.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from chalicelib.core.deliveries import MessageKind
+from chalicelib.core.i18n import t
 from chalicelib.notify.emails import SERVICE, plain_duration
 
 # GSM 03.38: the basic character set (one septet each) and its extension table
@@ -32,8 +42,14 @@ GSM7_BASIC = frozenset(
 GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
 SINGLE_SEGMENT = 160  # septets in a text of one segment
 PART_SEGMENT = 153  # septets in each part of a longer one (the rest holds the joining header)
-MAX_SEGMENTS = 2
+MAX_SEGMENTS = 2  # an English text
 MAX_SEPTETS = PART_SEGMENT * MAX_SEGMENTS  # 306
+UCS2_SINGLE_SEGMENT = 70  # UTF-16 units in a UCS-2 text of one segment
+UCS2_PART_SEGMENT = 67  # ...and in each part of a longer one
+MAX_SEGMENTS_BY_LANGUAGE = {"en": MAX_SEGMENTS, "cy": 4}
+# Welsh letters (to bach, diaeresis, acute, grave): kept in a Welsh text, even
+# where that makes it UCS-2; a Welsh word is never misspelt to save a segment.
+WELSH_LETTERS = frozenset("âêîôûŵŷÂÊÎÔÛŴŶäëïöüẅÿÄËÏÖÜẄŸáéíóúẃýÁÉÍÓÚẂÝàèìòùẁỳÀÈÌÒÙẀỲ")
 
 
 def is_gsm7(text: str) -> bool:
@@ -51,18 +67,34 @@ def segments(text: str) -> int:
     if is_gsm7(text):
         size, single, part = septets(text), SINGLE_SEGMENT, PART_SEGMENT
     else:
-        size, single, part = len(text.encode("utf-16-le")) // 2, 70, 67
+        size, single, part = ucs2_units(text), UCS2_SINGLE_SEGMENT, UCS2_PART_SEGMENT
     return 1 if size <= single else -(-size // part)
 
 
-def to_gsm7(text: str) -> str:
+def ucs2_units(text: str) -> int:
+    """UTF-16 code units: a character beyond the Basic Multilingual Plane takes two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def encoding(text: str) -> str:
+    """How the text is sent: "GSM-7" or "UCS-2"."""
+    return "GSM-7" if is_gsm7(text) else "UCS-2"
+
+
+def size(text: str) -> int:
+    """Its length as the network counts it: septets for GSM-7, UTF-16 units for UCS-2."""
+    return septets(text) if is_gsm7(text) else ucs2_units(text)
+
+
+def to_gsm7(text: str, keep: frozenset[str] = frozenset()) -> str:
     """Text made plain GSM-7 (a force's name with a ŵ, curly quotes): accents
-    dropped where GSM-7 lacks the letter, anything else left out."""
+    dropped where GSM-7 lacks the letter, anything else left out; except the
+    letters in `keep` (a Welsh text's own letters)."""
     swaps = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
     out = []
     for c in text:
         c = swaps.get(c, c)
-        if c in GSM7_BASIC:
+        if c in GSM7_BASIC or c in keep:
             out.append(c)
             continue
         plain = "".join(b for b in unicodedata.normalize("NFKD", c) if b in GSM7_BASIC)
@@ -75,20 +107,28 @@ class Text:
     kind: str
     body: str
     links: tuple[str, ...]
+    lang: str = field(default="en", repr=False)
 
 
-def _fit(kind: str, required: list[str], optional: list[str], links: tuple[str, ...]) -> Text:
-    """The required sentences, then each optional one that still fits in two
-    segments, as one GSM-7 text."""
-    parts = [to_gsm7(p) for p in required]
+def _plain(text: str, lang: str) -> str:
+    """English: plain GSM-7. Welsh: GSM-7 but for its own letters."""
+    return to_gsm7(text, WELSH_LETTERS if lang == "cy" else frozenset())
+
+
+def _fit(kind: str, required: list[str], optional: list[str], links: tuple[str, ...], lang: str = "en") -> Text:
+    """The required sentences, then each optional one that still fits in the
+    language's segments (`MAX_SEGMENTS_BY_LANGUAGE`), as one text."""
+    limit = MAX_SEGMENTS_BY_LANGUAGE.get(lang, MAX_SEGMENTS)
+    parts = [_plain(p, lang) for p in required]
     for sentence in optional:
-        candidate = [*parts, to_gsm7(sentence)]
-        if septets(" ".join(candidate)) <= MAX_SEPTETS:
+        candidate = [*parts, _plain(sentence, lang)]
+        if segments(" ".join(candidate)) <= limit:
             parts = candidate
     body = " ".join(parts)
-    if septets(body) > MAX_SEPTETS:
-        raise ValueError(f"a {kind} text is {septets(body)} septets: more than {MAX_SEGMENTS} segments")
-    return Text(kind=kind, body=body, links=links)
+    if segments(body) > limit:
+        raise ValueError(f"a {kind} text ({lang}) is {size(body)} {encoding(body)} characters: "
+                         f"more than {limit} segments")
+    return Text(kind=kind, body=body, links=links, lang=lang)
 
 
 MAX_FORCE_NAME = 40  # longer than any UK force's; a longer name is cut at a word
@@ -101,56 +141,66 @@ def _force(name: str) -> str:
     return name[:MAX_FORCE_NAME + 1].rsplit(" ", 1)[0].rstrip(" ,-")
 
 
-def _phrase(phrase: str | None) -> list[str]:
-    return [f"Your phrase: {phrase}."] if phrase else []
+def _w(key: str, lang: str, **params: object) -> str:
+    """A message of the notify catalogue."""
+    return t(key, domain="notify", lang=lang, **params)
 
 
-def invitation(force_name: str, link: str, valid_for: timedelta, *, safe: bool = False) -> Text:
+def _phrase(phrase: str | None, lang: str) -> list[str]:
+    return [_w("text.phrase", lang, phrase=phrase)] if phrase else []
+
+
+def invitation(force_name: str, link: str, valid_for: timedelta, *, safe: bool = False, lang: str = "en") -> Text:
     force_name = _force(force_name)
+    duration = plain_duration(valid_for, lang)
     if safe:
-        required = ["An account has been set up for you to read updates. Set it up with this link (it works "
-                    f"once, for {plain_duration(valid_for)}): {link}"]
+        required = [_w("text.invitation.safe", lang, duration=duration, link=link)]
     else:
-        required = [f"{force_name}: you can now read updates on the case online, with {SERVICE}. Set up "
-                    f"your account with this link (it works once, for {plain_duration(valid_for)}): {link}"]
-    return _fit(MessageKind.INVITATION, required, ["If you were not expecting this, ignore it."], (link,))
+        required = [_w("text.invitation", lang, force_name=force_name, service=SERVICE, duration=duration, link=link)]
+    return _fit(MessageKind.INVITATION, required, [_w("text.invitation.not_expecting", lang)], (link,), lang)
 
 
 def reset(force_name: str, link: str, valid_for: timedelta, *, safe: bool = False,
-          phrase: str | None = None) -> Text:
+          phrase: str | None = None, lang: str = "en") -> Text:
     force_name = _force(force_name)
-    who = "Someone asked to reset your account password." if safe else \
-        f"{force_name}: someone asked to reset your {SERVICE} password."
-    required = [who, f"If it was you, choose a new one within {plain_duration(valid_for)}: {link}", *_phrase(phrase)]
-    return _fit(MessageKind.RESET, required, ["If not, ignore this text. Your password has not changed."], (link,))
+    who = _w("text.reset.asked.safe", lang) if safe else \
+        _w("text.reset.asked", lang, force_name=force_name, service=SERVICE)
+    required = [who, _w("text.reset.choose", lang, duration=plain_duration(valid_for, lang), link=link),
+                *_phrase(phrase, lang)]
+    return _fit(MessageKind.RESET, required, [_w("text.reset.not_you", lang)], (link,), lang)
 
 
 def alert(force_name: str, sign_in_link: str, *, safe: bool = False, phrase: str | None = None,
-          kind: str = MessageKind.ALERT) -> Text:
+          kind: str = MessageKind.ALERT, lang: str = "en") -> Text:
     force_name = _force(force_name)
+    # Welsh says "read it" by the gender of what waits: a message (neges) or an update (diweddariad).
+    sign_in = "text.sign_in.message"
     if safe:
-        what = "You have a new message in your account."
+        what = _w("text.message.what.safe", lang)
     elif kind == MessageKind.REPLY:
-        what = f"{force_name}: the officer dealing with the case has sent you a message on {SERVICE}."
+        what = _w("text.reply.what", lang, force_name=force_name, service=SERVICE)
     else:
-        what = f"{force_name}: there is a new update on {SERVICE}."
-    required = [what, f"Sign in to read it: {sign_in_link}", *_phrase(phrase)]
-    never = [] if safe else ["We never put details in a text. To speak to someone, call 101."]
-    return _fit(kind, required, never, (sign_in_link,))
+        what = _w("text.alert.what", lang, force_name=force_name, service=SERVICE)
+        sign_in = "text.sign_in.update"
+    required = [what, _w(sign_in, lang, link=sign_in_link), *_phrase(phrase, lang)]
+    never = [] if safe else [_w("text.alert.never", lang)]
+    return _fit(kind, required, never, (sign_in_link,), lang)
 
 
-def change_code(force_name: str, code: str, *, safe: bool = False, phrase: str | None = None) -> Text:
+def change_code(force_name: str, code: str, *, safe: bool = False, phrase: str | None = None,
+                lang: str = "en") -> Text:
     force_name = _force(force_name)
-    who = f"Your code is {code}." if safe else f"{force_name}: your {SERVICE} code is {code}."
-    required = [who, "Enter it on the Your account page to start using this number. It works for 1 hour.",
-                *_phrase(phrase)]
-    return _fit(MessageKind.CHANGE_CODE, required, ["If you did not ask for it, ignore this text."], ())
+    who = _w("text.change_code.what.safe", lang, code=code) if safe else \
+        _w("text.change_code.what", lang, force_name=force_name, service=SERVICE, code=code)
+    required = [who, _w("text.change_code.enter", lang), *_phrase(phrase, lang)]
+    return _fit(MessageKind.CHANGE_CODE, required, [_w("text.change_code.not_you", lang)], (), lang)
 
 
-def change_notice(force_name: str, sign_in_link: str, *, safe: bool = False, phrase: str | None = None) -> Text:
+def change_notice(force_name: str, sign_in_link: str, *, safe: bool = False, phrase: str | None = None,
+                  lang: str = "en") -> Text:
     force_name = _force(force_name)
-    who = "Someone asked to change the mobile number on your account." if safe else \
-        f"{force_name}: someone asked to change the mobile number on your {SERVICE} account."
-    required = [who, f"If it was not you, sign in and check: {sign_in_link}", *_phrase(phrase)]
-    optional = ["If it was you, there is nothing to do."] + ([] if safe else ["If you are worried, call 101."])
-    return _fit(MessageKind.CHANGE_NOTICE, required, optional, (sign_in_link,))
+    who = _w("text.change_notice.asked.safe", lang) if safe else \
+        _w("text.change_notice.asked", lang, force_name=force_name, service=SERVICE)
+    required = [who, _w("text.change_notice.check", lang, link=sign_in_link), *_phrase(phrase, lang)]
+    optional = [_w("text.change_notice.was_you", lang)] + ([] if safe else [_w("text.change_notice.worried", lang)])
+    return _fit(MessageKind.CHANGE_NOTICE, required, optional, (sign_in_link,), lang)

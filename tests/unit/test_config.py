@@ -99,3 +99,11 @@ def test_a_table_without_a_stream_stops_the_deploy():
 
 def test_an_explicit_stream_arn_wins_and_calls_nothing():
     assert event_sources({"CASES_STREAM_ARN": STREAM}, DEPLOY, _no_aws).cases_stream_arn == STREAM
+
+
+def test_welsh_first_is_off_unless_set_true_and_refuses_anything_else():
+    assert load_settings(BASE).welsh_first is False
+    assert load_settings({**BASE, "WELSH_FIRST": "true"}).welsh_first is True
+    assert load_settings({**BASE, "WELSH_FIRST": "False"}).welsh_first is False
+    with pytest.raises(ConfigError, match="WELSH_FIRST"):
+        load_settings({**BASE, "WELSH_FIRST": "yes"})
