@@ -423,7 +423,15 @@ export function documentFrom(html) {
 }
 
 /** Config values the pages' {{placeholders}} are filled with here. */
-export const CONFIG = { serviceName: 'Track My Crime', forceName: 'Demo Constabulary', phone: '101', emergencyPhone: '999' }
+export const CONFIG = {
+  serviceName: 'Track My Crime',
+  forceName: 'Demo Constabulary',
+  phone: '101',
+  emergencyPhone: '999',
+  // As the build writes them (lib/support.mjs phoneLink): numbers to tap.
+  phoneLink: '<a class="govuk-link tmc-phone" href="tel:101">101</a>',
+  emergencyPhoneLink: '<a class="govuk-link tmc-phone" href="tel:999">999</a>'
+}
 
 /**
  * The site's page called name as the build makes it (src/layout.html around
@@ -438,13 +446,15 @@ export function loadPage(name) {
     .replace(/^<!--([\s\S]*?)-->\s*/, '')
     .replace(/\{\{>\s*([a-z-]+)\s*\}\}/g, (_, partial) => read('partials', `${partial}.html`))
   const meta = JSON.parse(read('pages', `${name}.html`).match(/^<!--([\s\S]*?)-->/)[1])
-  const values = { ...CONFIG, title: meta.title, lang: 'en' }
   // {{t:key}}: the English message, as the build puts it (its {{name}}s filled next).
   const translate = (text) => text.replace(/\{\{t:([a-z0-9_.-]+)\}\}/g, (_, key) => {
     const message = ENGLISH[key]
     if (message === undefined) throw new Error(`${name}: no message ${key}`)
     return Array.isArray(message) ? message[message.length - 1] : message
   })
+  // A title may be a message key too ("t:sign_in.title").
+  const title = meta.title.startsWith('t:') ? translate(`{{${meta.title}}}`) : meta.title
+  const values = { ...CONFIG, title, lang: 'en' }
   const fill = (text) => text.replace(/\{\{\s*([a-zA-Z]+)\s*\}\}/g, (_, key) => values[key] ?? '')
   return documentFrom(fill(translate(read('layout.html').replace('{{content}}', body))))
 }
