@@ -240,8 +240,8 @@ function buildPages(config, { layoutFile, pagesDir, into, titles, lang, messages
     phoneDigits: escapeHtml(config.phone.replace(/\D/g, '')),
     emergencyPhoneDigits: escapeHtml(config.emergencyPhone.replace(/\D/g, '')),
     emergencyPhoneLink: phoneLink(config.emergencyPhone),
-    supportServices: renderSupportServices(config.support.services),
-    ...reviewValues(config.rightToReview)
+    supportServices: renderSupportServices(config.support.services, { lang, messages }),
+    ...reviewValues(config.rightToReview, lang)
   })
   fs.mkdirSync(into, { recursive: true })
   let count = 0

@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { loadCatalogue } from './catalogue.mjs'
 import { phoneLink, renderSupportServices, reviewValues, supportProblems } from './support.mjs'
 
 const site = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
@@ -81,6 +82,39 @@ describe('supportProblems', () => {
     ])
   })
 
+  it('needs every service’s description and hours in Welsh, naming the key that is missing', () => {
+    const problems = supportProblems(changed((c) => {
+      delete c.support.services[0].cy
+      delete c.support.services[2].cy.hours
+      c.support.services[3].cy.description = ''
+    }))
+    assert.deepEqual(problems, [
+      'support.services[0].cy.description must be the description in Welsh, text of at most 300 characters',
+      'support.services[0].cy.hours must say when it is open in Welsh, in at most 120 characters',
+      'support.services[2].cy.hours must say when it is open in Welsh, in at most 120 characters',
+      'support.services[3].cy.description must be the description in Welsh, text of at most 300 characters'
+    ])
+  })
+
+  it('refuses a Welsh part that is not an object or has a key it does not know', () => {
+    const problems = supportProblems(changed((c) => {
+      c.support.services[0].cy = 'Cymorth'
+      c.support.services[1].cy.website = 'https://example.com'
+    }))
+    assert.deepEqual(problems, [
+      'support.services[0].cy must be an object of the service\'s words in Welsh',
+      'support.services[1].cy has unknown keys: website'
+    ])
+  })
+
+  it('needs the review scheme wording in Welsh too', () => {
+    assert.deepEqual(supportProblems(changed((c) => { delete c.rightToReview.cy.cpsLatest })),
+      ['rightToReview.cy.cpsLatest must be the wording in Welsh, text of at most 400 characters'])
+    assert.equal(supportProblems(changed((c) => { delete c.rightToReview.cy })).length, 5)
+    assert.deepEqual(supportProblems(changed((c) => { c.rightToReview.cy.policeTimeLimit = '3 mis' })),
+      ['rightToReview.cy has unknown keys: policeTimeLimit'])
+  })
+
   it('refuses a phone number that is too short, or an example flag that is not true or false', () => {
     const problems = supportProblems(changed((c) => {
       c.support.services[0].phone = '12'
@@ -91,8 +125,11 @@ describe('supportProblems', () => {
 })
 
 describe('the support page lists', () => {
+  const english = { lang: 'en', messages: loadCatalogue('en') }
+  const welsh = { lang: 'cy', messages: loadCatalogue('cy') }
+
   it('groups services by kind under headings, in the order of the page, with tap-to-call numbers', () => {
-    const html = renderSupportServices(demo().support.services)
+    const html = renderSupportServices(demo().support.services, english)
     const headings = [...html.matchAll(/<h2[^>]*>([^<]+)<\/h2>/g)].map((m) => m[1])
     assert.deepEqual(headings,
       ['Help for anyone affected by crime', 'Domestic abuse', 'Rape and sexual violence', 'Other help'])
@@ -103,15 +140,32 @@ describe('the support page lists', () => {
     const html = renderSupportServices([{
       name: 'Local <b>help</b>', kind: 'general', description: 'A & B', phone: '01632 960 100',
       hours: 'Weekdays', example: true
-    }])
+    }], english)
     assert.match(html, /Local &lt;b&gt;help&lt;\/b&gt; <strong class="govuk-tag govuk-tag--grey">Example service<\/strong>/)
     assert.match(html, /A &amp; B/)
     assert.doesNotMatch(html, /<h2[^>]*>Domestic abuse/)
   })
 
-  it('makes any number a tel: link and the review wording placeholders', () => {
+  it('in Welsh, uses the Welsh words and each service’s Welsh text, and its Welsh name if it has one', () => {
+    const html = renderSupportServices(demo().support.services, welsh)
+    const headings = [...html.matchAll(/<h2[^>]*>([^<]+)<\/h2>/g)].map((m) => m[1])
+    assert.deepEqual(headings,
+      ['Help i unrhyw un y mae trosedd wedi effeithio arno', 'Cam-drin domestig', 'Treisio a thrais rhywiol', 'Help arall'])
+    assert.match(html, /<h3 class="govuk-summary-card__title">Cymorth i Ddioddefwyr<\/h3>/)
+    assert.match(html, /Gwefan Cymorth i Ddioddefwyr<\/a>/)
+    assert.match(html, /<h3 class="govuk-summary-card__title">National Domestic Abuse Helpline<\/h3>/)
+    assert.match(html, /Mae’r llinell gymorth ar agor 24 awr y dydd/)
+    assert.match(html, /Gofal Dioddefwyr Demoshire <strong class="govuk-tag govuk-tag--grey">Gwasanaeth enghreifftiol<\/strong>/)
+    assert.match(html, /<dt class="govuk-summary-list__key">Oriau agor<\/dt>/)
+    assert.match(html, /href="tel:08081689111">08 08 16 89 111<\/a>/)
+    assert.doesNotMatch(html, /Free, confidential|Opening hours/)
+  })
+
+  it('makes any number a tel: link and the review wording placeholders, in either language', () => {
     assert.equal(phoneLink('999'), '<a class="govuk-link tmc-phone" href="tel:999">999</a>')
     assert.equal(reviewValues(demo().rightToReview).reviewPoliceRequestWithin, '3 months')
+    assert.equal(reviewValues(demo().rightToReview, 'cy').reviewPoliceRequestWithin, '3 mis')
+    assert.equal(reviewValues(demo().rightToReview, 'cy').reviewCpsAskWithin, '5 diwrnod gwaith')
   })
 })
 
