@@ -108,7 +108,7 @@ def test_a_bad_registration_answers_welsh(client):
 def test_the_tries_left_at_registration_are_counted_in_welsh(journey, client, aws):
     from tests.support import invitation_token
 
-    number, sent, created = journey.create_case()
+    number, _, created = journey.create_case()
     token = invitation_token(aws, number, created["contacts"][0]["id"])
     wrong = {"invitation": token, "dateOfBirth": "1970-01-01", "password": "correct horse battery staple"}
     answers = [post_json(client, "/victim/register", wrong, WELSH) for _ in range(4)]
@@ -217,7 +217,7 @@ def _officer_contacts(client, issuer, number):
 
 
 def test_the_contact_agreement_accepts_welsh(journey, client):
-    number, _, cookie = journey.registered_victim()
+    _, _, cookie = journey.registered_victim()
     agreement = {"channels": "email", "quietHours": "none", "language": "cy", "safeContact": False}
     response = Api(client).request("PUT", "/victim/contact-agreement", agreement, {"Cookie": cookie})
     assert response.status_code == 200, response.body
