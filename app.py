@@ -29,20 +29,20 @@ def every_response(event, get_response):
     from chalicelib.web import edge
 
     settings = services().settings
-    # First: a request that did not come through CloudFront reaches nothing (web/edge.py).
-    refused = edge.refusal(event.headers, settings)
-    if refused is not None:
-        response = http.error_response(refused)
-    # A preflight carries no token; it reaches only the `preflight` view below.
-    elif event.path.startswith("/officer/") and event.method != "OPTIONS" \
-            and not (event.context.get("authorizer") or {}).get("officerId"):
-        response = http.error_response(OfficerUnauthorized())
-    else:
-        # Messages made for this request (errors, field messages) are in the
-        # language it asks for: Welsh when Welsh ranks first, else English.
-        with i18n.use(i18n.from_accept_language(event.headers.get("accept-language"))) as lang:
+    # Messages made for this request (errors, field messages, refusals) are in
+    # the language it asks for: Welsh when Welsh ranks first, else English.
+    with i18n.use(i18n.from_accept_language(event.headers.get("accept-language"))) as lang:
+        # First: a request that did not come through CloudFront reaches nothing (web/edge.py).
+        refused = edge.refusal(event.headers, settings)
+        if refused is not None:
+            response = http.error_response(refused)
+        # A preflight carries no token; it reaches only the `preflight` view below.
+        elif event.path.startswith("/officer/") and event.method != "OPTIONS" \
+                and not (event.context.get("authorizer") or {}).get("officerId"):
+            response = http.error_response(OfficerUnauthorized())
+        else:
             response = http.normalise_framework_error(get_response(event))
-        response.headers["Content-Language"] = lang
+    response.headers["Content-Language"] = lang
     response = http.with_cors(response, event.path, event.headers.get("origin"), settings.site_origin)
     return http.with_security_headers(response)
 
@@ -182,7 +182,7 @@ def change_password():
 def password_reset():
     request = _request()
     services().victims.request_reset(http.json_body(request), http.source_ip(request))
-    return Response(body={"message": "If the details match a registered account, we have sent an email."},
+    return Response(body={"message": i18n.t("reset.requested")},
                     status_code=202)
 
 

@@ -306,7 +306,8 @@ class FakeCaseStore:
                               credential_version=contact.credential_version + 1)
 
     def reissue_invitation(self, key: str, contact: Contact, invitation_id: str, force: str, email: str | None,
-                           expires_at: datetime, now: datetime, audit: AuditRecord, mobile: str | None = None) -> None:
+                           expires_at: datetime, now: datetime, audit: AuditRecord, mobile: str | None = None,
+                           language: str | None = None) -> None:
         with self._lock:
             stored = self._contact(key, contact.id)
             if stored is None or stored.status != ContactStatus.INVITED or invitation_id in self.invitations \
@@ -318,7 +319,8 @@ class FakeCaseStore:
                 self.invitations[replaced.id] = replace(replaced, expires_at=now)
             self._set_contact(key, contact.id, invitation_id=invitation_id, invitation_expires_at=expires_at,
                               email=email, mobile=mobile, alerts_failing=False, alerts_failing_reason=None,
-                              texts_failing=False, texts_failing_reason=None)
+                              texts_failing=False, texts_failing_reason=None,
+                              language=language or stored.language)
             self.invitations[invitation_id] = Invitation(
                 id=invitation_id, case_key=key, contact_id=contact.id, force=force, email=email,
                 expires_at=expires_at, used_at=None, failed_attempts=0, mobile=mobile,

@@ -1,49 +1,62 @@
-"""Domain errors. `chalicelib.web.http` maps each to one HTTP status, in one place."""
+"""Domain errors. `chalicelib.web.http` maps each to one HTTP status, in one place.
+
+An error's message is the catalogue's `error.<code>` (chalicelib/core/locale),
+looked up when it is read, so it is in the language of the request that reads
+it; a message given when the error is raised wins.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core.i18n import t
+
+
+class _CatalogueMessage:
+    """`error.message` (and `SomeError.message` on the class): the explicit
+    message if one was given, else the catalogue's words for the error's code,
+    in the current language."""
+
+    def __get__(self, instance: Any, owner: type[DomainError]) -> str:
+        explicit = instance.__dict__.get("_explicit") if instance is not None else None
+        return explicit or t(f"error.{owner.code}")
 
 
 class DomainError(Exception):
     code = "error"
-    message = "Something went wrong."
+    message = _CatalogueMessage()
 
     def __init__(self, message: str | None = None, fields: dict[str, str] | None = None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
+        # The exception's own text (logs, tracebacks) is English, whatever the reader's language.
+        super().__init__(message or t(f"error.{self.code}", lang="en"))
+        self._explicit = message
         self.fields = fields or {}
 
 
 class InvalidInput(DomainError):
     code = "invalid_input"
-    message = "Some of the information given is not valid."
 
 
 class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
-    message = "Send the request body as application/json."
 
 
 class PayloadTooLarge(DomainError):
     code = "payload_too_large"
-    message = "The request body is too large."
 
 
 class NotFound(DomainError):
     code = "not_found"
-    message = "Not found."
 
 
 class Conflict(DomainError):
     code = "conflict"
-    message = "That already exists."
 
 
 class SignInFailed(DomainError):
     """Every mismatch, whichever answer was wrong: one message, worded for the
     common case (a mistyped password), naming no field."""
     code = "sign_in_failed"
-    message = ("We could not sign you in with those details. Check your surname, crime number, "
-               "date of birth and password, then try again.")
 
 
 class SignInPaused(DomainError):
@@ -52,32 +65,26 @@ class SignInPaused(DomainError):
     account key is made from what was typed, so a pause happens whether or not
     the details belong to anyone)."""
     code = "sign_in_paused"
-    message = "You have tried to sign in too many times. Wait 10 minutes, then try again."
 
 
 class SignedOut(DomainError):
     code = "signed_out"
-    message = "You are not signed in, or your session has ended. Sign in again."
 
 
 class OfficerUnauthorized(DomainError):
     code = "unauthorized"
-    message = "A valid officer access token is required."
 
 
 class Forbidden(DomainError):
     code = "forbidden"
-    message = "Your role does not allow this."
 
 
 class TooManyRequests(DomainError):
     code = "too_many_requests"
-    message = "Too many requests. Try again later."
 
 
 class ServiceUnavailable(DomainError):
     code = "service_unavailable"
-    message = "The service is unavailable. Try again shortly."
 
 
 class ConditionFailed(Conflict):

@@ -21,10 +21,10 @@ import re
 from collections.abc import Mapping
 
 from chalicelib.core.errors import InvalidInput
+from chalicelib.core.i18n import t
 
 START = "*"
 MAX_CURSOR_LENGTH = 800
-BAD_CURSOR = "The link to older updates has stopped working. Reload the page, then choose Show older updates again"
 
 Positions = dict[str, str | None]
 
@@ -43,7 +43,7 @@ def decode(cursor: str | None, streams: Mapping[str, re.Pattern[str]], field: st
     each stream's position must be START, null or match its pattern."""
     if cursor is None:
         return None
-    problem = InvalidInput(fields={field: BAD_CURSOR})
+    problem = InvalidInput(fields={field: t("paging.bad_cursor")})
     if not isinstance(cursor, str) or not 0 < len(cursor) <= MAX_CURSOR_LENGTH \
             or not re.fullmatch(r"[A-Za-z0-9_-]+", cursor):
         raise problem

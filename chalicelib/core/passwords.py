@@ -7,6 +7,8 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from chalicelib.core.i18n import t
+
 if TYPE_CHECKING:
     from passlib.context import CryptContext
 
@@ -58,16 +60,16 @@ def problem_with(password: str, context_words: tuple[str, ...] = ()) -> str | No
     """What is wrong with a new password, in words for the person, or None."""
     password = normalise(password)
     if len(password) < MIN_LENGTH:
-        return f"Password must be {MIN_LENGTH} characters or more"
+        return t("password.too_short", least=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Password must be {MAX_LENGTH} characters or fewer"
+        return t("password.too_long", most=MAX_LENGTH)
     folded = password.casefold()
     if folded in common_passwords() or folded.strip() in common_passwords():
-        return "Password is too common. Choose one that is harder to guess"
+        return t("password.too_common")
     for word in context_words:
         word = " ".join(normalise(word).casefold().split())
         if len(word) >= 3 and (word in folded or word.replace(" ", "") in folded):
-            return "Password must not contain your surname, crime number or police force"
+            return t("password.has_case_detail")
     return None
 
 

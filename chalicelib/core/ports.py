@@ -136,11 +136,12 @@ class CaseRepository(Protocol):
 
     def reissue_invitation(self, case_key: str, contact: Contact, invitation_id: str, force: str,
                            email: str | None, expires_at: datetime, now: datetime, audit: AuditRecord,
-                           mobile: str | None = None) -> None:
+                           mobile: str | None = None, language: str | None = None) -> None:
         """A new invitation replacing the one `contact` holds as read (which, if
-        still live, expires `now`), with the address it goes to and the audit
-        record, together. ConditionFailed, changing nothing, if the contact is
-        gone or has registered, or its invitation is no longer the one read
+        still live, expires `now`), with the address it goes to (and the
+        contact's language, when given) and the audit record, together.
+        ConditionFailed, changing nothing, if the contact is gone or has
+        registered, or its invitation is no longer the one read
         (a concurrent reissue won)."""
 
     def reserve_invitation_attempt(self, invitation_id: str, limit: int, now: datetime) -> int | None:

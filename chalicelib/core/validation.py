@@ -15,13 +15,21 @@ from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.core.errors import InvalidInput
-from chalicelib.core.i18n import t
+from chalicelib.core.i18n import MissingMessage, t
 
 Validator = Callable[[Any], Any]
 
 
 class FieldError(ValueError):
-    pass
+    """A value's problem, as a message key of the api catalogue and its
+    placeholders. The words are made when the field's label is known
+    (`worded`), in the request's language: a key under `field.` says what is
+    wrong with "{label}"; any other is a whole sentence."""
+
+    def __init__(self, key: str, **params: Any):
+        super().__init__(key)
+        self.key = key
+        self.params = params
 
 
 def described(schema: dict[str, Any]) -> Callable[[Validator], Validator]:
@@ -55,8 +63,8 @@ def _spec_schema(validator: Any) -> dict[str, Any]:
 class Spec:
     validator: Validator | _Nested
     required: bool = True
-    missing: str | None = None  # what a person is told when a required field is empty
-    label: str | None = None  # the field's name in messages; from its key when not given
+    missing: str | None = None  # key of what a person is told when a required field is empty
+    label: str | None = None  # key of the field's name in messages; `label.<field>` when not given
 
 
 def label_of(field: str) -> str:
@@ -65,16 +73,21 @@ def label_of(field: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-_PREDICATE = re.compile(r"^(Must|Contains|Is) ")
+def field_label(field: str, label: str | None = None) -> str:
+    """A field's name in messages, in the current language: the catalogue's
+    `label` key (or `label.<field>`); a label that is no key is used as it is
+    (English words), and a field with no label its key as words."""
+    try:
+        return t(label or f"label.{field}")
+    except MissingMessage:
+        return label or label_of(field)
 
 
-def worded(message: str, label: str) -> str:
-    """A validator's predicate ("Must be in the past") with the field named as
-    its subject ("Date of birth must be in the past"), as GOV.UK error messages
-    are; a whole sentence ("Enter an email address...") as it is."""
-    if _PREDICATE.match(message):
-        return f"{label} {message[0].lower()}{message[1:]}"
-    return message
+def worded(error: FieldError, label: str) -> str:
+    """A validator's problem with the field named ("Date of birth must be in the
+    past", "Rhaid i’r dyddiad geni fod yn y gorffennol"), as GOV.UK error
+    messages are; a whole sentence ("Enter an email address...") as it is."""
+    return t(error.key, label=label, **error.params)
 
 
 Schema = dict[str, Spec]
@@ -90,22 +103,26 @@ def validate(body: Any, schema: Schema, path: str = "") -> dict[str, Any]:
 
 def _validate_into(body: Any, schema: Schema, path: str, errors: dict[str, str]) -> dict[str, Any]:
     if not isinstance(body, dict):
-        errors[path or "body"] = "Must be a JSON object"
+        errors[path or "body"] = t("body.not_an_object")
         return {}
     cleaned: dict[str, Any] = {}
     for name in body:
         if name not in schema:
-            errors[f"{path}{name}"] = "Is not an allowed field"
+            errors[f"{path}{name}"] = t("body.unknown_field")
     for name, spec in schema.items():
         where = f"{path}{name}"
         if name not in body and not spec.required:
             continue
         value = body.get(name)
-        label = spec.label or label_of(name)
+        label = field_label(name, spec.label)
         if value is None or (isinstance(value, str) and not value.strip()):
             # An optional field is left out, never sent empty: what the schema says.
-            errors[where] = (spec.missing or f"Enter the {label[0].lower()}{label[1:]}") if spec.required \
-                else f"{label} is empty: enter it, or leave the field out"
+            if not spec.required:
+                errors[where] = t("field.empty_optional", label=label)
+            elif spec.missing:
+                errors[where] = t(spec.missing)
+            else:
+                errors[where] = t("field.missing", label_lower=label[:1].lower() + label[1:])
             continue
         try:
             if isinstance(spec.validator, _Nested):
@@ -113,7 +130,7 @@ def _validate_into(body: Any, schema: Schema, path: str, errors: dict[str, str])
             else:
                 cleaned[name] = spec.validator(value)
         except FieldError as exc:
-            errors[where] = worded(str(exc), label)
+            errors[where] = worded(exc, label)
     return cleaned
 
 
@@ -128,7 +145,7 @@ class obj(_Nested):  # noqa: N801 - reads as a type in schemas
 
     def run(self, value: Any, where: str, errors: dict[str, str]) -> Any:
         if not isinstance(value, dict):
-            errors[where] = "Must be an object"
+            errors[where] = t("body.not_an_object_field")
             return None
         return _validate_into(value, self.schema, f"{where}.", errors)
 
@@ -139,10 +156,10 @@ class list_of(_Nested):  # noqa: N801
 
     def run(self, value: Any, where: str, errors: dict[str, str]) -> Any:
         if not isinstance(value, list):
-            errors[where] = "Must be a list"
+            errors[where] = t("body.not_a_list")
             return None
         if not self.min_items <= len(value) <= self.max_items:
-            errors[where] = f"Must have between {self.min_items} and {self.max_items} entries"
+            errors[where] = t("body.entries_between", least=self.min_items, most=self.max_items)
             return None
         return [_validate_into(v, self.schema, f"{where}[{i}].", errors) for i, v in enumerate(value)]
 
@@ -161,16 +178,16 @@ def text(max_length: int, *, multiline: bool = False) -> Validator:
     @described({"type": "string", "minLength": 1, "maxLength": max_length})
     def check(value: Any) -> str:
         if not isinstance(value, str):
-            raise FieldError("Must be text")
+            raise FieldError("field.not_text")
         if len(value) > max_length:  # as sent: the cap bounds what anyone may send
-            raise FieldError(f"Must be {max_length:,} characters or fewer")
+            raise FieldError("field.too_long", most=f"{max_length:,}")
         if not is_text(value):
-            raise FieldError("Contains characters that are not allowed")
+            raise FieldError("field.bad_characters")
         value = value.strip()
         if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
-            raise FieldError("Contains characters that are not allowed")
+            raise FieldError("field.bad_characters")
         if len(value) > max_length:
-            raise FieldError(f"Must be {max_length:,} characters or fewer")
+            raise FieldError("field.too_long", most=f"{max_length:,}")
         return value
     return check
 
@@ -197,7 +214,7 @@ def name(max_length: int = 100) -> Validator:
     def check(value: Any) -> str:
         value = plain(value)
         if not is_printable_name(value):
-            raise FieldError("Contains characters that are not allowed")
+            raise FieldError("field.bad_characters")
         return value
     return check
 
@@ -207,11 +224,11 @@ def raw_string(max_length: int) -> Validator:
     @described({"type": "string", "minLength": 1, "maxLength": max_length})
     def check(value: Any) -> str:
         if not isinstance(value, str):
-            raise FieldError("Must be text")
+            raise FieldError("field.not_text")
         if len(value) > max_length:
-            raise FieldError(f"Must be {max_length:,} characters or fewer")
+            raise FieldError("field.too_long", most=f"{max_length:,}")
         if not is_text(value):
-            raise FieldError("Contains characters that are not allowed")
+            raise FieldError("field.bad_characters")
         return value
     return check
 
@@ -220,7 +237,7 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
 _EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+EMAIL_FORMAT = "email.format"
 
 
 def _ascii_domain(domain: str) -> str | None:
@@ -252,25 +269,40 @@ def email(value: Any) -> str:
         raise FieldError(EMAIL_FORMAT)
     local, _, domain = value.rpartition("@")
     if not _EMAIL_LOCAL.match(local) or local.startswith(".") or local.endswith(".") or ".." in local:
-        raise FieldError("Enter an email address using only the letters a to z, numbers and "
-                         "symbols such as . _ - + before the @")
+        raise FieldError("email.local_part")
     ascii_domain = _ascii_domain(domain)
     if ascii_domain is None:
-        raise FieldError("Check the part of the email address after the @: it is not a domain that can "
-                         "receive email")
+        raise FieldError("email.domain")
     if not re.fullmatch(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}[a-z0-9]", ascii_domain) \
             or len(local) + 1 + len(ascii_domain) > 254:
         raise FieldError(EMAIL_FORMAT)
     return f"{local}@{ascii_domain}"
 
 
+# Month names as typed into the month box, English and Welsh, in full or short
+# ("Jul", "Gorff", "Tach"). "Mawrth" is March (and Tuesday, not a month box's
+# word); "Mai" is May.
 _MONTHS = {name: number for number, names in enumerate((
-    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-    ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
+    ("jan", "january", "ion", "ionawr"),
+    ("feb", "february", "chwef", "chwefror"),
+    ("mar", "march", "maw", "mawrth"),
+    ("apr", "april", "ebr", "ebrill"),
+    ("may", "mai"),
+    ("jun", "june", "meh", "mehefin"),
+    ("jul", "july", "gorff", "gorffennaf"),
+    ("aug", "august", "awst"),
+    ("sep", "sept", "september", "medi"),
+    ("oct", "october", "hyd", "hydref"),
+    ("nov", "november", "tach", "tachwedd"),
+    ("dec", "december", "rhag", "rhagfyr")), start=1) for name in names}
 # What the site sends from the three boxes of a GOV.UK date input, as typed
 # (year-month-day; the month may be a name), of which ISO 8601 is one case.
-DATE_PATTERN = r"^[0-9]{4}-([0-9]{1,2}|[A-Za-z]{3,9})-[0-9]{1,2}$"
+DATE_PATTERN = r"^[0-9]{4}-([0-9]{1,2}|[A-Za-z]{3,10})-[0-9]{1,2}$"
+# Which boxes were left empty: the message's key.
+_MISSING_PARTS = {("day",): "date.missing_day", ("month",): "date.missing_month", ("year",): "date.missing_year",
+                  ("day", "month"): "date.missing_day_month", ("day", "year"): "date.missing_day_year",
+                  ("month", "year"): "date.missing_month_year",
+                  ("day", "month", "year"): "date.missing_day_month_year"}
 
 
 def _date(value: Any) -> date:
@@ -278,33 +310,33 @@ def _date(value: Any) -> date:
     date-input messages: what is missing, then the first box that is wrong ("Month
     must be a number from 1 to 12"), then whether the whole is a real date."""
     if not isinstance(value, str) or value.count("-") != 2:
-        raise FieldError("Must be a real date")
+        raise FieldError("date.not_real")
     year, month, day = (part.strip() for part in value.split("-"))
     missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
     if missing:
-        raise FieldError("Must include a " + " and ".join(missing))
+        raise FieldError(_MISSING_PARTS[tuple(missing)])
     month = str(_MONTHS.get(month.lower(), month))
     wrong = [problem for problem, ok in (
-        ("Day must be a number from 1 to 31", re.fullmatch(r"0?[1-9]|[12][0-9]|3[01]", day)),
-        ("Month must be a number from 1 to 12", re.fullmatch(r"0?[1-9]|1[0-2]", month)),
-        ("Year must include 4 numbers", re.fullmatch(r"[0-9]{4}", year))) if not ok]
+        ("date.day_number", re.fullmatch(r"0?[1-9]|[12][0-9]|3[01]", day)),
+        ("date.month_number", re.fullmatch(r"0?[1-9]|1[0-2]", month)),
+        ("date.year_digits", re.fullmatch(r"[0-9]{4}", year))) if not ok]
     if wrong:  # the first box that is wrong, by name; the next is named once that is put right
         raise FieldError(wrong[0])
     if not re.fullmatch(DATE_PATTERN, value):  # spaces within a box
-        raise FieldError("Must be a real date")
+        raise FieldError("date.not_real")
     try:
         return date(int(year), int(month), int(day))
     except ValueError as exc:  # 31 February: not clear which box is wrong
-        raise FieldError("Must be a real date") from exc
+        raise FieldError("date.not_real") from exc
 
 
 @described({"type": "string", "pattern": DATE_PATTERN, "example": "1980-03-31"})
 def past_date(value: Any) -> date:
     parsed = _date(value)
     if parsed > date.today():
-        raise FieldError("Must be in the past")
+        raise FieldError("date.past")
     if parsed.year < 1900:
-        raise FieldError("Must be in 1900 or later")
+        raise FieldError("date.from_1900")
     return parsed
 
 
@@ -312,7 +344,7 @@ def one_of(choices: dict[str, str] | tuple[str, ...]) -> Validator:
     @described({"type": "string", "enum": list(choices)})
     def check(value: Any) -> str:
         if not isinstance(value, str) or value not in choices:
-            raise FieldError("Must be one of: " + ", ".join(choices))
+            raise FieldError("field.one_of", choices=", ".join(choices))
         return value
     return check
 
@@ -320,8 +352,7 @@ def one_of(choices: dict[str, str] | tuple[str, ...]) -> Validator:
 # Separators as people type them: spaces, hyphens and dashes, dots, underscores.
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015._]+")
 _CRIME_NUMBER = re.compile(r"^[A-Z0-9]+(?:[-/][A-Z0-9]+)*$")
-CRIME_NUMBER_HELP = ("Crime number must be the number on letters, emails or texts from the police, "
-                     "like LC-2026-10042. It has letters, numbers and - or /")
+CRIME_NUMBER_HELP = "crime_number.help"
 
 
 @described({"type": "string", "pattern": r"^[A-Za-z0-9 \t/._\u2010-\u2015-]{1,60}$", "maxLength": 60,
@@ -345,7 +376,7 @@ _REFERENCE = re.compile(r"^[A-Za-z0-9._:/\-]{1,100}$")
 @described({"type": "string", "pattern": _REFERENCE.pattern})
 def client_reference(value: Any) -> str:
     if not isinstance(value, str) or not _REFERENCE.match(value):
-        raise FieldError("Must be 1 to 100 letters, digits, or . _ : / -")
+        raise FieldError("field.client_reference")
     return value
 
 
@@ -353,14 +384,14 @@ def client_reference(value: Any) -> str:
 def force_code(value: Any) -> str:
     value = text(20)(value).lower()  # force codes are case-insensitive
     if not re.fullmatch(r"[a-z0-9-]{2,20}", value):
-        raise FieldError("Must be a force code such as lincs")
+        raise FieldError("field.force_code")
     return value
 
 
 @described({"type": "boolean"})
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise FieldError("Must be true or false")
+        raise FieldError("field.true_or_false")
     return value
 
 
@@ -370,16 +401,16 @@ def coming_date(value: Any) -> date:
     parsed = _date(value)
     today = date.today()
     if parsed < today:
-        raise FieldError("Must be today or later")
+        raise FieldError("date.today_or_later")
     if parsed > today + timedelta(days=365):
-        raise FieldError("Must be within a year")
+        raise FieldError("date.within_a_year")
     return parsed
 
 
 # -- text messages (issue 14) ------------------------------------------------------------
 
-MOBILE_FORMAT = "Enter a mobile number in the correct format, like 07700 900 982"
-MOBILE_NOT_MOBILE = "Enter a mobile phone number, like 07700 900 982: this is not a number that can get texts"
+MOBILE_FORMAT = "mobile.format"
+MOBILE_NOT_MOBILE = "mobile.not_mobile"
 # Ofcom keeps 07700 900000 to 07700 900999 for drama and examples (GOV.UK's own
 # example is one): accepted, so examples work; they never reach anyone.
 _DRAMA = re.compile(r"^\+447700900[0-9]{3}$")
@@ -422,9 +453,9 @@ QUIET_HOURS_PATTERN = r"^(none|([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):
 def quiet_hours(value: Any) -> str:
     value = text(20)(value).lower()
     if not re.fullmatch(QUIET_HOURS_PATTERN, value):
-        raise FieldError("Enter quiet hours as a start and end time, like 21:00-08:00, or none")
+        raise FieldError("quiet_hours.format")
     if value != "none" and value[:5] == value[6:]:
-        raise FieldError("Quiet hours must start and end at different times")
+        raise FieldError("quiet_hours.same_times")
     return value
 
 
@@ -438,16 +469,16 @@ _PHRASE = re.compile(r"^[A-Za-z0-9 .,'!?-]+$")
             "example": "blue kettle sings"})
 def phrase(value: Any) -> str:
     if not isinstance(value, str):
-        raise FieldError("Must be text")
+        raise FieldError("field.not_text")
     if len(value) > 4 * PHRASE_MAX or not is_text(value):
-        raise FieldError(f"Must be {PHRASE_MAX} characters or fewer")
+        raise FieldError("field.too_long", most=PHRASE_MAX)
     value = " ".join(value.split())
     if len(value) < PHRASE_MIN:
-        raise FieldError(f"Must be {PHRASE_MIN} characters or more")
+        raise FieldError("field.too_short", least=PHRASE_MIN)
     if len(value) > PHRASE_MAX:
-        raise FieldError(f"Must be {PHRASE_MAX} characters or fewer")
+        raise FieldError("field.too_long", most=PHRASE_MAX)
     if not _PHRASE.match(value):
-        raise FieldError("Must use only the letters a to z, numbers, spaces and . , ' ! ? -")
+        raise FieldError("phrase.characters")
     return value
 
 
@@ -466,7 +497,7 @@ def collar_number(value: Any) -> str:
         if compact.startswith(rank) and compact[len(rank):].isdigit():
             compact = compact[len(rank):]
     if not _COLLAR.match(compact):
-        raise FieldError(t("field.collar_number.format"))
+        raise FieldError("officer.collar_number_format")
     return compact
 
 
@@ -478,16 +509,16 @@ def phone_number(value: Any) -> str:
     ("01632 960001"); a landline is as good as a mobile here."""
     value = text(30)(value)
     if not re.fullmatch(r"[0-9+()\-. ]{3,30}", value) or "+" in value[1:]:
-        raise FieldError(t("field.phone.format"))
+        raise FieldError("officer.phone_format")
     import phonenumbers
 
     try:
         number = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException as exc:
-        raise FieldError(t("field.phone.format")) from exc
+        raise FieldError("officer.phone_format") from exc
     if not (phonenumbers.is_valid_number(number) or _DRAMA_ANY.match(
             phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))):
-        raise FieldError(t("field.phone.format"))
+        raise FieldError("officer.phone_format")
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
 
 

@@ -7,10 +7,11 @@ import io
 from typing import Any
 
 from chalicelib.core.errors import InvalidInput
+from chalicelib.core.i18n import t
 
 CSV_COLUMNS = ("kind", "crimeNumber", "officerName", "officerEmail", "contactRole",
                "contactForename", "contactSurname", "contactDateOfBirth", "contactEmail",
-               "type", "text", "clientReference", "contactMobile", "contactSafeContact",
+               "type", "text", "clientReference", "contactMobile", "contactSafeContact", "contactLanguage",
                "officerCollarNumber", "officerPhone")
 
 
@@ -20,7 +21,7 @@ def items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:
     try:
         return _items_from_csv(body, max_rows)
     except csv.Error as exc:  # a field over csv's size limit, a stray quote... (found by fuzzing)
-        raise InvalidInput(fields={"body": "Is not valid CSV"}) from exc
+        raise InvalidInput(fields={"body": t("body.not_csv")}) from exc
 
 
 def _items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:
@@ -28,12 +29,12 @@ def _items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(body, newline=""))
     if reader.fieldnames is None or not set(reader.fieldnames) <= set(CSV_COLUMNS) or \
             "kind" not in reader.fieldnames:
-        raise InvalidInput(fields={"body": "CSV header must use these columns: " + ",".join(CSV_COLUMNS)})
+        raise InvalidInput(fields={"body": t("body.csv_columns", columns=",".join(CSV_COLUMNS))})
     items: list[dict[str, Any]] = []
     cases: dict[str, dict[str, Any]] = {}
     for line, row in enumerate(reader):
         if line >= max_rows:
-            raise InvalidInput(fields={"body": f"At most {max_rows} rows a request"})
+            raise InvalidInput(fields={"body": t("upload.too_many_rows", most=max_rows)})
         row = {k: (v or "").strip() for k, v in row.items() if k is not None}
         if row.get("kind") == "case":
             number = row.get("crimeNumber", "")
@@ -51,7 +52,8 @@ def _items_from_csv(body: str, max_rows: int) -> list[dict[str, Any]]:
                 "role": row.get("contactRole"), "forename": row.get("contactForename"),
                 "surname": row.get("contactSurname"), "dateOfBirth": row.get("contactDateOfBirth")}
             # An empty cell is a value left out: a contact may have an email, a mobile or both.
-            for column, field in (("contactEmail", "email"), ("contactMobile", "mobile")):
+            for column, field in (("contactEmail", "email"), ("contactMobile", "mobile"),
+                                  ("contactLanguage", "language")):
                 if row.get(column):
                     contact[field] = row[column]
             if row.get("contactSafeContact"):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from chalicelib.core.conversation import MAX_MESSAGE_LENGTH
 from chalicelib.core.domain import CONTACT_ROLES, UPDATE_TYPES
+from chalicelib.core.i18n import LANGUAGES
 from chalicelib.core.validation import (
     Spec,
     boolean,
@@ -39,6 +40,8 @@ CONTACT_SCHEMA = {
     "safeContact": Spec(boolean, required=False),
     # Victims' Code: entitled to enhanced rights (updates within 1 working day).
     "enhancedRights": Spec(boolean, required=False),
+    # The language of their emails and texts (en or cy; English when left out); they can change it later.
+    "language": Spec(one_of(LANGUAGES), required=False),
 }
 CASE_SCHEMA = {
     "crimeNumber": Spec(crime_number),
@@ -56,10 +59,11 @@ UPDATE_SCHEMA = {
     "nextUpdateDueBy": Spec(coming_date, required=False),
 }
 REPLY_SCHEMA = {
-    "text": Spec(text(MAX_MESSAGE_LENGTH, multiline=True), missing="Enter a message"),
+    "text": Spec(text(MAX_MESSAGE_LENGTH, multiline=True), missing="missing.a_message"),
     "clientReference": Spec(client_reference, required=False),
 }
-REISSUE_SCHEMA = {"email": Spec(email, required=False), "mobile": Spec(mobile, required=False)}
+REISSUE_SCHEMA = {"email": Spec(email, required=False), "mobile": Spec(mobile, required=False),
+                  "language": Spec(one_of(LANGUAGES), required=False)}
 SAFE_CONTACT_SCHEMA = {"safeContact": Spec(boolean)}
 REISSUE_INTERVAL = timedelta(minutes=15)
 UPLOAD_CASE_SCHEMA = {"kind": Spec(one_of(("case",))), **CASE_SCHEMA}

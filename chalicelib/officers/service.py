@@ -46,6 +46,7 @@ from chalicelib.core.errors import (
     NotFound,
     ServiceUnavailable,
 )
+from chalicelib.core.i18n import t
 from chalicelib.core.ports import CaseRepository, Clock
 from chalicelib.core.validation import FieldError, crime_number, is_text, validate
 from chalicelib.observability import logger, metrics
@@ -101,7 +102,7 @@ class OfficerService:
         return self._create_case(officer, _validated_case(body, CASE_SCHEMA))
 
     def _create_case(self, officer: Officer, data: dict[str, Any]) -> CreatedCase:
-        unreachable = {f"contacts[{i}].email": NO_ADDRESS for i, c in enumerate(data["contacts"])
+        unreachable = {f"contacts[{i}].email": t("contact.no_address") for i, c in enumerate(data["contacts"])
                        if not c.get("email") and not c.get("mobile")}
         if unreachable:
             raise InvalidInput(fields=unreachable)
@@ -113,7 +114,8 @@ class OfficerService:
                                 surname=c["surname"], date_of_birth=c["dateOfBirth"],
                                 email=c.get("email"), mobile=c.get("mobile"), status=ContactStatus.INVITED,
                                 invitation_expires_at=expires, enhanced_rights=bool(c.get("enhancedRights")),
-                                safe_contact=bool(c.get("safeContact"))),
+                                safe_contact=bool(c.get("safeContact")),
+                                language=c.get("language") or "en"),
                 invitation_id=tokens.new_id(),
             )
             for c in data["contacts"]
@@ -143,7 +145,7 @@ class OfficerService:
         key = _key_from_path(officer, crime_number_text)
         case = self._cases.case_page(key, before)
         if case is None or case.is_expired(now):
-            raise NotFound("No case with that crime number.")
+            raise NotFound(t("case.not_found"))
         audit = self._audit.entry(AuditAction.CONSULTATION, "case_read_by_officer", actor=f"officer:{officer.id}",
                                   force=case.force, case_key=case.key)
         unread = [m for m in case.messages if m.from_contact and m.read_at is None]
@@ -164,14 +166,14 @@ class OfficerService:
         now = self._clock()
         case = self._cases.case_with_contacts(key)
         if case is None or case.is_expired(now):
-            raise NotFound("No case with that crime number.")
+            raise NotFound(t("case.not_found"))
         new = self._new_update(officer, case, case.status, data, now)
         try:
             update, created = self._cases.post_update(
                 case, new.update, officer_id=officer.id, new_status=new.new_status, closed_at=new.closed_at,
                 expires_at=new.expires_at, next_due=new.next_due, audit=new.audit)
         except ConditionFailed as exc:
-            raise NotFound("No case with that crime number.") from exc
+            raise NotFound(t("case.not_found")) from exc
         if created:
             _posted(update)
         return update, created
@@ -209,10 +211,10 @@ class OfficerService:
         key = _key_from_path(officer, crime_number_text)
         case = self._cases.case_with_contacts(key)
         if case is None or case.is_expired(now):
-            raise NotFound("No case with that crime number.")
+            raise NotFound(t("case.not_found"))
         contact = case.contact(contact_id) if is_text(contact_id) else None
         if contact is None:
-            raise NotFound("No contact with that id in this case.")
+            raise NotFound(t("contact.not_found"))
         if contact.is_registered:
             raise _already_registered()
         ttl = timedelta(days=self._settings.invitation_ttl_days)
@@ -220,6 +222,7 @@ class OfficerService:
             raise _too_soon()
         email_address = data.get("email") or contact.email
         mobile_number = data.get("mobile") or contact.mobile
+        language = data.get("language") or contact.language
         expires = now + ttl
         invitation_id = tokens.new_id()
         try:
@@ -227,7 +230,7 @@ class OfficerService:
                 key, contact, invitation_id, force=case.force, email=email_address, expires_at=expires, now=now,
                 audit=self._audit.entry(AuditAction.ALTERATION, "invitation_reissued", actor=f"officer:{officer.id}",
                                         force=case.force, case_key=key, subject=contact.id),
-                mobile=mobile_number)
+                mobile=mobile_number, language=language)
         except ConditionFailed as exc:
             # Registered meanwhile, or a concurrent re-send won: read again to say which.
             latest = self._cases.case_with_contacts(key)
@@ -238,7 +241,8 @@ class OfficerService:
         logger.info("invitation reissued", extra={"contact": contact.id, "address_changed":
                                                   email_address != contact.email or mobile_number != contact.mobile})
         metrics.add_metric(name="InvitationsReissued", unit="Count", value=1)
-        return replace(contact, email=email_address, mobile=mobile_number, invitation_id=invitation_id,
+        return replace(contact, email=email_address, mobile=mobile_number, language=language,
+                       invitation_id=invitation_id,
                        invitation_expires_at=expires, alerts_failing=False, alerts_failing_reason=None,
                        texts_failing=False, texts_failing_reason=None)
 
@@ -251,16 +255,16 @@ class OfficerService:
         key = _key_from_path(officer, crime_number_text)
         case = self._cases.case_with_contacts(key)
         if case is None or case.is_expired(now):
-            raise NotFound("No case with that crime number.")
+            raise NotFound(t("case.not_found"))
         contact = case.contact(contact_id) if is_text(contact_id) else None
         if contact is None:
-            raise NotFound("No contact with that id in this case.")
+            raise NotFound(t("contact.not_found"))
         try:
             self._cases.set_safe_contact(key, contact.id, data["safeContact"], self._audit.entry(
                 AuditAction.ALTERATION, "safe_contact_set" if data["safeContact"] else "safe_contact_cleared",
                 actor=f"officer:{officer.id}", force=case.force, case_key=key, subject=contact.id))
         except ConditionFailed as exc:
-            raise NotFound("No contact with that id in this case.") from exc
+            raise NotFound(t("contact.not_found")) from exc
         return replace(contact, safe_contact=data["safeContact"])
 
     # -- two-way contact ---------------------------------------------------------------
@@ -274,10 +278,10 @@ class OfficerService:
         now = self._clock()
         case = self._cases.case_with_contacts(_key_from_path(officer, crime_number_text))
         if case is None or case.is_expired(now):
-            raise NotFound("No case with that crime number.")
+            raise NotFound(t("case.not_found"))
         contact = case.contact(contact_id) if is_text(contact_id) else None
         if contact is None:
-            raise NotFound("No contact with that id in this case.")
+            raise NotFound(t("contact.not_found"))
         message = Message(id=tokens.new_id(), contact_id=contact.id, author=Author.OFFICER, kind=ItemKind.MESSAGE,
                           text=data["text"], sent_at=now, officer_name=officer.name,
                           client_reference=data.get("clientReference"))
@@ -286,7 +290,7 @@ class OfficerService:
         try:
             message, created = self._cases.add_officer_reply(case, message, officer.id, now, audit)
         except ConditionFailed as exc:
-            raise NotFound("No case with that crime number.") from exc
+            raise NotFound(t("case.not_found")) from exc
         if created:
             logger.info("message to contact", extra={"contact": contact.id})
             metrics.add_metric(name="RepliesToContacts", unit="Count", value=1)
@@ -302,7 +306,7 @@ class OfficerService:
         only_mine = False
         if mine is not None:
             if mine not in ("true", "false"):
-                problems["mine"] = "Must be true or false"
+                problems["mine"] = t("query.true_or_false")
             only_mine = mine == "true"
         since_at = _parse_since(since, problems)
         start = _decode_cursor(cursor, officer.force, problems)
@@ -319,9 +323,9 @@ class OfficerService:
         export creates nothing new) or rejected with reasons."""
         self._require(officer, Permission.UPLOAD)
         if len(items) > self._settings.upload_max_rows:
-            raise InvalidInput(fields={"items": f"At most {self._settings.upload_max_rows} rows a request"})
+            raise InvalidInput(fields={"items": t("upload.too_many_rows", most=self._settings.upload_max_rows)})
         if not items:
-            raise InvalidInput(fields={"items": "Send at least one row"})
+            raise InvalidInput(fields={"items": t("upload.no_rows")})
         posted = self._posted_before(officer, items)
         results: dict[int, RowResult] = {}
         batched: dict[str, list[tuple[int, dict[str, Any]]]] = {}  # case key -> its new update rows, in order
@@ -384,7 +388,7 @@ class OfficerService:
                     results[row] = RowResult(row, "update", RowStatus.CREATED, number, new.update.id)
                 elif new.update.id in uncertain:
                     results[row] = RowResult(row, "update", RowStatus.REJECTED, number,
-                                             message=ServiceUnavailable.message)
+                                             message=ServiceUnavailable().message)
         return results
 
     def _posted_before(self, officer: Officer, items: list[Any]) -> dict[tuple[str, str], str]:
@@ -419,14 +423,14 @@ class OfficerService:
                 update, was_created = self._post_update(officer, data["crimeNumber"], data)
                 return RowResult(row, kind, RowStatus.CREATED if was_created else RowStatus.DUPLICATE, number,
                                  update.id)
-            return RowResult(row, None, RowStatus.REJECTED, number, fields={"kind": "Must be case or update"})
+            return RowResult(row, None, RowStatus.REJECTED, number, fields={"kind": t("upload.kind")})
         except Conflict:
             return RowResult(row, kind, RowStatus.DUPLICATE, number)
         except InvalidInput as exc:
             return RowResult(row, kind, RowStatus.REJECTED, number, fields=exc.fields)
         except NotFound:
             return RowResult(row, kind, RowStatus.REJECTED, number,
-                             fields={"crimeNumber": "No case with this crime number"})
+                             fields={"crimeNumber": t("upload.no_case")})
         except DomainError as exc:
             if isinstance(exc, Forbidden):
                 raise
@@ -434,7 +438,7 @@ class OfficerService:
 
 
 INBOX_PAGE = 100
-NO_ADDRESS = "Enter the email address or mobile number"  # the console words "...of person 2"
+# contact.no_address: "Enter the email address or mobile number"; the console words "...of person 2".
 
 
 def _posted(update: Update) -> None:
@@ -446,7 +450,7 @@ def _unreachable(contacts: Any) -> dict[str, str]:
     """The contacts given with neither an email address nor a mobile number."""
     if not isinstance(contacts, list):
         return {}
-    return {f"contacts[{i}].email": NO_ADDRESS for i, c in enumerate(contacts)
+    return {f"contacts[{i}].email": t("contact.no_address") for i, c in enumerate(contacts)
             if isinstance(c, dict) and not c.get("email") and not c.get("mobile")}
 
 
@@ -473,7 +477,7 @@ def _parse_since(since: str | None, problems: dict[str, str]) -> datetime | None
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        problems["since"] = "Must be a date and time in ISO 8601 with a time zone, like 2026-11-29T09:00:00Z"
+        problems["since"] = t("query.since")
         return None
     return parsed
 
@@ -497,7 +501,7 @@ def _decode_cursor(cursor: str | None, force: str, problems: dict[str, str]) -> 
     except (ValueError, KeyError, TypeError, UnicodeError):
         valid = False
     if not valid:
-        problems["cursor"] = "Is not a cursor this service gave out: start again without it"
+        problems["cursor"] = t("query.cursor")
         return None
     return key
 
@@ -508,15 +512,14 @@ def _key_from_path(officer: Officer, crime_number_text: str) -> str:
     try:
         return case_key(officer.force, crime_number(crime_number_text))
     except FieldError as exc:
-        raise NotFound("No case with that crime number.") from exc
+        raise NotFound(t("case.not_found")) from exc
 
 
 def _too_soon() -> Conflict:
     minutes = int(REISSUE_INTERVAL.total_seconds() // 60)
-    return Conflict(f"An invitation was sent to this person less than {minutes} minutes ago.",
-                    {"contactId": f"Wait {minutes} minutes between invitations"})
+    return Conflict(t("invitation.sent_too_soon", minutes=minutes),
+                    {"contactId": t("invitation.wait_between", minutes=minutes)})
 
 
 def _already_registered() -> Conflict:
-    return Conflict("This person has registered: they can reset their password from the sign-in page.",
-                    {"contactId": "Has registered already"})
+    return Conflict(t("invitation.already_registered"), {"contactId": t("invitation.already_registered_field")})

@@ -37,6 +37,7 @@ from chalicelib.core.domain import (
     name_key,
 )
 from chalicelib.core.errors import ConditionFailed, Conflict
+from chalicelib.core.i18n import t
 from chalicelib.core.together import together as _together
 from chalicelib.storage.audit_log import AUDIT_PUT_CONDITION, audit_item
 from chalicelib.storage.dynamodb import conditional_check_failed, connection, dynamodb_errors
@@ -328,14 +329,11 @@ def _assemble(items: list[CasesTableItem]) -> Case | None:
 
 
 def _existing_case_conflict() -> Conflict:
-    return Conflict("A case with that crime number already exists.",
-                    {"crimeNumber": "A case with this crime number already exists"})
+    return Conflict(t("case.exists"), {"crimeNumber": t("case.exists_field")})
 
 
-LEFTOVERS_CONFLICT = Conflict(
-    "A closed case with that crime number is still being erased. Try again in an hour; if it "
-    "still fails, tell your system administrator.",
-    {"crimeNumber": "A closed case with this crime number is still being erased"})
+def _leftovers_conflict() -> Conflict:
+    return Conflict(t("case.still_being_erased"), {"crimeNumber": t("case.still_being_erased_field")})
 
 
 def _contact_sk(contact_id: str) -> str:
@@ -538,7 +536,7 @@ class CaseStore:
             # consistent read finds empty stays empty but for this transaction.
             first = next(iter(CasesTableItem.query(pk, limit=1, consistent_read=True)), None)
             if first is not None:
-                raise _existing_case_conflict() if isinstance(first, CaseItem) else LEFTOVERS_CONFLICT
+                raise _existing_case_conflict() if isinstance(first, CaseItem) else _leftovers_conflict()
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     tx.save(CaseItem(
@@ -576,6 +574,7 @@ class CaseStore:
                             invitation_id=new.invitation_id,
                             invitation_expires_at=new.invitation_expires_at,
                             enhanced_rights=c.enhanced_rights or None,
+                            language=c.language,
                         ))
                         tx.save(_invitation_item(new.invitation_id, pk, c.id, case.force, c.email,
                                                  new.invitation_expires_at, c.mobile))
@@ -938,11 +937,12 @@ class CaseStore:
 
     def reissue_invitation(self, case_key: str, contact: Contact, invitation_id: str, force: str,
                            email: str | None, expires_at: datetime, now: datetime, audit: AuditRecord,
-                           mobile: str | None = None) -> None:
+                           mobile: str | None = None, language: str | None = None) -> None:
         """A new invitation for a contact who has not registered, replacing the
         one `contact` (as read) holds: registration checks the contact's current
         invitation id, and the replaced link, if still live, expires now. With
-        the address it goes to (corrected or not) and the audit record, all
+        the address it goes to (corrected or not), the contact's language (when
+        given) and the audit record, all
         together. ConditionFailed, changing nothing, if the contact has
         registered or another reissue replaced that invitation first."""
         pk = case_pk(case_key)
@@ -959,7 +959,8 @@ class CaseStore:
                                        ContactItem.alerts_failing.remove(),
                                        ContactItem.alerts_failing_reason.remove(),
                                        ContactItem.texts_failing.remove(),
-                                       ContactItem.texts_failing_reason.remove()],
+                                       ContactItem.texts_failing_reason.remove(),
+                                       ContactItem.language.set(language or contact.language)],
                               condition=ContactItem.pk.exists() & (ContactItem.status == ContactStatus.INVITED)
                               & current)
                     if replacing and contact.invitation_expires_at and contact.invitation_expires_at > now:

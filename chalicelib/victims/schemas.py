@@ -21,40 +21,40 @@ from chalicelib.core.validation import (
 )
 
 REGISTER_SCHEMA = {
-    "invitation": Spec(raw_string(200), missing="Open the link in your invitation email"),
-    "dateOfBirth": Spec(past_date, missing="Enter your date of birth"),
-    "password": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="Enter a password"),
+    "invitation": Spec(raw_string(200), missing="missing.invitation"),
+    "dateOfBirth": Spec(past_date, missing="missing.date_of_birth"),
+    "password": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="missing.password"),
 }
 IDENTITY_SCHEMA = {
-    "crimeNumber": Spec(crime_number, missing="Enter your crime number"),
-    "surname": Spec(name(), missing="Enter your surname"),
-    "dateOfBirth": Spec(past_date, missing="Enter your date of birth"),
+    "crimeNumber": Spec(crime_number, missing="missing.crime_number"),
+    "surname": Spec(name(), missing="missing.surname"),
+    "dateOfBirth": Spec(past_date, missing="missing.date_of_birth"),
     "force": Spec(force_code, required=False),
 }
 SIGN_IN_SCHEMA = {**IDENTITY_SCHEMA,
-                  "password": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="Enter your password")}
+                  "password": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="missing.your_password")}
 CHANGE_PASSWORD_SCHEMA = {
-    "currentPassword": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="Enter your current password"),
-    "newPassword": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="Enter a new password"),
+    "currentPassword": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="missing.current_password"),
+    "newPassword": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="missing.new_password"),
 }
 RESET_COMPLETE_SCHEMA = {
-    "token": Spec(raw_string(200), missing="Open the link in your password reset email"),
-    "password": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="Enter a new password"),
+    "token": Spec(raw_string(200), missing="missing.reset_token"),
+    "password": Spec(raw_string(4 * passwords.MAX_LENGTH), missing="missing.new_password"),
 }
 MESSAGE_SCHEMA = {
-    "text": Spec(text(MAX_MESSAGE_LENGTH, multiline=True), missing="Enter your message"),
+    "text": Spec(text(MAX_MESSAGE_LENGTH, multiline=True), missing="missing.your_message"),
 }
 
 # The contact agreement (issue 14): the whole of it, each time ("How we contact you").
 CHANNELS = ("email", "text", "both")
-LANGUAGES = ("en",)  # "cy" when Welsh lands
+LANGUAGES = ("en", "cy")  # as chalicelib.core.i18n.LANGUAGES: the language of emails and texts
 CONTACT_AGREEMENT_SCHEMA = {
-    "channels": Spec(one_of(CHANNELS), missing="Choose how we contact you"),
-    "quietHours": Spec(quiet_hours, missing="Choose whether you want quiet hours"),
-    "language": Spec(one_of(LANGUAGES), missing="Choose a language"),
-    "phrase": Spec(phrase, required=False, label="Your safety phrase"),
-    "safeContact": Spec(boolean, missing="Choose whether messages should look like they are not from the police"),
+    "channels": Spec(one_of(CHANNELS), missing="missing.channels"),
+    "quietHours": Spec(quiet_hours, missing="missing.quiet_hours"),
+    "language": Spec(one_of(LANGUAGES), missing="missing.language"),
+    "phrase": Spec(phrase, required=False, label="label.your_safety_phrase"),
+    "safeContact": Spec(boolean, missing="missing.safe_contact"),
 }
-CHANGE_EMAIL_SCHEMA = {"email": Spec(email, missing="Enter your new email address")}
-CHANGE_MOBILE_SCHEMA = {"mobile": Spec(mobile, missing="Enter your new mobile number")}
-CONFIRM_CHANGE_SCHEMA = {"code": Spec(raw_string(20), missing="Enter the code we sent you")}
+CHANGE_EMAIL_SCHEMA = {"email": Spec(email, missing="missing.new_email")}
+CHANGE_MOBILE_SCHEMA = {"mobile": Spec(mobile, missing="missing.new_mobile")}
+CONFIRM_CHANGE_SCHEMA = {"code": Spec(raw_string(20), missing="missing.code")}

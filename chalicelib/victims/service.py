@@ -33,6 +33,7 @@ from chalicelib.core.errors import (
     SignInPaused,
     TooManyRequests,
 )
+from chalicelib.core.i18n import t, tn
 from chalicelib.core.ports import CaseRepository, Clock, SessionRepository
 from chalicelib.core.throttle import Throttle, account_key
 from chalicelib.core.together import together
@@ -53,43 +54,32 @@ from chalicelib.victims.schemas import (
 
 MAX_INVITATION_ATTEMPTS = 5
 WARN_AFTER_ATTEMPTS = 3  # wrong dates of birth before the person is told how many tries are left
-INVITATION_PROBLEM = ("This invitation link does not work. It may have been used already or have "
-                      "expired. Ask the officer in charge of your case to send you a new one, or call 101")
-INVITATION_LOCKED = ("This invitation link is now locked, because the date of birth did not match "
-                     f"{MAX_INVITATION_ATTEMPTS} times. Ask the officer in charge of your case to send you "
-                     "a new link, or call 101")
-DATE_MISMATCH = "The date of birth does not match the one the officer recorded. Check it and try again"
+
+
+# The words below are the api catalogue's (chalicelib/core/locale), made when
+# they are raised: in the language of the request.
+def invitation_problem() -> str:
+    return t("invitation.problem")
+
+
+def invitation_locked() -> str:
+    return t("invitation.locked", attempts=MAX_INVITATION_ATTEMPTS)
 
 
 def date_mismatch(attempts: int) -> str:
     """After the third wrong date, how many tries are left."""
     left = MAX_INVITATION_ATTEMPTS - attempts
     if attempts < WARN_AFTER_ATTEMPTS:
-        return DATE_MISMATCH
-    return f"{DATE_MISMATCH}. You have {left} more {'try' if left == 1 else 'tries'} before this link is locked"
-DAILY_CAP_MESSAGE = (f"You have sent {MESSAGES_PER_DAY} messages today, the most you can send in a day. "
-                     "You can send more tomorrow. If you need to speak to someone sooner, call 101. "
-                     "In an emergency, call 999.")
+        return t("invitation.date_mismatch")
+    return tn("invitation.date_mismatch_tries_left", left)
+
+
 # A keep-alive extends the session at most this often: the page sends one on
 # the person's activity (scrolling, keys, taps) while they read, far less often.
 KEEP_ALIVE_EVERY = timedelta(minutes=1)
-KEEP_ALIVE_TOO_SOON = "The session was kept alive less than a minute ago. Try again later."
-NO_MOBILE_FOR_TEXTS = "You have no mobile number: add one on Your account first, or choose email"
-NO_EMAIL_FOR_EMAILS = "You have no email address: add one on Your account first, or choose text"
-PHRASE_HAS_CASE_DETAIL = ("Choose a phrase that does not include your name, your crime number or anything "
-                          "about the crime")
-CODE_PROBLEM = "The code is not right, or it has expired. Check the code in the latest message we sent you"
-CODE_USED_UP = ("The code has been entered wrongly too many times. Enter your new email address or mobile "
-                "number again to get a new code")
-NO_CHANGE_PENDING = "There is no change waiting for a code. Enter your new email address or mobile number first"
-SAME_ADDRESS = "This is already your {what}"
 CHANGES_PER_DAY = 5
 CHANGE_CODE_TRIES = 5
 CHANGE_CODE_LIFETIME = timedelta(hours=1)
-CHANGES_USED_UP = (f"You have asked to change your email address or mobile number {CHANGES_PER_DAY} times today. "
-                   "Try again tomorrow, or call 101")
-RESET_PROBLEM = ("This password reset link is not valid. It may have been used already or have "
-                 "expired. Ask for a new one")
 
 
 @dataclass(frozen=True)
@@ -134,27 +124,28 @@ class VictimService:
         if invitation is not None and invitation.used_at is None \
                 and invitation.failed_attempts >= MAX_INVITATION_ATTEMPTS:
             # Only the link's holder can see this: its guesses were used up.
-            raise InvalidInput(fields={"invitation": INVITATION_LOCKED})
+            raise InvalidInput(fields={"invitation": invitation_locked()})
         if invitation is None or not invitation.is_usable(now):
-            raise InvalidInput(fields={"invitation": INVITATION_PROBLEM})
+            raise InvalidInput(fields={"invitation": invitation_problem()})
         case = self._cases.case_with_contacts(invitation.case_key)
         contact = case.contact(invitation.contact_id) if case else None
         # A replaced link (the officer sent a new one) is refused as an unknown
         # one is, before it is given any guess.
         if case is None or contact is None or case.is_expired(now) or contact.is_registered \
                 or contact.invitation_id != invitation.id:
-            raise InvalidInput(fields={"invitation": INVITATION_PROBLEM})
+            raise InvalidInput(fields={"invitation": invitation_problem()})
         # The guess is reserved (an atomic, conditional count) before the date is
         # compared: however many requests race, at most MAX_INVITATION_ATTEMPTS
         # dates are ever compared with the real one.
         attempts = self._cases.reserve_invitation_attempt(invitation.id, MAX_INVITATION_ATTEMPTS, now)
         if attempts is None:  # the last guesses went to requests racing this one
-            raise InvalidInput(fields={"invitation": INVITATION_LOCKED})
+            raise InvalidInput(fields={"invitation": invitation_locked()})
         if contact.date_of_birth != data["dateOfBirth"]:
             logger.info("registration date of birth mismatch", extra={"attempts": attempts})
             if attempts >= MAX_INVITATION_ATTEMPTS:
                 self._cases.spend_invitation(invitation.id)
-                raise InvalidInput(fields={"dateOfBirth": DATE_MISMATCH, "invitation": INVITATION_LOCKED})
+                raise InvalidInput(fields={"dateOfBirth": t("invitation.date_mismatch"),
+                                                  "invitation": invitation_locked()})
             raise InvalidInput(fields={"dateOfBirth": date_mismatch(attempts)})
         problem = passwords.problem_with(data["password"], self._context_words(case, contact))
         if problem:
@@ -167,7 +158,7 @@ class VictimService:
         try:
             self._cases.register(invitation, passwords.hash_password(data["password"]), now, audit)
         except ConditionFailed as exc:
-            raise InvalidInput(fields={"invitation": INVITATION_PROBLEM}) from exc
+            raise InvalidInput(fields={"invitation": invitation_problem()}) from exc
         metrics.add_metric(name="ContactsRegistered", unit="Count", value=1)
         return case.crime_number
 
@@ -265,7 +256,7 @@ class VictimService:
         try:
             return self.current(session_token, not_within=KEEP_ALIVE_EVERY).session
         except ConditionFailed as exc:
-            raise TooManyRequests(KEEP_ALIVE_TOO_SOON) from exc
+            raise TooManyRequests(t("session.kept_alive_too_soon")) from exc
 
     def read_case(self, session_token: str | None, before: str | None = None) -> VictimView:
         """The case as the contact sees it, a page at a time: the newest updates
@@ -348,7 +339,7 @@ class VictimService:
         if self._sessions.reserve(counter, now, expires) > MESSAGES_PER_DAY:
             self._sessions.add(counter, -1, expires)
             logger.info("daily message cap reached", extra={"contact": contact.id})
-            raise TooManyRequests(DAILY_CAP_MESSAGE)
+            raise TooManyRequests(t("messages.daily_cap", most=MESSAGES_PER_DAY))
         message = Message(id=tokens.new_id(), contact_id=contact.id, author=Author.CONTACT, kind=ItemKind.MESSAGE,
                           text=data["text"], sent_at=now, reply_due_by=reply_due(now, contact.enhanced_rights))
         audit = self._audit.entry(AuditAction.COLLECTION, "message_from_contact", actor=f"contact:{contact.id}",
@@ -390,8 +381,7 @@ class VictimService:
                                  view.contact.password_hash if attempt.allowed else None)
         if not (attempt.allowed and ok):  # what it reserved stays counted
             logger.info("password change refused", extra={"contact": view.contact.id})
-            raise InvalidInput(fields={"currentPassword": "This is not your current password, or you have "
-                                                          "tried too many times. Try again in a few minutes"})
+            raise InvalidInput(fields={"currentPassword": t("password.not_current")})
         self._throttle.succeeded(attempt)
         problem = passwords.problem_with(data["newPassword"], self._context_words(view.case, view.contact))
         if problem:
@@ -435,13 +425,13 @@ class VictimService:
                                           self._settings.previous_token_secrets)
         reset = self._cases.reset(reset_id) if reset_id else None
         if reset is None or not reset.is_usable(now):
-            raise InvalidInput(fields={"token": RESET_PROBLEM})
+            raise InvalidInput(fields={"token": t("reset.problem")})
         case = self._cases.case_with_contacts(reset.case_key)
         contact = case.contact(reset.contact_id) if case else None
         # A link asked for before the last new password (or sign-out) has ended.
         if case is None or contact is None or case.is_expired(now) \
                 or (reset.credential_version or 0) != contact.credential_version:
-            raise InvalidInput(fields={"token": RESET_PROBLEM})
+            raise InvalidInput(fields={"token": t("reset.problem")})
         problem = passwords.problem_with(data["password"], self._context_words(case, contact))
         if problem:
             raise InvalidInput(fields={"password": problem})
@@ -450,7 +440,7 @@ class VictimService:
         try:
             self._cases.complete_reset(reset, passwords.hash_password(data["password"]), now, audit)
         except ConditionFailed as exc:
-            raise InvalidInput(fields={"token": RESET_PROBLEM}) from exc
+            raise InvalidInput(fields={"token": t("reset.problem")}) from exc
 
     # -- the contact agreement and account (issue 14) ----------------------------------
 
@@ -467,9 +457,10 @@ class VictimService:
         case, contact = view.case, view.contact
         problems: dict[str, str] = {}
         if data["channels"] not in contact.available_channels:
-            problems["channels"] = NO_MOBILE_FOR_TEXTS if not contact.mobile else NO_EMAIL_FOR_EMAILS
+            problems["channels"] = t("agreement.no_mobile_for_texts") if not contact.mobile \
+                else t("agreement.no_email_for_emails")
         if data.get("phrase") and self._holds_case_detail(data["phrase"], case, contact):
-            problems["phrase"] = PHRASE_HAS_CASE_DETAIL
+            problems["phrase"] = t("agreement.phrase_has_case_detail")
         if problems:
             raise InvalidInput(fields=problems)
         quiet = None if data["quietHours"] == NO_QUIET_HOURS else data["quietHours"]
@@ -505,18 +496,18 @@ class VictimService:
         """Asks to change the email address or mobile number: nothing changes
         until the code sent to the new one is entered (`confirm_change`); the
         old one is told. At most CHANGES_PER_DAY a day."""
-        schema, field, what = (CHANGE_EMAIL_SCHEMA, "email", "email address") if channel == Channel.EMAIL \
-            else (CHANGE_MOBILE_SCHEMA, "mobile", "mobile number")
+        schema, field = (CHANGE_EMAIL_SCHEMA, "email") if channel == Channel.EMAIL else (CHANGE_MOBILE_SCHEMA, "mobile")
         data = validate(body, schema)
         view = self.current(session_token)
         case, contact, now = view.case, view.contact, self._clock()
         if data[field] == contact.address(channel):
-            raise InvalidInput(fields={field: SAME_ADDRESS.format(what=what)})
+            same = t("account.same_email") if field == "email" else t("account.same_mobile")
+            raise InvalidInput(fields={field: same})
         counter = f"THROTTLE#address-change#contact#{contact.id}#{uk_date(now).isoformat()}"
         expires = now + timedelta(days=2)
         if self._sessions.reserve(counter, now, expires) > CHANGES_PER_DAY:
             self._sessions.add(counter, -1, expires)
-            raise TooManyRequests(CHANGES_USED_UP)
+            raise TooManyRequests(t("account.changes_used_up", most=CHANGES_PER_DAY))
         change_id = tokens.new_id()
         until = now + CHANGE_CODE_LIFETIME
         audit = self._audit.entry(AuditAction.COLLECTION, f"{field}_change_requested", actor=f"contact:{contact.id}",
@@ -538,28 +529,28 @@ class VictimService:
         view = self.current(session_token)
         case, contact, now = view.case, view.contact, self._clock()
         if not contact.pending_change_id:
-            raise InvalidInput(fields={"code": NO_CHANGE_PENDING})
+            raise InvalidInput(fields={"code": t("account.no_change_pending")})
         change_id = contact.pending_change_id
         tries = self._cases.reserve_change_attempt(case.key, contact.id, change_id, CHANGE_CODE_TRIES, now)
         if tries is None:
             if contact.pending_change_usable(now):
                 self._cases.drop_address_change(case.key, contact.id, change_id)
-                raise InvalidInput(fields={"code": CODE_USED_UP})
-            raise InvalidInput(fields={"code": CODE_PROBLEM})
+                raise InvalidInput(fields={"code": t("account.code_used_up")})
+            raise InvalidInput(fields={"code": t("account.code_problem")})
         if not tokens.code_matches(self._settings.token_secret, change_id, data["code"],
                                    self._settings.previous_token_secrets):
             logger.info("address change code wrong", extra={"contact": contact.id, "tries": tries})
             if tries >= CHANGE_CODE_TRIES:
                 self._cases.drop_address_change(case.key, contact.id, change_id)
-                raise InvalidInput(fields={"code": CODE_USED_UP})
-            raise InvalidInput(fields={"code": CODE_PROBLEM})
+                raise InvalidInput(fields={"code": t("account.code_used_up")})
+            raise InvalidInput(fields={"code": t("account.code_problem")})
         field = "mobile" if contact.pending_change_channel == Channel.TEXT else "email"
         audit = self._audit.entry(AuditAction.ALTERATION, f"{field}_changed", actor=f"contact:{contact.id}",
                                   force=case.force, case_key=case.key, subject=contact.id)
         try:
             self._cases.confirm_address_change(case.key, contact, audit)
         except ConditionFailed as exc:
-            raise InvalidInput(fields={"code": CODE_PROBLEM}) from exc
+            raise InvalidInput(fields={"code": t("account.code_problem")}) from exc
         logger.info("address changed", extra={"contact": contact.id, "channel": contact.pending_change_channel})
         changed = replace(contact, pending_change_id=None, pending_change_channel=None, pending_change_address=None,
                           pending_change_expires_at=None, pending_change_attempts=0)

@@ -31,12 +31,13 @@ from typing import Any
 
 from chalicelib.config import Settings
 from chalicelib.core.errors import DomainError, Forbidden, ServiceUnavailable
+from chalicelib.core.i18n import t
 from chalicelib.observability import logger
 
 ORIGIN_HEADER = "x-origin-verify"
 VIEWER_ADDRESS_HEADER = "cloudfront-viewer-address"
 REFRESH = 300.0  # seconds
-REFUSED = "This API answers only through the service's web address."
+REFUSED = t("edge.refused", lang="en")  # the English words; a refusal is in the request's language
 STAGES = ("AWSCURRENT", "AWSPREVIOUS")
 
 Fetch = Callable[[str, str], str | None]
@@ -115,7 +116,7 @@ def refusal(headers: Mapping[str, Any], settings: Settings) -> DomainError | Non
         logger.exception("origin secret unavailable")
         return ServiceUnavailable()
     logger.warning("request refused: not through CloudFront")
-    return Forbidden(REFUSED)
+    return Forbidden(t("edge.refused"))
 
 
 def viewer_ip(value: str | None) -> str | None:

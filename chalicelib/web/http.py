@@ -30,6 +30,7 @@ from chalicelib.core.errors import (
     TooManyRequests,
     UnsupportedMediaType,
 )
+from chalicelib.core.i18n import t
 from chalicelib.core.validation import is_text
 from chalicelib.observability import logger
 
@@ -102,7 +103,7 @@ def handled(view: Callable[..., Any]) -> Callable[..., Any]:
             return error_response(error)
         except Exception:
             logger.exception("unhandled error")
-            return Response(body=error_body("internal_error", "Something went wrong. Try again later."),
+            return Response(body=error_body("internal_error", t("error.internal_error")),
                             status_code=500)
     return wrapper
 
@@ -150,8 +151,8 @@ def normalise_framework_error(response: Response) -> Response:
     if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
         code = {415: "unsupported_media_type", 405: "method_not_allowed",
                 400: "bad_request"}.get(response.status_code, "internal_error")
-        message = {415: UnsupportedMediaType.message, 405: "That method is not allowed here."}.get(
-            response.status_code, "Something went wrong. Try again later.")
+        message = {415: UnsupportedMediaType.message, 405: t("error.method_not_allowed")}.get(
+            response.status_code) or t("error.internal_error")
         response.body = error_body(code, message)
     return response
 
@@ -163,7 +164,7 @@ def _content_type(request: Any) -> str:
 def raw_body(request: Any, limit: int) -> bytes:
     body = request.raw_body or b""
     if len(body) > limit:
-        raise PayloadTooLarge(fields={"body": f"Must be {limit // 1024} KB or less"})
+        raise PayloadTooLarge(fields={"body": t("body.too_large", kilobytes=limit // 1024)})
     return body
 
 
@@ -176,13 +177,13 @@ def json_body(request: Any, limit: int = MAX_JSON_BYTES, *, allow_empty: bool = 
     if not body.strip():
         if allow_empty:
             return {}
-        raise InvalidInput(fields={"body": "Send a JSON object"})
+        raise InvalidInput(fields={"body": t("body.send_json_object")})
     try:
         parsed = json.loads(body, parse_constant=_refuse_constant)
     except RecursionError as exc:  # nesting deeper than the parser's stack
-        raise InvalidInput(fields={"body": f"Must not be nested more than {MAX_JSON_DEPTH} levels deep"}) from exc
+        raise InvalidInput(fields={"body": t("body.too_deep", depth=MAX_JSON_DEPTH)}) from exc
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(fields={"body": "Is not valid JSON"}) from exc
+        raise InvalidInput(fields={"body": t("body.not_json")}) from exc
     check_text(parsed)
     return parsed
 
@@ -202,15 +203,15 @@ def check_text(value: Any) -> None:
     while stack:
         item, path, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise InvalidInput(fields={"body": f"Must not be nested more than {MAX_JSON_DEPTH} levels deep"})
+            raise InvalidInput(fields={"body": t("body.too_deep", depth=MAX_JSON_DEPTH)})
         if isinstance(item, str):
             if not is_text(item):
-                raise InvalidInput(fields={path or "body": "Contains characters that are not allowed"})
+                raise InvalidInput(fields={path or "body": t("body.bad_characters")})
         elif isinstance(item, dict):
             for key, child in item.items():
                 where = f"{path}.{key}" if path else str(key)
                 if not is_text(key):
-                    raise InvalidInput(fields={path or "body": "Contains a field name that is not allowed"})
+                    raise InvalidInput(fields={path or "body": t("body.bad_field_name")})
                 stack.append((child, where, depth + 1))
         elif isinstance(item, list):
             stack.extend((child, f"{path}[{i}]", depth + 1) for i, child in enumerate(item))
@@ -220,7 +221,7 @@ def empty_json_body(request: Any) -> None:
     """A state-changing request with nothing to say (sign-out): still JSON, so a
     cross-site form cannot send it, and `{}` or nothing at all."""
     if json_body(request, allow_empty=True) != {}:
-        raise InvalidInput(fields={"body": "Send an empty JSON object, {}"})
+        raise InvalidInput(fields={"body": t("body.send_empty_object")})
 
 
 def upload_body(request: Any) -> tuple[str, Any]:
@@ -230,7 +231,7 @@ def upload_body(request: Any) -> tuple[str, Any]:
         try:
             return "csv", raw_body(request, MAX_UPLOAD_BYTES).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidInput(fields={"body": "CSV must be UTF-8"}) from exc
+            raise InvalidInput(fields={"body": t("body.csv_utf8")}) from exc
     return "json", json_body(request, MAX_UPLOAD_BYTES)
 
 

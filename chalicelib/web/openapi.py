@@ -16,6 +16,7 @@ from chalicelib.core.domain import (
     ContactRole,
     ContactStatus,
 )
+from chalicelib.core.i18n import LANGUAGES
 from chalicelib.core.validation import json_schema
 from chalicelib.officers.schemas import (
     CASE_SCHEMA,
@@ -84,6 +85,7 @@ INBOX = _object({"items": {"type": "array", "items": _object({
     "reason": {"type": "string", "enum": list(InboxReason)}, "waitingSince": _TIME, "officerId": _STRING})},
     "cursor": {"type": ["string", "null"], "description": "Pass back as `cursor` for the next page"}})
 CONTACT_STATUS = {"type": "string", "enum": list(ContactDisplayStatus)}
+_LANGUAGE = {"type": "string", "enum": list(LANGUAGES)}
 OFFICER_CASE = _object({
     "crimeNumber": _STRING, "force": _STRING, "status": STATUS, "statusLabel": _STRING,
     "officer": _object({"name": _STRING, "email": _STRING, "collarNumber": _NULLABLE_STRING,
@@ -101,6 +103,7 @@ OFFICER_CASE = _object({
         "textsFailingReason": {"type": ["string", "null"], "description": "Why texts fail (refused, number "
                                "opted out by replying STOP, given up): what to do, in words for the officer"},
         "safeContact": {"type": "boolean", "description": "Messages use a neutral sender and wording"},
+        "language": {**_LANGUAGE, "description": "The language of the contact's emails and texts"},
         "stoppedAt": {**_NULLABLE_TIME, "description": "When the contact stopped using the service: no alerts "
                       "go to them; they want to be contacted another way"},
         "lastReadAt": _NULLABLE_TIME, "readUpdateIds": {"type": "array", "items": _STRING},
@@ -121,7 +124,7 @@ ACCOUNT = _object({
     "availableChannels": {"type": "array", "items": _CHOICE, "description": "The choices they have an address "
                           "for (`both` only with an email address and a mobile number)"},
     "quietHours": {"type": "string", "description": "`none` or `HH:MM-HH:MM`, UK time: no texts then"},
-    "language": {"type": "string", "enum": ["en"]},
+    "language": _LANGUAGE,
     "phrase": {"type": ["string", "null"], "description": "Their anti-phishing phrase, in every email and text"},
     "safeContact": {"type": "boolean"},
     "pendingChange": {"type": ["object", "null"], "required": ["channel", "expiresAt"], "properties": {
@@ -145,7 +148,8 @@ UPLOAD_RESULT = _object({
 })
 CSV_COLUMNS_DOC = ("CSV with a header row of these columns: kind, crimeNumber, officerName, officerEmail, "
                    "contactRole, contactForename, contactSurname, contactDateOfBirth, contactEmail, "
-                   "contactMobile, contactSafeContact (true or false), type, text, clientReference. Rows of kind "
+                   "contactMobile, contactSafeContact (true or false), contactLanguage (en or cy; left empty: en), "
+                   "type, text, clientReference. Rows of kind "
                    "`case` that share a crime number form one case; a contact needs contactEmail, contactMobile "
                    "or both.")
 
@@ -382,7 +386,10 @@ def document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Track My Crime API", "version": "1.0.0",
                  "description": "Victims and witnesses follow their investigation; officers post cases "
-                                "and updates. Errors are {code, message, fields}."},
+                                "and updates. Errors are {code, message, fields}. Messages, field messages "
+                                "and labels (statusLabel, typeLabel) are in the language Accept-Language "
+                                "ranks first of English (en) and Welsh (cy), English by default; "
+                                "Content-Language says which."},
         "servers": [{"url": "/api"}],
         "paths": paths,
         "components": {

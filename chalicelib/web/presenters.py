@@ -6,8 +6,18 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.core.conversation import InboxPage, Message, answered_at
-from chalicelib.core.domain import NO_QUIET_HOURS, Case, Contact, ContactStatus, Update, iso
+from chalicelib.core.domain import (
+    CASE_STATUSES,
+    NO_QUIET_HOURS,
+    UPDATE_TYPES,
+    Case,
+    Contact,
+    ContactStatus,
+    Update,
+    iso,
+)
 from chalicelib.core.errors import InvalidInput
+from chalicelib.core.i18n import MissingMessage, t
 from chalicelib.officers.service import CreatedCase, RowResult, RowStatus
 
 
@@ -15,9 +25,26 @@ def _iso_or_none(moment: datetime | None) -> str | None:
     return iso(moment) if moment is not None else None
 
 
+def _label(key: str, english: dict[str, str], code: str) -> str:
+    """A code's words in the request's language (the catalogue's `key`); a code
+    the catalogue lacks has domain.py's English, or itself."""
+    try:
+        return t(key)
+    except MissingMessage:
+        return english.get(code, code)
+
+
+def type_label(update_type: str) -> str:
+    return _label(f"update_type.{update_type}", UPDATE_TYPES, update_type)
+
+
+def status_label(status: str) -> str:
+    return _label(f"case_status.{status}", CASE_STATUSES, status)
+
+
 def update_json(update: Update) -> dict[str, Any]:
     return {"id": update.id, "postedAt": iso(update.posted_at),
-            "type": update.type, "typeLabel": update.type_label, "text": update.text,
+            "type": update.type, "typeLabel": type_label(update.type), "text": update.text,
             "officerName": update.officer_name}
 
 
@@ -55,10 +82,10 @@ def victim_case_json(case: Case, contact: Contact, messages_left_today: int,
     return {
         "crimeNumber": case.crime_number,
         "status": case.status,
-        "statusLabel": case.status_label,
+        "statusLabel": status_label(case.status),
         # How to reach them: the page shows the collar number and a number to tap
         # (the force's own, asking for them, when the officer gave no phone).
-        "officer": {"name": case.officer_name, "role": "Officer in charge",
+        "officer": {"name": case.officer_name, "role": t("case.officer_role"),
                     "collarNumber": case.officer_collar_number, "phone": case.officer_phone},
         "updates": [update_json(u) for u in case.updates],
         "messages": conversation,
@@ -89,7 +116,7 @@ def officer_case_json(case: Case, now: datetime) -> dict[str, Any]:
         "crimeNumber": case.crime_number,
         "force": case.force,
         "status": case.status,
-        "statusLabel": case.status_label,
+        "statusLabel": status_label(case.status),
         "officer": {"name": case.officer_name, "email": case.officer_email,
                     "collarNumber": case.officer_collar_number, "phone": case.officer_phone},
         "createdAt": iso(case.created_at),
@@ -107,6 +134,7 @@ def officer_case_json(case: Case, now: datetime) -> dict[str, Any]:
              "textsFailing": c.texts_failing,
              "textsFailingReason": c.texts_failing_reason,
              "safeContact": c.safe_contact,
+             "language": c.language,
              "stoppedAt": _iso_or_none(c.stopped_at),
              "lastReadAt": _iso_or_none(c.last_read_at),
              "readUpdateIds": [u.id for u in case.updates
@@ -175,7 +203,7 @@ def reissued_invitation_json(contact: Contact) -> dict[str, Any]:
 def upload_items(body: Any) -> list[Any]:
     """The items of a JSON upload: {"items": [...]} and nothing else."""
     if not isinstance(body, dict) or set(body) != {"items"} or not isinstance(body["items"], list):
-        raise InvalidInput(fields={"items": 'Send {"items": [...]}, a list of cases and updates'})
+        raise InvalidInput(fields={"items": t("upload.items_shape")})
     return body["items"]
 
 
