@@ -76,7 +76,8 @@ CONTENT_TYPES = {
 }
 
 # Request headers passed to the API; everything else stays here.
-FORWARDED_REQUEST_HEADERS = ("Content-Type", "Cookie", "Accept", "Origin", "Authorization", "User-Agent")
+FORWARDED_REQUEST_HEADERS = ("Content-Type", "Cookie", "Accept", "Accept-Language", "Origin", "Authorization",
+                             "User-Agent")
 # Hop-by-hop headers (RFC 9110 §7.6.1), and those this server sets itself.
 NOT_RETURNED = {
     "server", "date", "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",

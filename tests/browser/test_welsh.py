@@ -24,6 +24,8 @@ pytestmark = pytest.mark.browser
 PAGES = sorted(p.stem for p in (ROOT / "site" / "src" / "pages").glob("*.html"))
 SIGNED_IN = {"case", "account", "change-email", "change-mobile", "change-password", "how-we-contact-you",
              "discreet-messages", "stop"}
+ENGLISH_DATE_WORDS = re.compile(r"\b(January|February|March|April|June|July|August|September|October|November|"
+                                r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 # Pages that need a link's token or a session: shown here as a person without one sees them.
 PUBLIC = [p for p in PAGES if p not in SIGNED_IN]
 
@@ -33,6 +35,7 @@ def _assert_welsh(page, where: str) -> None:
     text = page.evaluate("document.title + '\\n' + document.body.innerText")
     assert keys_in(text) == [], f"{where}: message keys shown"
     assert english_in(text) == [], f"{where}: English left in the Welsh page"
+    assert ENGLISH_DATE_WORDS.findall(text) == [], f"{where}: an English date in the Welsh page"
 
 
 @pytest.mark.parametrize("name", PUBLIC)
@@ -133,6 +136,10 @@ def test_the_whole_journey_in_welsh(page, stack, officer):
     expect(page.locator("a[href='tel:01632960001']")).to_have_count(1)
     _assert_welsh(page, "case")
     check_state(page, "cy-case")
+
+    # Their language, as the officer set it, is theirs to change.
+    page.goto(f"{stack.site_url}/cy/how-we-contact-you.html")
+    expect(page.locator("#language-cy")).to_be_checked()
 
     for name in sorted(SIGNED_IN - {"case", "stop"}):
         page.goto(f"{stack.site_url}/cy/{name}.html")

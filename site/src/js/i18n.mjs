@@ -11,8 +11,6 @@
 //   pagePath('/case.html')                   the page in this language ("/cy/case.html")
 
 export const LANGUAGES = ['en', 'cy']
-// gettext's plural forms, in order, as CLDR names them (Intl.PluralRules).
-const PLURAL_ORDER = { en: ['one', 'other'], cy: ['zero', 'one', 'two', 'few', 'many', 'other'] }
 const DATE_LOCALE = { en: 'en-GB', cy: 'cy' }
 
 let language = 'en'
@@ -53,14 +51,48 @@ export function t(key, params = {}) {
 export function tn(key, count, params = {}) {
   const forms = lookup(key)
   if (!Array.isArray(forms)) return fill(forms, { count, ...params })
-  const category = new Intl.PluralRules(DATE_LOCALE[language]).select(count)
-  const at = PLURAL_ORDER[language].indexOf(category)
-  return fill(forms[at > -1 && at < forms.length ? at : forms.length - 1], { count, ...params })
+  const at = pluralIndex(language, count)
+  return fill(forms[at < forms.length ? at : forms.length - 1], { count, ...params })
 }
 
-/** An Intl.DateTimeFormat for this language (`options` as Intl takes them). */
+// Browsers need not carry Welsh's date words or plural rules (Debian's
+// Chromium has neither: "cy" falls back to American English), so Welsh
+// plurals follow gettext's rule here, and Welsh month and day names come
+// from the catalogue (js.date.month.1..12, js.date.weekday.0..6).
+const WELSH_INTL = typeof Intl.DateTimeFormat.supportedLocalesOf === 'function' &&
+  Intl.DateTimeFormat.supportedLocalesOf(['cy']).length > 0 &&
+  new Intl.DateTimeFormat('cy', { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2026, 10, 1))) === 'Tachwedd'
+
+/** The plural form's index for count, as gettext's Plural-Forms say. */
+export function pluralIndex(lang, count) {
+  const n = Math.abs(Number(count))
+  if (lang === 'cy') return n === 0 ? 0 : n === 1 ? 1 : n === 2 ? 2 : n === 3 ? 3 : n === 6 ? 4 : 5
+  return n === 1 ? 0 : 1
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+
+/**
+ * A date formatter for this language (`options` as Intl.DateTimeFormat takes
+ * them): Intl's own, or for Welsh without Intl's Welsh, British English's
+ * order with the catalogue's Welsh names ("Dydd Llun 7 Rhagfyr 2026").
+ */
 export function dateFormat(options) {
-  return new Intl.DateTimeFormat(DATE_LOCALE[language], options)
+  if (language === 'en' || WELSH_INTL) return new Intl.DateTimeFormat(DATE_LOCALE[language], options)
+  const british = new Intl.DateTimeFormat('en-GB', options)
+  const zone = options && options.timeZone
+  const numbers = new Intl.DateTimeFormat('en-GB', { timeZone: zone, month: 'numeric', weekday: 'short' })
+  const formatToParts = (date) => {
+    const known = Object.fromEntries(numbers.formatToParts(date).map((part) => [part.type, part.value]))
+    return british.formatToParts(date).map((part) => {
+      if (part.type === 'month' && options.month === 'long') return { ...part, value: t(`js.date.month.${Number(known.month)}`) }
+      if (part.type === 'weekday' && options.weekday === 'long') {
+        return { ...part, value: t(`js.date.weekday.${WEEKDAYS.indexOf(known.weekday)}`) }
+      }
+      return part
+    })
+  }
+  return { formatToParts, format: (date) => formatToParts(date).map((part) => part.value).join('') }
 }
 
 export function formatDate(date, options) {

@@ -77,3 +77,21 @@ describe('i18n', () => {
     assert.equal(currentLanguage(), 'en')
   })
 })
+
+describe('Welsh dates without the browser knowing Welsh', () => {
+  it('writes month and day names from the catalogue, in British order', async () => {
+    const { useCatalogue, dateFormat, pluralIndex } = await import('./i18n.mjs')
+    const { pick } = await import('../../lib/catalogue.mjs')
+    useCatalogue('cy', pick('cy', 'js'))
+    try {
+      const when = new Date(Date.UTC(2026, 11, 7, 12))
+      const due = dateFormat({ timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(when)
+      assert.match(due, /Dydd Llun,? 7 Rhagfyr 2026/)
+      assert.equal(dateFormat({ timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(when), '7 Rhagfyr 2026')
+      assert.deepEqual([0, 1, 2, 3, 6, 7, 11].map((n) => pluralIndex('cy', n)), [0, 1, 2, 3, 4, 5, 5])
+      assert.deepEqual([0, 1, 2].map((n) => pluralIndex('en', n)), [1, 0, 1])
+    } finally {
+      useCatalogue('en', pick('en', 'js'))
+    }
+  })
+})

@@ -12,7 +12,8 @@ export class AgreementPrompt extends Component {
 
   constructor(root) {
     super(root)
-    this.required('a[href="/how-we-contact-you.html"]', 'the link to "How we contact you"')
+    // (Its address is the page's language's: /how-we-contact-you.html or /cy/...)
+    this.required('a[data-tmc-agreement-link]', 'the link to "How we contact you"')
     root.hidden = true
     /** Settles with whether the prompt is shown. */
     this.ready = this.load()

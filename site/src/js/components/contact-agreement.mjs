@@ -16,7 +16,7 @@ import { Component, ComponentError } from '../component.mjs'
 import { el, fieldErrors, handleSubmit, serviceProblem, showErrors } from '../forms.mjs'
 import { pagePath } from '../i18n.mjs'
 import { SIGNED_OUT_PAGE } from './account-form.mjs'
-import { WORDS, canText, joinQuietHours, quietHourChoices, splitQuietHours, writesInWords } from './account-words.mjs'
+import { WORDS, canText, joinQuietHours, quietHourChoices, splitQuietHours } from './account-words.mjs'
 
 /** Quiet hours offered until the person chooses their own. */
 export const DEFAULT_QUIET_HOURS = { from: '21:00', to: '08:00' }
@@ -36,7 +36,8 @@ export function currentAgreement(account) {
 /**
  * The body to send: the current agreement with what the page's fields say.
  * `fields` holds only what the page shows: channels, quietHoursWanted
- * ("yes"/"no"), quietFrom, quietTo, phrase, safeContact ("true"/"false").
+ * ("yes"/"no"), quietFrom, quietTo, phrase, safeContact ("true"/"false"),
+ * language ("en"/"cy").
  */
 export function agreementBody(account, fields) {
   const body = currentAgreement(account)
@@ -50,6 +51,7 @@ export function agreementBody(account, fields) {
     else delete body.phrase
   }
   if ('safeContact' in fields) body.safeContact = fields.safeContact === 'true'
+  if (fields.language) body.language = fields.language
   return body
 }
 
@@ -130,6 +132,7 @@ export class ContactAgreement extends Component {
     }
     if (this.group('phrase')) values.phrase = this.form.elements.namedItem('phrase').value
     if (this.group('safeContact')) values.safeContact = this.checked('safeContact')
+    if (this.group('language')) values.language = this.checked('language')
     return values
   }
 
@@ -148,8 +151,7 @@ export class ContactAgreement extends Component {
       this.syncQuietHours()
       for (const radio of this.radios('quietHoursWanted')) radio.addEventListener('change', () => this.syncQuietHours())
     }
-    const language = this.form.querySelector('[data-tmc-language]')
-    if (language) language.textContent = writesInWords(account.language || 'en')
+    if (this.group('language')) this.check('language', account.language || 'en')
     if (this.group('phrase')) this.form.elements.namedItem('phrase').value = account.phrase || ''
     if (this.group('safeContact')) this.check('safeContact', account.safeContact ? 'true' : 'false')
   }
