@@ -178,13 +178,22 @@ def client(aws):
         yield test_client
 
 
+SECOND_BROWSER_GROUP = {"test_welsh.py", "test_account.py", "test_officer_console.py"}
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`make test` runs two workers, `--dist loadgroup`), a
     module's tests stay on one worker (its module-scoped moto or stack is set up
-    once), and the browser tests share one worker and one local stack. Runs
-    before xdist's own hook, which reads the group."""
+    once), and the browser tests go in two groups, each on one worker with its
+    own local stack (the Welsh site and the account pages in the second), so
+    neither worker waits for the whole browser suite. Runs before xdist's own
+    hook, which reads the group."""
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
-            group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
+            module = item.nodeid.split("::")[0]
+            if item.get_closest_marker("browser"):
+                group = "browser-2" if module.rsplit("/", 1)[-1] in SECOND_BROWSER_GROUP else "browser"
+            else:
+                group = module
             item.add_marker(pytest.mark.xdist_group(group))

@@ -4,6 +4,7 @@ from emails, axe-core, screenshots and keyboard moves."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import time
@@ -135,7 +136,9 @@ class AxeLog:
 
     def write(self) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTIFACTS / "axe-summary.json").write_text(json.dumps({
+        # One summary per pytest-xdist worker: the browser tests run in two groups.
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        (ARTIFACTS / (f"axe-summary-{worker}.json" if worker else "axe-summary.json")).write_text(json.dumps({
             "states": len(self.runs),
             "violations": sum(len(r["violations"]) for r in self.runs),
             "runs": self.runs}, indent=2))

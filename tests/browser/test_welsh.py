@@ -188,3 +188,56 @@ def test_the_toggle_switches_language_and_the_start_page_remembers(page, stack):
     expect(page).to_have_url(re.compile(r"/index\.html$"))
     page.goto(f"{stack.site_url}/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def _submit_and_check(page, where: str, form: str = "main form:visible") -> None:
+    """Send the form as it is; the error summary and its messages are Welsh, axe is clean."""
+    page.locator(f"{form} button[type=submit]").first.click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Gwall: "), page.title()
+    _assert_welsh(page, where)
+    check_state(page, f"cy-{where}")
+
+
+def test_the_error_states_in_welsh(page, stack, officer):
+    """Each form's errors, as a Welsh speaker meets them: nothing entered, details
+    that match nothing, a wrong date of birth at registration, a signed-in form."""
+    page.goto(f"{stack.site_url}/cy/sign-in.html")
+    _submit_and_check(page, "sign-in-empty")
+    page.fill("#surname", "Neb")
+    page.fill("#crimeNumber", "LC-2026-000001")
+    page.fill("#dateOfBirth-day", "1")
+    page.fill("#dateOfBirth-month", "Ionawr")
+    page.fill("#dateOfBirth-year", "1980")
+    page.fill("#password", "nid dyma fy nghyfrinair")
+    _submit_and_check(page, "sign-in-no-match")
+    expect(page.locator(".govuk-error-summary a[href$='/cy/forgotten-password.html'], "
+                        ".govuk-error-summary a[href='/cy/forgotten-password.html']")).to_have_count(1)
+
+    page.goto(f"{stack.site_url}/cy/forgotten-password.html")
+    _submit_and_check(page, "forgotten-password-empty")
+
+    victim = _welsh_victim(stack, officer, surname="Pritchard")
+    page.goto(link_from_email(stack, victim.email, r"https?://[^\s\"'<>]+/register\.html#invitation=[\w.\-]+"))
+    _submit_and_check(page, "register-empty")
+    page.fill("#dateOfBirth-day", "2")
+    page.fill("#dateOfBirth-month", "2")
+    page.fill("#dateOfBirth-year", "1990")
+    page.fill("#password", GOOD_PASSWORD)
+    _submit_and_check(page, "register-wrong-date")
+    day, month, year = victim.dob_parts
+    page.fill("#dateOfBirth-day", day)
+    page.fill("#dateOfBirth-month", month)
+    page.fill("#dateOfBirth-year", year)
+    page.click("main form:visible button[type=submit]")
+    expect(page.locator('[data-tmc-answer="crimeNumber"]')).to_have_text(victim.crime_number)
+
+    _sign_in(page, stack, victim)
+    page.goto(f"{stack.site_url}/cy/change-password.html")
+    page.wait_for_selector("body.govuk-frontend-supported", state="attached")
+    _submit_and_check(page, "change-password-empty")
+    page.goto(f"{stack.site_url}/cy/change-email.html")
+    page.wait_for_load_state("networkidle")
+    _submit_and_check(page, "change-email-empty")
