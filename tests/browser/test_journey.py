@@ -167,7 +167,7 @@ def test_forgotten_password_journey(page, stack, registered_victim):
     page.fill("#dateOfBirth-month", month)
     page.fill("#dateOfBirth-year", year)
     page.click("button[type=submit]")
-    expect(page.locator("h1:visible")).to_have_text("Check your email")
+    expect(page.locator("h1:visible")).to_have_text("Check your email or text messages")
     check_state(page, "forgotten-password-sent")
 
     page.goto(reset_link(stack, registered_victim))

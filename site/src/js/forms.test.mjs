@@ -237,7 +237,7 @@ describe('showState', () => {
     assert.equal(sent.dataset.tmcState, 'sent')
     assert.deepEqual(document.querySelectorAll('[data-tmc-state]').map((p) => [p.dataset.tmcState, p.hidden]),
       [['form', true], ['sent', false]])
-    assert.equal(document.title, 'Check your email – Track My Crime – Demo Constabulary')
+    assert.equal(document.title, 'Check your email or text messages – Track My Crime – Demo Constabulary')
     assert.equal(document.activeElement, sent.querySelector('h1'))
 
     document.activeElement = null

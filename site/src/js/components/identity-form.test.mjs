@@ -125,7 +125,7 @@ describe('IdentityForm on the forgotten password page', () => {
     assert.deepEqual(browser.calls.map((c) => [c.url, c.body]), [['/api/victim/password-reset', SENT_BODY]])
   })
 
-  it('on 202 empties the form and shows "Check your email", without starting a session', async () => {
+  it('on 202 empties the form and shows "Check your email or text messages", without starting a session', async () => {
     const { document, form, type } = open('forgotten-password', () => ({ status: 202, body: { message: 'Sent' } }))
     type(YOU)
     form.requestSubmit()
@@ -133,7 +133,7 @@ describe('IdentityForm on the forgotten password page', () => {
     assert.equal(form.elements.namedItem('surname').value, '')
     assert.equal(document.querySelector('[data-tmc-state="form"]').hidden, true)
     assert.equal(document.querySelector('[data-tmc-state="sent"]').hidden, false)
-    assert.match(document.title, /^Check your email – /)
+    assert.match(document.title, /^Check your email or text messages – /)
     assert.equal(document.activeElement, document.querySelector('[data-tmc-state="sent"] h1'))
     assert.deepEqual(browser.navigations, [])
     assert.equal(browser.sessionStorage.getItem('tmc.idleTimeoutSeconds'), null)
