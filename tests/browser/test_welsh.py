@@ -81,14 +81,16 @@ def _assert_welsh_email(message, where: str) -> None:
     assert keys_in(text) == []
 
 
+def _fill_date(page, day: str, month: str, year: str) -> None:
+    for box, value in (("day", day), ("month", month), ("year", year)):
+        page.fill(f"#dateOfBirth-{box}", value)
+
+
 def _sign_in(page, stack, victim: Victim) -> None:
     page.goto(f"{stack.site_url}/cy/sign-in.html")
     page.fill("#surname", victim.surname)
     page.fill("#crimeNumber", victim.crime_number)
-    day, month, year = victim.dob_parts
-    page.fill("#dateOfBirth-day", day)
-    page.fill("#dateOfBirth-month", month)
-    page.fill("#dateOfBirth-year", year)
+    _fill_date(page, *victim.dob_parts)
     page.fill("#password", victim.password)
     page.click("button[type=submit]")
     expect(page).to_have_url(re.compile(r"/cy/case\.html"))
@@ -107,9 +109,7 @@ def test_the_whole_journey_in_welsh(page, stack, officer):
     expect(page).to_have_url(re.compile(r"/cy/register\.html$"))
     _assert_welsh(page, "register")
     # A month that cannot be: the Welsh message names the month, only its box is marked.
-    page.fill("#dateOfBirth-day", "12")
-    page.fill("#dateOfBirth-month", "13")
-    page.fill("#dateOfBirth-year", "84")
+    _fill_date(page, "12", "13", "84")
     page.fill("#password", GOOD_PASSWORD)
     page.click("button[type=submit]")
     summary = page.locator(".govuk-error-summary")
@@ -117,9 +117,7 @@ def test_the_whole_journey_in_welsh(page, stack, officer):
     _assert_welsh(page, "register with a bad date")
     check_state(page, "cy-register-error")
     day, month, year = victim.dob_parts
-    page.fill("#dateOfBirth-day", day)
-    page.fill("#dateOfBirth-month", month)
-    page.fill("#dateOfBirth-year", year)
+    _fill_date(page, day, month, year)
     page.click("button[type=submit]")
     expect(page.locator('[data-tmc-answer="crimeNumber"]')).to_have_text(victim.crime_number)
     _assert_welsh(page, "registered")
@@ -157,9 +155,7 @@ def test_the_whole_journey_in_welsh(page, stack, officer):
     page.goto(f"{stack.site_url}/cy/forgotten-password.html")
     page.fill("#surname", victim.surname)
     page.fill("#crimeNumber", victim.crime_number)
-    page.fill("#dateOfBirth-day", day)
-    page.fill("#dateOfBirth-month", month)
-    page.fill("#dateOfBirth-year", year)
+    _fill_date(page, day, month, year)
     page.click("button[type=submit]")
     expect(page.locator(".govuk-panel, h1:visible").first).to_be_visible()
     _assert_welsh(page, "forgotten password sent")
@@ -208,9 +204,7 @@ def test_the_error_states_in_welsh(page, stack, officer):
     _submit_and_check(page, "sign-in-empty")
     page.fill("#surname", "Neb")
     page.fill("#crimeNumber", "LC-2026-000001")
-    page.fill("#dateOfBirth-day", "1")
-    page.fill("#dateOfBirth-month", "Ionawr")
-    page.fill("#dateOfBirth-year", "1980")
+    _fill_date(page, "1", "Ionawr", "1980")
     page.fill("#password", "nid dyma fy nghyfrinair")
     _submit_and_check(page, "sign-in-no-match")
     expect(page.locator(".govuk-error-summary a[href$='/cy/forgotten-password.html'], "
@@ -222,15 +216,11 @@ def test_the_error_states_in_welsh(page, stack, officer):
     victim = _welsh_victim(stack, officer, surname="Pritchard")
     page.goto(link_from_email(stack, victim.email, r"https?://[^\s\"'<>]+/register\.html#invitation=[\w.\-]+"))
     _submit_and_check(page, "register-empty")
-    page.fill("#dateOfBirth-day", "2")
-    page.fill("#dateOfBirth-month", "2")
-    page.fill("#dateOfBirth-year", "1990")
+    _fill_date(page, "2", "2", "1990")
     page.fill("#password", GOOD_PASSWORD)
     _submit_and_check(page, "register-wrong-date")
     day, month, year = victim.dob_parts
-    page.fill("#dateOfBirth-day", day)
-    page.fill("#dateOfBirth-month", month)
-    page.fill("#dateOfBirth-year", year)
+    _fill_date(page, day, month, year)
     page.click("main form:visible button[type=submit]")
     expect(page.locator('[data-tmc-answer="crimeNumber"]')).to_have_text(victim.crime_number)
 
