@@ -114,8 +114,8 @@ def test_the_tries_left_at_registration_are_counted_in_welsh(journey, client, aw
     answers = [post_json(client, "/victim/register", wrong, WELSH) for _ in range(4)]
     messages = [body(a)["fields"]["dateOfBirth"] for a in answers]
     assert all(m.startswith("Nid yw’r dyddiad geni’n cyfateb") for m in messages)
-    assert "Mae gennych 2 gynnig ar ôl" in messages[2]  # two left: "dau gynnig", mutated
-    assert "Mae gennych 1 cynnig ar ôl" in messages[3]
+    assert "Mae gennych chi 2 gynnig ar ôl" in messages[2]  # two left: "dau gynnig", mutated
+    assert "Mae gennych chi 1 cynnig ar ôl" in messages[3]
 
 
 def test_an_unknown_path_and_a_bad_body_answer_welsh(client):
@@ -124,7 +124,7 @@ def test_an_unknown_path_and_a_bad_body_answer_welsh(client):
     assert body(welsh)["fields"] == {"body": "Rhaid iddo fod yn wrthrych JSON"}
     signed_out = Api(client).get("/victim/case", WELSH)
     assert signed_out.status_code == 401
-    assert body(signed_out)["message"] == ("Nid ydych wedi mewngofnodi, neu mae eich sesiwn wedi dod i ben. "
+    assert body(signed_out)["message"] == ("Nid ydych chi wedi mewngofnodi, neu mae eich sesiwn wedi dod i ben. "
                                            "Mewngofnodwch eto.")
 
 

@@ -49,7 +49,7 @@ describe('i18n', () => {
     const cy = pick('cy', 'js')
     useCatalogue('cy', cy)
     for (const [key, text] of Object.entries(cy)) if (Array.isArray(text)) assert.equal(text.length, 6, key)
-    assert.equal(tn('js.idle.minutes', 2), '2 munud')
+    assert.equal(tn('js.idle.minutes', 2), '2 funud')
     assert.equal(t('js.error.title'), 'Mae problem wedi codi')
   })
 

@@ -84,7 +84,7 @@ describe('the case page in Welsh', () => {
     const text = (selector) => document.querySelector(selector).textContent
     assert.equal(text('[data-tmc-field="status"]'), 'Penderfyniad i beidio â chyhuddo')
     assert.equal(text('[data-tmc-field="nextUpdateDueBy"]'), 'Erbyn Dydd Gwener 4 Rhagfyr 2026')
-    assert.match(text('[data-tmc-asked]'), /^Gwnaethoch ofyn am ddiweddariad ar 27 Tachwedd 2026 am 3:05yp\./)
+    assert.match(text('[data-tmc-asked]'), /^Gwnaethoch chi ofyn am ddiweddariad ar 27 Tachwedd 2026 am 3:05yp\./)
     assert.match(text('[data-tmc-updates]'), /24 Tachwedd 2026 am 9:05yp/)
     assert.equal(text('[data-tmc-officer-contact]'),
       'Rhif coler 2417Ffoniwch 101 a gofynnwch am PC Jordan Reid, rhif coler 2417, gan roi eich cyfeirnod trosedd' +
@@ -96,7 +96,7 @@ describe('the case page in Welsh', () => {
     await view.showOlder()
     assert.equal(text('[data-tmc-older-status]'), 'Does dim negeseuon na diweddariadau hŷn.')
     await view.checkForUpdates()
-    assert.match(text('[data-tmc-refresh-status]'), /^Gwiriwyd am \d{1,2}:\d\dy[bp]\. 2 diweddariad a 4 neges\.$/)
+    assert.match(text('[data-tmc-refresh-status]'), /^Gwiriwyd am \d{1,2}:\d\dy[bp]\. 2 ddiweddariad a 4 neges\.$/)
     assertWelsh(text('[data-tmc-refresh-status]'), 'the check')
     view.messageForm.textarea.value = 'Helo eto'
     view.messageForm.form.requestSubmit()
@@ -186,8 +186,8 @@ describe('the idle warning in Welsh', () => {
     view.check()
     assert.equal(dialog.open, true)
     const text = document.querySelector('#idle-warning-text').textContent
-    assert.equal(text, 'Rydych wedi bod wedi mewngofnodi am yr amser hiraf a ganiateir. Er mwyn diogelu eich gwybodaeth, ' +
-      'byddwn yn eich allgofnodi ymhen 2 munud. Yna gallwch fewngofnodi eto.')
+    assert.equal(text, 'Rydych chi wedi mewngofnodi ers yr amser hiraf a ganiateir. Er mwyn diogelu eich gwybodaeth, ' +
+      'byddwn ni’n eich allgofnodi ymhen 2 funud. Yna gallwch chi fewngofnodi eto.')
     assertWelsh(text, 'the warning')
     assert.deepEqual([0, 30 * 1000, 60 * 1000, 3 * 60 * 1000, 7 * 60 * 1000].map(describeTimeLeft),
       ['llai na munud', 'llai na munud', '1 munud', '3 munud', '7 munud'])
