@@ -56,7 +56,8 @@ export function contactStatus(status) {
   return { text: t(`js.officer.status.${status}`), colour }
 }
 
-// The channels the console knows (as an object: a test reads this file's ['code', 'Label'] pairs).
+// The channels the console knows (an object, not a list: tests/stack/test_dev_issuer.py
+// reads every two-string list in this file as an update type).
 const CHANNELS = { email: true, text: true }
 
 /**
