@@ -3,7 +3,7 @@
 // modules, and govuk-frontend's own dist (JS and assets) copied from
 // node_modules so nothing is fetched from a third party at run time. The
 // officer console's pages (src/officer/pages, in src/officer/layout.html) go
-// to dist/officer/, with oidc-client-ts copied into dist/assets/vendor/.
+// to dist/officer/ (Welsh: dist/cy/officer/), with oidc-client-ts copied into dist/assets/vendor/.
 //
 //   node build.mjs [--config config/default.json] [--out dist]
 //   SITE_CONFIG=/path/to/force.json node build.mjs
@@ -137,7 +137,8 @@ function translate(text, messages, where) {
 function localiseLinks(html, lang) {
   // The English version's own links (hreflang, the toggle) are marked /!en/ until here.
   if (lang === 'en') return html.replaceAll('href="/!en/', 'href="/')
-  return html.replace(/(href=")\/(?!cy\/|assets\/|css\/|js\/|images\/|officer\/)([a-z0-9-]*\.html|)([?#"])/g,
+  // The officer console's pages (officer/...) have Welsh versions too.
+  return html.replace(/(href=")\/(?!cy\/|assets\/|css\/|js\/|images\/)((?:officer\/)?[a-z0-9-]*\.html|)([?#"])/g,
     (_, attr, page, after) => `${attr}/${lang}/${page || 'index.html'}${after}`).replaceAll('href="/!en/', 'href="/')
 }
 
@@ -205,6 +206,7 @@ function signedInItems(current, page) {
 
 // The language toggle (English | Cymraeg): the other language's version of
 // this page, marked with its language; a Welsh-first force lists Welsh first.
+// page is the page's path without .html: 'help', or 'officer/index' in the console.
 // (Each link's hidden words are in the language it leads to, as its lang says.)
 const SWITCH_TO = { en: 'Change the language to English', cy: 'Newid yr iaith i’r Gymraeg' }
 
@@ -224,7 +226,8 @@ function languageToggle(config, page, lang) {
   return items.join('\n          ')
 }
 
-function buildPages(config, { layoutFile, pagesDir, into, titles, lang, messages }) {
+// prefix: where the pages are under the language's root ('officer/' for the console).
+function buildPages(config, { layoutFile, pagesDir, into, titles, lang, messages, prefix = '' }) {
   const layout = fs.readFileSync(layoutFile, 'utf8')
   // A force's words in Welsh (its name, phone description...) are in its config's "cy".
   const words = lang === 'en' ? config : { ...config, ...(config.cy || {}) }
@@ -248,7 +251,7 @@ function buildPages(config, { layoutFile, pagesDir, into, titles, lang, messages
   for (const name of fs.readdirSync(pagesDir).filter((f) => f.endsWith('.html')).sort()) {
     const { meta, body } = readPage(path.join(pagesDir, name))
     if (!meta.title) fail(`${name} has no title`)
-    // A title is a message key ("t:sign_in.title") or, in the officer console, English.
+    // A title is a message key ("t:sign_in.title") or English.
     const title = meta.title.startsWith('t:') ? translate(`{{${meta.title}}}`, messages, name) : meta.title
     const titleKey = `${lang}:${title}`
     if (titles.has(titleKey)) fail(`${name} repeats the title of ${titles.get(titleKey)}`)
@@ -258,9 +261,9 @@ function buildPages(config, { layoutFile, pagesDir, into, titles, lang, messages
       ...values,
       lang,
       otherLang: lang === 'en' ? 'cy' : 'en',
-      enHref: `/!en/${page}.html`,
-      cyHref: `/cy/${page}.html`,
-      languageToggle: languageToggle(config, page, lang),
+      enHref: `/!en/${prefix}${page}.html`,
+      cyHref: `/cy/${prefix}${page}.html`,
+      languageToggle: languageToggle(config, `${prefix}${page}`, lang),
       title: escapeHtml(title),
       page,
       robots: meta.index ? 'index, follow' : 'noindex, nofollow',
@@ -345,15 +348,20 @@ function main() {
   fs.writeFileSync(path.join(outDir, 'js', 'locale', 'catalogues.mjs'),
     '// Written by build.mjs from site/locale/*/js*.po: do not edit.\n' +
     `export default ${JSON.stringify(scripts)}\n`)
-  // The officer console is in English (the catalogue has its layout's few shared words).
-  const officerCount = buildPages(config, {
-    layoutFile: path.join(here, 'src', 'officer', 'layout.html'),
-    pagesDir: path.join(here, 'src', 'officer', 'pages'),
-    into: path.join(outDir, 'officer'),
-    titles,
-    lang: 'en',
-    messages: loadCatalogue('en')
-  })
+  // The officer console in each language too: English at /officer/, Welsh at
+  // /cy/officer/ (its words in locale/<lang>/officer.po and js-officer.po).
+  let officerCount = 0
+  for (const lang of LANGUAGES) {
+    officerCount += buildPages(config, {
+      layoutFile: path.join(here, 'src', 'officer', 'layout.html'),
+      pagesDir: path.join(here, 'src', 'officer', 'pages'),
+      into: lang === 'en' ? path.join(outDir, 'officer') : path.join(outDir, lang, 'officer'),
+      titles,
+      lang,
+      messages: loadCatalogue(lang),
+      prefix: 'officer/'
+    })
+  }
   const oidc = copyOidcClient()
   const version = JSON.parse(
     fs.readFileSync(path.join(here, 'node_modules', 'govuk-frontend', 'package.json'), 'utf8')

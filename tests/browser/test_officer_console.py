@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from tests.api import Api
 from tests.browser.support import check_state, focused, tab_to
+from tests.i18n_support import english_in, keys_in
 
 pytestmark = pytest.mark.browser
 
@@ -215,7 +216,8 @@ def test_an_officer_signs_in_answers_a_message_posts_an_update_records_a_case_an
         expect(page.locator(f"#person-{number}-role")).to_be_focused()
         expect(page.locator("[data-tmc-person-heading]").nth(number - 1)).to_have_text(f"Person {number}")
     expect(page.locator("[data-tmc-people-status]")).to_have_text("Person 3 added. There are 3 people on this case.")
-    tab_to(page, "#person-2-role")
+    # Round the page from person 3 (each person has a language to choose, and the page a language toggle).
+    tab_to(page, "#person-2-role", limit=60)
     page.keyboard.press("Space")
     tab_to(page, "#person-2-forename")
     page.keyboard.type("Sam")
@@ -315,6 +317,104 @@ def test_another_forces_officer_cannot_see_the_case_and_an_auditor_only_reads_it
     page.clock.fast_forward("15:00")
     page.wait_for_url(re.compile(r"/officer/timed-out\.html$"))
     assert "LC-STUB" not in page.locator("body").inner_text()
+    assert watch.third_party == []
+
+
+def assert_welsh(page, where: str) -> None:
+    """The page is Welsh: <html lang="cy">, no English catalogue phrase and no message key in its words
+    (leaving out what people wrote: the updates and messages, written in English by the fixtures)."""
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    text = page.locator("body").inner_text()
+    for written in page.locator(".tmc-update__text").all_inner_texts():
+        text = text.replace(written, "")
+    assert english_in(text) == [], f"{where}: English in the Welsh console"
+    assert keys_in(text) == [], f"{where}: message keys shown"
+
+
+def test_an_officer_uses_the_console_in_welsh_and_records_a_welsh_speaking_person(
+        page, stack, watch, registered_victim):
+    victim = registered_victim
+    victim_sends_a_message(stack, victim, "Oes rhywun wedi edrych ar y camerâu?")
+
+    # Cymraeg from the toggle, remembered as on the victim site; the sign-in view in Welsh.
+    page.goto(stack.site_url + CONSOLE)
+    tab_to(page, '.tmc-language-toggle a[hreflang="cy"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/cy/officer/index\.html$"))
+    expect(page).to_have_title(re.compile(r"^Mewngofnodi – consol swyddogion Track My Crime – "))
+    assert page.evaluate("() => localStorage.getItem('tmc-language')") == "cy"
+    assert_welsh(page, "sign-in")
+    check_state(page, "cy-officer-sign-in", widths=(375,))
+
+    # The identity provider returns to the registered (English) address; the
+    # English page sends the answer on to the Welsh console, which signs in.
+    tab_to(page, "[data-tmc-sign-in]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/oidc/authorize\?.*redirect_uri=[^&]*%2Fofficer%2Findex\.html"))
+    tab_on_issuer_page(page, "#sign-in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/cy/officer/index\.html#inbox$"))
+    expect(page).to_have_title(re.compile(r"^Mewnflwch – "))
+    expect(page.locator("[data-tmc-officer-name]")).to_have_text("Wedi mewngofnodi fel PC 1234 Alex Morgan")
+    expect(page.locator("tbody tr", has_text=victim.crime_number)).to_contain_text("Neges yn aros am ateb")
+    assert_welsh(page, "inbox")
+    check_state(page, "cy-officer-inbox")
+
+    # A case.
+    tab_to(page, f'a[href="#case/{victim.crime_number}"]')
+    with page.expect_response(f"**/api/officer/cases/{victim.crime_number}"):
+        page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(victim.crime_number)
+    expect(page.locator("[data-tmc-contact] .govuk-tag")).to_have_text("Wedi cofrestru")
+    expect(page.locator('[data-tmc-contact] [data-tmc-field="language"]')).to_have_text("Saesneg")
+    assert_welsh(page, "case")
+    check_state(page, "cy-officer-case")
+
+    # Record a case, with a person whose emails and texts are to be in Welsh.
+    tab_to(page, '[data-tmc-nav="new-case"]', limit=80)
+    page.keyboard.press("Enter")
+    expect(page).to_have_title(re.compile(r"^Cofnodi achos – "))
+    expect(page.locator("#person-1-language")).to_be_checked()
+    assert_welsh(page, "new case")
+    check_state(page, "cy-officer-new-case")
+    crime_number = f"LC-2026-W{victim.crime_number[-6:]}"
+    tab_to(page, "#crime-number")
+    page.keyboard.type(crime_number)
+    fill_person_with_keyboard(page, 1, "Siân", "Jones", "sian.jones@example.com")
+    tab_to(page, "#person-1-language")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#person-1-language-cy")).to_be_checked()
+    # Another person (English by default) leaves the first one's choice as it was; then goes again.
+    tab_to(page, "[data-tmc-add-person]", limit=60)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-tmc-people-status]")).to_have_text(
+        "Person 2 wedi’i ychwanegu. Mae 2 berson ar yr achos hwn.")
+    expect(page.locator("#person-2-language")).to_be_checked()
+    expect(page.locator("#person-1-language-cy")).to_be_checked()
+    tab_to(page, "[data-tmc-person]:nth-child(2) [data-tmc-remove-person]", limit=60)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-tmc-person]")).to_have_count(1)
+    expect(page.locator("#person-1-language-cy")).to_be_checked()
+    tab_to(page, "[data-tmc-new-case-form] button[type=submit]", limit=60)
+    with page.expect_response("**/api/officer/cases") as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.status == 201
+    assert [c["language"] for c in answer.value.request.post_data_json["contacts"]] == ["cy"]
+    banner = page.locator("[data-tmc-banner] .govuk-notification-banner--success")
+    expect(banner).to_contain_text("Achos wedi’i gofnodi")
+    expect(page.locator("h1")).to_have_text(crime_number)
+    # As stored: the case the API gives back says Welsh.
+    expect(page.locator('[data-tmc-contact] [data-tmc-field="language"]')).to_have_text("Cymraeg")
+    assert_welsh(page, "case recorded")
+    check_state(page, "cy-officer-case-recorded", widths=(375,))
+
+    # Signing out returns to the registered English page, which sends the officer on to the Welsh one.
+    sign_out = page.locator("[data-tmc-officer-nav] [data-tmc-sign-out]")
+    sign_out.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/cy/officer/signed-out\.html"))
+    expect(page.locator("h1")).to_have_text("Rydych wedi allgofnodi")
+    assert_welsh(page, "signed out")
     assert watch.third_party == []
 
 

@@ -4,21 +4,23 @@
 // because the tokens are in memory only: loading another page would lose
 // them. Everything shown comes from the API in this page's memory and is
 // written as text; signing out, timing out or leaving the page clears it.
+// Its words are the page's language's (locale/<lang>/js-officer.po).
 import { initAll } from '/assets/govuk-frontend.min.js'
 import { Component } from '../component.mjs'
 import { formatDue, formatPosted } from '../components/conversation.mjs'
 import { WARN_BEFORE_MS, describeTimeLeft } from '../components/idle-warning.mjs'
 import { clearErrors, el, fieldErrors, readDate, setTitle, showErrors, showSuccess } from '../forms.mjs'
+import { currentLanguage, t } from '../i18n.mjs'
 import { OfficerAuth } from './auth.mjs'
 import { IdleTimer } from './idle.mjs'
 import {
-  UPDATE_TYPES, caseHash, casePath, channelsLabel, contactName, contactStatus, mayWrite, reasonLabel, replyHint,
-  routeOf, safeContactLabel, withFieldMessages
+  UPDATE_TYPES, caseHash, casePath, channelsLabel, contactName, contactStatus, languageLabel, mayWrite, reasonLabel,
+  replyHint, routeOf, safeContactLabel, updateTypeLabel, withFieldMessages
 } from './labels.mjs'
 import { inboxCaption, nextInboxItems } from './inbox.mjs'
 import { officerApi } from './officer-api.mjs'
 import { MAX_PEOPLE, namesInWords, numberPerson, peopleStatus, personHeading } from './people.mjs'
-import { signInProblem } from './sign-in-settings.mjs'
+import { keepLanguage, signInProblem } from './sign-in-settings.mjs'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 const ACTIVITY = ['keydown', 'pointerdown', 'input', 'focusin']
@@ -27,10 +29,21 @@ function problem(message) {
   return [{ message }]
 }
 
-const SERVICE_PROBLEM = 'Sorry, there is a problem with the service. Try again in a few minutes. If it keeps happening, contact your IT service desk.'
-const SIGN_IN_ENDED = 'Your sign-in has ended. Sign in again to carry on.'
-const NOT_SENT_SIGNED_OUT = 'Your sign-in has ended, so this has not been sent. Copy what you have written before you sign in again: signing in starts this page afresh.'
-const READ_ONLY = 'You cannot change cases: you are signed in as an auditor, who can only read them.'
+// Message keys (t() is called when a message is shown, in the page's language).
+const SERVICE_PROBLEM = 'js.officer.service_problem'
+const SIGN_IN_ENDED = 'js.officer.sign_in_ended'
+const NOT_SENT_SIGNED_OUT = 'js.officer.not_sent_signed_out'
+const READ_ONLY = 'js.officer.read_only'
+const NOT_ANSWERING = 'js.officer.sign_in.not_answering'
+
+/** This browser's local storage, or null where it is refused. */
+function localStore() {
+  try {
+    return globalThis.localStorage ?? null
+  } catch {
+    return null
+  }
+}
 
 export class OfficerConsole extends Component {
   static moduleName = 'tmc-officer-console'
@@ -51,7 +64,7 @@ export class OfficerConsole extends Component {
     }, { onEnded: () => this.tokenExpired() })
     this.api = officerApi({
       token: () => this.auth.accessToken(),
-      onSignedOut: () => this.ended(SIGN_IN_ENDED)
+      onSignedOut: () => this.ended(t(SIGN_IN_ENDED))
     })
     const idleMs = Number(root.dataset.idleMinutes || 15) * 60 * 1000
     this.warning = this.required('[data-tmc-idle-warning]')
@@ -159,7 +172,7 @@ export class OfficerConsole extends Component {
       this.expired = true
       return
     }
-    this.ended(SIGN_IN_ENDED)
+    this.ended(t(SIGN_IN_ENDED))
   }
 
   ended(reason) {
@@ -176,11 +189,13 @@ export class OfficerConsole extends Component {
     this.errors.replaceChildren()
     this.banner.replaceChildren()
     this.nav.hidden = true
+    // The provider returns to the English page, which sends a Welsh-speaking officer on.
+    keepLanguage(localStore(), currentLanguage())
     try {
       await this.auth.signOut({ timedOut })
     } catch {
       this.clear()
-      this.showSignIn('You have signed out of the console. To sign out of your force account too, close the browser.')
+      this.showSignIn(t('js.officer.signed_out_console_only'))
     }
   }
 
@@ -206,24 +221,28 @@ export class OfficerConsole extends Component {
 
   showSignIn(reason) {
     this.writer = false
-    const view = this.show('sign-in', 'Sign in')
+    const view = this.show('sign-in', t('js.officer.sign_in.title'))
     const said = view.querySelector('[data-tmc-reason]')
     if (reason) {
       said.textContent = reason
       said.hidden = false
       said.classList.add('govuk-inset-text')
     }
-    view.querySelector('[data-tmc-sign-in]').addEventListener('click', () => {
-      this.auth.signIn(window.location.hash || '#inbox').catch(() => {
-        showErrors(null, this.errors, problem('The sign-in service is not answering. Try again in a few minutes. If it keeps happening, contact your IT service desk.'))
-      })
+    view.querySelector('[data-tmc-sign-in]').addEventListener('click', () => this.signIn())
+  }
+
+  /** To the identity provider, back at this view (remembering this page's language: see keepLanguage). */
+  signIn() {
+    keepLanguage(localStore(), currentLanguage())
+    this.auth.signIn(window.location.hash || '#inbox').catch(() => {
+      showErrors(null, this.errors, problem(t(NOT_ANSWERING)))
     })
   }
 
   route() {
     if (!this.auth.user) {
       // Leaving a form kept after the sign-in ended: ask for a sign-in now.
-      if (this.expired) this.ended(SIGN_IN_ENDED)
+      if (this.expired) this.ended(t(SIGN_IN_ENDED))
       return
     }
     this.banner.replaceChildren()
@@ -234,9 +253,9 @@ export class OfficerConsole extends Component {
   }
 
   async showInbox(team) {
-    const view = this.show('inbox', team ? "My team's cases" : 'Inbox')
+    const view = this.show('inbox', t(team ? 'js.officer.inbox.team_title' : 'js.officer.inbox.title'))
     const profile = this.auth.profile()
-    view.querySelector('[data-tmc-officer-name]').textContent = profile.name ? `Signed in as ${profile.name}` : ''
+    view.querySelector('[data-tmc-officer-name]').textContent = profile.name ? t('js.officer.inbox.signed_in_as', { name: profile.name }) : ''
     for (const link of view.querySelectorAll('[data-tmc-scope]')) {
       if ((link.dataset.tmcScope === 'team') === Boolean(team)) link.setAttribute('aria-current', 'page')
     }
@@ -245,23 +264,23 @@ export class OfficerConsole extends Component {
       event.preventDefault()
       const number = findForm.elements.namedItem('crimeNumber').value.trim()
       if (!number) {
-        showErrors(findForm, this.errors, [{ field: 'crimeNumber', message: 'Enter the crime number of the case to open' }])
+        showErrors(findForm, this.errors, [{ field: 'crimeNumber', message: t('js.officer.inbox.find_missing') }])
         return
       }
       window.location.hash = caseHash(number)
     })
     const place = view.querySelector('[data-tmc-inbox-items]')
-    place.replaceChildren(el('p', { class: 'govuk-body tmc-loading' }, 'Loading the inbox…'))
+    place.replaceChildren(el('p', { class: 'govuk-body tmc-loading' }, t('js.officer.inbox.loading')))
     const first = await nextInboxItems(this.api, { team })
     if (first.status === 401 || !place.isConnected) return
     if (first.status !== 200) {
       place.replaceChildren()
-      showErrors(null, this.errors, problem(SERVICE_PROBLEM))
+      showErrors(null, this.errors, problem(t(SERVICE_PROBLEM)))
       return
     }
     if (!first.items.length && !first.cursor) {
       place.replaceChildren(el('div', { class: 'govuk-inset-text' },
-        team ? "Nothing is waiting on your team's cases." : 'Nothing is waiting on your cases. To see your team’s, choose “My team’s cases”.'))
+        t(team ? 'js.officer.inbox.empty_team' : 'js.officer.inbox.empty_mine')))
       return
     }
     const table = inboxTable(first.items)
@@ -290,7 +309,7 @@ export class OfficerConsole extends Component {
         const page = await nextInboxItems(this.api, { team, cursor: next })
         if (page.status === 401 || !table.isConnected) return
         if (page.status !== 200) {
-          showErrors(null, this.errors, problem(SERVICE_PROBLEM))
+          showErrors(null, this.errors, problem(t(SERVICE_PROBLEM)))
           return
         }
         this.errors.replaceChildren()
@@ -302,7 +321,7 @@ export class OfficerConsole extends Component {
         if (!next) {
           button.remove()
           const said = more.querySelector('[data-tmc-inbox-more-text]')
-          said.textContent = rows.length ? 'That is everything waiting.' : 'Nothing more is waiting.'
+          said.textContent = t(rows.length ? 'js.officer.inbox.everything' : 'js.officer.inbox.nothing_more')
           if (!rows.length) said.focus()
         }
         rows[0]?.querySelector('a')?.focus()
@@ -319,16 +338,16 @@ export class OfficerConsole extends Component {
     const { status, body } = await this.api.get(casePath(crimeNumber))
     if (status === 401) return
     if (status === 404 || status === 403) {
-      const view = this.show('not-found', 'Case not found')
-      view.querySelector('[data-tmc-not-found-text]').textContent = `There is no case with the crime number ${crimeNumber} that you can see.`
+      const view = this.show('not-found', t('js.officer.not_found.title'))
+      view.querySelector('[data-tmc-not-found-text]').textContent = t('js.officer.not_found.text', { crimeNumber })
       return
     }
     if (status !== 200) {
-      this.show('not-found', 'Case not found')
-      showErrors(null, this.errors, problem(SERVICE_PROBLEM))
+      this.show('not-found', t('js.officer.not_found.title'))
+      showErrors(null, this.errors, problem(t(SERVICE_PROBLEM)))
       return
     }
-    const view = this.show('case', `Case ${body.crimeNumber}`, { focus: !success })
+    const view = this.show('case', t('js.officer.case.title', { crimeNumber: body.crimeNumber }), { focus: !success })
     this.fillCase(view, body)
     initAll({ scope: view })
     if (success) showSuccess(this.banner, ...success)
@@ -340,7 +359,7 @@ export class OfficerConsole extends Component {
     const field = (name) => view.querySelector(`[data-tmc-field="${name}"]`)
     field('statusLabel').textContent = data.statusLabel || data.status
     field('officer').replaceChildren(data.officer?.name || '', el('br'), data.officer?.email || '')
-    field('nextUpdateDueBy').textContent = data.nextUpdateDueBy ? formatDue(data.nextUpdateDueBy) : 'Not set: the case is closed'
+    field('nextUpdateDueBy').textContent = data.nextUpdateDueBy ? formatDue(data.nextUpdateDueBy) : t('js.officer.case.not_set')
     field('createdAt').textContent = formatPosted(data.createdAt)
 
     const contacts = view.querySelector('[data-tmc-contacts]')
@@ -348,58 +367,61 @@ export class OfficerConsole extends Component {
 
     if (this.writer) {
       const select = view.querySelector('[data-tmc-update-types]')
-      for (const [code, label] of UPDATE_TYPES) select.append(el('option', { value: code }, label))
+      for (const [code] of UPDATE_TYPES) select.append(el('option', { value: code }, updateTypeLabel(code)))
       const updateForm = view.querySelector('[data-tmc-update-form]')
       this.listen(updateForm, (form) => {
         const body = { type: form.elements.namedItem('type').value, text: form.elements.namedItem('text').value }
         const due = readDate(form, 'nextUpdateDueBy')
         if (due) body.nextUpdateDueBy = due
         return this.api.post(`${casePath(data.crimeNumber)}/updates`, body)
-      }, [201, 200], () => this.showCase(data.crimeNumber, ['Update posted',
-        'Everyone registered on the case is told there is an update, by email or text as they chose.']))
+      }, [201, 200], () => this.showCase(data.crimeNumber, [t('js.officer.update.posted.title'), t('js.officer.update.posted.text')]))
     }
 
     const updates = view.querySelector('[data-tmc-updates]')
     for (const update of data.updates || []) {
       updates.append(el('li', { class: 'tmc-update' },
-        el('h3', { class: 'govuk-heading-s govuk-!-margin-bottom-1' }, update.typeLabel || update.type),
-        el('p', { class: 'govuk-body-s tmc-update__meta' }, `${formatPosted(update.postedAt)}, by ${update.officerName || 'an officer'}`),
+        el('h3', { class: 'govuk-heading-s govuk-!-margin-bottom-1' }, update.typeLabel || updateTypeLabel(update.type)),
+        el('p', { class: 'govuk-body-s tmc-update__meta' }, t('js.officer.case.update_meta',
+          { date: formatPosted(update.postedAt), name: update.officerName || t('js.officer.case.an_officer') })),
         el('p', { class: 'govuk-body tmc-update__text' }, update.text)))
     }
-    if (!updates.children.length) updates.replaceWith(el('p', { class: 'govuk-body' }, 'No updates yet.'))
+    if (!updates.children.length) updates.replaceWith(el('p', { class: 'govuk-body' }, t('js.officer.case.no_updates')))
   }
 
   contactSection(crimeNumber, contact) {
     const section = this.templates.contact.content.cloneNode(true).querySelector('[data-tmc-contact]')
     const id = `contact-${contact.id}`.replace(/[^A-Za-z0-9_-]/g, '')
     const name = contactName(contact)
-    const person = [contact.forename, contact.surname].filter(Boolean).join(' ') || 'this person'
+    const person = [contact.forename, contact.surname].filter(Boolean).join(' ') || t('js.officer.contact.this_person')
     section.querySelector('[data-tmc-contact-name]').textContent = name
     const field = (key) => section.querySelector(`[data-tmc-field="${key}"]`)
     const status = contactStatus(contact.status)
     const tag = el('strong', { class: `govuk-tag ${status.colour}` }, status.text)
     field('status').replaceChildren(tag)
     // Each failing channel says why, whichever status the tag shows.
-    if (contact.alertsFailingReason) field('status').append(el('br'), `Emails: ${contact.alertsFailingReason}`)
-    if (contact.textsFailing) {
-      field('status').append(el('br'), `Texts: ${contact.textsFailingReason || 'failing, for a reason we do not know'}`)
+    if (contact.alertsFailingReason) {
+      field('status').append(el('br'), t('js.officer.contact.emails_failing', { reason: contact.alertsFailingReason }))
     }
-    field('lastReadAt').textContent = contact.lastReadAt ? formatPosted(contact.lastReadAt) : 'Not yet'
+    if (contact.textsFailing) {
+      field('status').append(el('br'), t('js.officer.contact.texts_failing',
+        { reason: contact.textsFailingReason || t('js.officer.contact.texts_failing_unknown') }))
+    }
+    field('lastReadAt').textContent = contact.lastReadAt ? formatPosted(contact.lastReadAt) : t('js.officer.contact.not_yet')
     field('channels').textContent = channelsLabel(contact)
+    field('language').textContent = languageLabel(contact.language)
     field('safeContact').textContent = safeContactLabel(contact.safeContact)
-    field('enhancedRights').textContent = contact.enhancedRights ? 'Yes: updates due within 1 working day' : 'No'
+    field('enhancedRights').textContent = t(contact.enhancedRights ? 'js.officer.contact.enhanced_yes' : 'js.officer.contact.enhanced_no')
     const stopped = section.querySelector('[data-tmc-stopped]')
     if (contact.stoppedAt) {
       stopped.hidden = false
-      stopped.textContent = `${person} stopped using Track My Crime on ${formatPosted(contact.stoppedAt)}. ` +
-        'They get no more alerts and want you to contact them another way, for example by phone or letter.'
+      stopped.textContent = t('js.officer.contact.stopped', { person, date: formatPosted(contact.stoppedAt) })
     }
 
     const conversation = section.querySelector('[data-tmc-conversation]')
-    section.querySelector('[data-tmc-conversation-heading]').textContent = `Messages with ${person}`
+    section.querySelector('[data-tmc-conversation-heading]').textContent = t('js.officer.contact.conversation', { person })
     const messages = Array.isArray(contact.messages) ? contact.messages : []
     for (const message of messages) conversation.append(messageEntry(message, person))
-    if (!messages.length) conversation.replaceWith(el('p', { class: 'govuk-body' }, `No messages with ${person} yet.`))
+    if (!messages.length) conversation.replaceWith(el('p', { class: 'govuk-body' }, t('js.officer.contact.no_messages', { person })))
 
     const invitation = section.querySelector('[data-tmc-invitation-form]')
     const reply = section.querySelector('[data-tmc-reply-form]')
@@ -415,12 +437,12 @@ export class OfficerConsole extends Component {
     const hint = safe.querySelector('[data-tmc-hint="safeContact"]')
     hint.id = `${id}-safe-hint`
     const turn = safe.querySelector('[data-tmc-safe-contact-button]')
-    turn.textContent = contact.safeContact ? 'Turn off discreet messages' : 'Turn on discreet messages'
+    turn.textContent = t(contact.safeContact ? 'js.officer.safe.turn_off' : 'js.officer.safe.turn_on')
     turn.setAttribute('aria-describedby', hint.id)
     this.listen(safe, () => this.api.post(`${contactPath}/safe-contact`, { safeContact: !contact.safeContact }),
       [200], () => this.showCase(crimeNumber, contact.safeContact
-        ? ['Discreet messages turned off', `Messages to ${person} say again that they are from the police.`]
-        : ['Discreet messages turned on', `Messages to ${person} now come from a neutral sender and do not say police or crime.`]))
+        ? [t('js.officer.safe.off.title'), t('js.officer.safe.off.text', { person })]
+        : [t('js.officer.safe.on.title'), t('js.officer.safe.on.text', { person })]))
     this.name(invitation, 'email', `${id}-email`)
     this.name(invitation, 'mobile', `${id}-mobile`)
     // Not for someone registered (a failing channel does not make them unregistered), nor someone who stopped.
@@ -433,21 +455,21 @@ export class OfficerConsole extends Component {
           if (value) body[key] = value
         }
         return this.api.post(`${contactPath}/invitation`, body)
-      }, [201], () => this.showCase(crimeNumber, ['Invitation sent',
-        `We have sent ${person} a new link to register. The old link no longer works.`]))
+      }, [201], () => this.showCase(crimeNumber, [t('js.officer.invitation.sent.title'),
+        t('js.officer.invitation.sent.text', { person })]))
     } else {
       invitation.remove()
     }
     reply.hidden = false
     this.name(reply, 'text', `${id}-reply`)
-    reply.querySelector('[data-tmc-label="text"]').textContent = `Reply to ${person}`
+    reply.querySelector('[data-tmc-label="text"]').textContent = t('js.officer.reply.label', { person })
     reply.querySelector('[data-tmc-hint="text"]').textContent = replyHint(contact)
     reply.querySelector('[data-tmc-count-message]').id = `${id}-reply-info`
     this.listen(reply, (form) => this.api.post(
       `${casePath(crimeNumber)}/contacts/${encodeURIComponent(contact.id)}/messages`,
       { text: form.elements.namedItem('text').value }
-    ), [201, 200], () => this.showCase(crimeNumber, ['Reply sent',
-      `${person} ${contact.stoppedAt ? 'gets no alert: they stopped using Track My Crime' : 'is told there is a new message'}. They read it when they sign in.`]))
+    ), [201, 200], () => this.showCase(crimeNumber, [t('js.officer.reply.sent.title'),
+      t(contact.stoppedAt ? 'js.officer.reply.sent.stopped' : 'js.officer.reply.sent.told', { person })]))
     return section
   }
 
@@ -495,16 +517,16 @@ export class OfficerConsole extends Component {
           const fields = body?.fields || {}
           const errors = Object.keys(fields).length
             ? Object.entries(fields).map(([field, message]) => ({ field, message: body.message || message }))
-            : problem(body?.message || 'That has already been done.')
+            : problem(body?.message || t('js.officer.already_done'))
           showErrors(form, this.errors, errors.map((e) => (form.querySelector(`[data-field="${e.field}"]`) ? e : { message: e.message })))
         } else if (status === 403) {
-          showErrors(form, this.errors, problem(READ_ONLY))
+          showErrors(form, this.errors, problem(t(READ_ONLY)))
         } else if (status === 404) {
-          showErrors(form, this.errors, problem('This case is no longer there. It may have been closed and removed. Go back to the inbox.'))
+          showErrors(form, this.errors, problem(t('js.officer.case_gone')))
         } else if (status === 429) {
-          showErrors(form, this.errors, problem('Too many requests. Wait a minute, then try again.'))
+          showErrors(form, this.errors, problem(t('js.officer.too_many')))
         } else {
-          showErrors(form, this.errors, problem(SERVICE_PROBLEM))
+          showErrors(form, this.errors, problem(t(SERVICE_PROBLEM)))
         }
       } finally {
         if (button.isConnected) button.disabled = false
@@ -518,28 +540,24 @@ export class OfficerConsole extends Component {
    * summary says what to do, with a button to sign in again.
    */
   signInToSend(form) {
-    showErrors(form, this.errors, problem(NOT_SENT_SIGNED_OUT))
+    showErrors(form, this.errors, problem(t(NOT_SENT_SIGNED_OUT)))
     const again = el('button', { type: 'button', class: 'govuk-button', 'data-module': 'govuk-button', 'data-tmc-sign-in-again': '' },
-      'Sign in again')
-    again.addEventListener('click', () => {
-      this.auth.signIn(window.location.hash || '#inbox').catch(() => {
-        showErrors(null, this.errors, problem('The sign-in service is not answering. Try again in a few minutes. If it keeps happening, contact your IT service desk.'))
-      })
-    })
+      t('js.officer.sign_in.again'))
+    again.addEventListener('click', () => this.signIn())
     this.errors.querySelector('.govuk-error-summary__body').append(again)
   }
 
   showNewCase() {
     if (!this.writer) {
-      this.show('not-found', 'You cannot record cases')
-      this.view.querySelector('h1').textContent = 'You cannot record cases'
-      this.view.querySelector('[data-tmc-not-found-text]').textContent = READ_ONLY
+      this.show('not-found', t('js.officer.new_case.cannot'))
+      this.view.querySelector('h1').textContent = t('js.officer.new_case.cannot')
+      this.view.querySelector('[data-tmc-not-found-text]').textContent = t(READ_ONLY)
       this.view.querySelector('[data-tmc-not-found-text]').nextElementSibling.remove()
       return
     }
     // A copy of the first person as it was served, for "Add another person".
     const blank = this.templates['new-case'].content.querySelector('[data-tmc-person]').cloneNode(true)
-    const view = this.show('new-case', 'Record a case')
+    const view = this.show('new-case', t('js.officer.new_case.title'))
     initAll({ scope: view })
     const form = view.querySelector('[data-tmc-new-case-form]')
     const profile = this.auth.profile()
@@ -562,6 +580,9 @@ export class OfficerConsole extends Component {
         }
         if (f.elements.namedItem(`contacts[${i}].enhancedRights`).checked) contact.enhancedRights = true
         if (f.elements.namedItem(`contacts[${i}].safeContact`).checked) contact.safeContact = true
+        // The language of their emails and texts: English unless Cymraeg is chosen.
+        const language = f.querySelector(`input[name="contacts[${i}].language"]:checked`)
+        contact.language = language && language.value === 'cy' ? 'cy' : 'en'
         return contact
       })
       const officer = { name: value('officer.name'), email: value('officer.email') }
@@ -571,8 +592,8 @@ export class OfficerConsole extends Component {
     }, [201], (created) => {
       const people = namesInWords((created.contacts || []).map((c) => [c.forename, c.surname].join(' ')))
       window.history.pushState(null, '', caseHash(created.crimeNumber))
-      return this.showCase(created.crimeNumber, ['Case recorded',
-        `We have sent ${people || 'each person'} an invitation to register, by email, text or both. The link works for 14 days.`])
+      return this.showCase(created.crimeNumber, [t('js.officer.new_case.recorded.title'),
+        t('js.officer.new_case.recorded.text', { people: people || t('js.officer.new_case.each_person') })])
     })
   }
 
@@ -615,6 +636,9 @@ export class OfficerConsole extends Component {
     add.addEventListener('click', () => {
       if (people().length >= MAX_PEOPLE) return
       const person = blank.cloneNode(true)
+      // Numbered before it joins the form: a radio checked by default (English)
+      // in the first person's group would otherwise take that person's choice away.
+      numberPerson(person, people().length)
       place.append(person)
       wire(person)
       clearErrors(form, this.errors)
@@ -629,14 +653,14 @@ export class OfficerConsole extends Component {
 function messageEntry(message, person) {
   const fromContact = message.from !== 'officer'
   const heading = !fromContact
-    ? `Reply from ${message.officerName || 'an officer'}`
-    : message.kind === 'update_request' ? `${person} asked for an update` : `Message from ${person}`
+    ? t('js.officer.message.reply_from', { name: message.officerName || t('js.officer.case.an_officer') })
+    : t(message.kind === 'update_request' ? 'js.officer.message.asked' : 'js.officer.message.from', { person })
   const status = []
   if (fromContact) {
-    if (message.answeredAt) status.push(`Answered ${formatPosted(message.answeredAt)}`)
-    else if (message.replyDueBy) status.push(`Reply due by ${formatDue(message.replyDueBy)}`)
+    if (message.answeredAt) status.push(t('js.officer.message.answered', { date: formatPosted(message.answeredAt) }))
+    else if (message.replyDueBy) status.push(t('js.officer.message.reply_due', { date: formatDue(message.replyDueBy) }))
   } else {
-    status.push(message.readAt ? `Read ${formatPosted(message.readAt)}` : 'Not read yet')
+    status.push(message.readAt ? t('js.officer.message.read', { date: formatPosted(message.readAt) }) : t('js.officer.message.not_read'))
   }
   const entry = el('li', { class: `tmc-update${fromContact ? ' tmc-update--yours' : ''}` },
     el('h5', { class: 'govuk-heading-s govuk-!-margin-bottom-1' }, heading),
@@ -653,9 +677,9 @@ function inboxRows(items) {
     const due = item.reason === 'update_due'
     const what = el('td', { class: 'govuk-table__cell' }, reasonLabel(item.reason))
     if (due && Date.parse(item.waitingSince) + DAY_MS <= now) {
-      what.append(' ', el('strong', { class: 'govuk-tag govuk-tag--red' }, 'Overdue'))
+      what.append(' ', el('strong', { class: 'govuk-tag govuk-tag--red' }, t('js.officer.inbox.overdue')))
     }
-    const since = due ? `Due by ${formatDue(String(item.waitingSince).slice(0, 10))}` : formatPosted(item.waitingSince)
+    const since = due ? t('js.officer.inbox.due_by', { date: formatDue(String(item.waitingSince).slice(0, 10)) }) : formatPosted(item.waitingSince)
     return el('tr', { class: 'govuk-table__row' },
       el('th', { class: 'govuk-table__header', scope: 'row' },
         el('a', { class: 'govuk-link', href: caseHash(item.crimeNumber) }, String(item.crimeNumber))),
@@ -668,8 +692,8 @@ function inboxTable(items) {
   return el('table', { class: 'govuk-table' },
     el('caption', { class: 'govuk-table__caption govuk-table__caption--m' }, inboxCaption(items.length, false)),
     el('thead', { class: 'govuk-table__head' }, el('tr', { class: 'govuk-table__row' },
-      el('th', { class: 'govuk-table__header', scope: 'col' }, 'Case'),
-      el('th', { class: 'govuk-table__header', scope: 'col' }, 'What is waiting'),
-      el('th', { class: 'govuk-table__header', scope: 'col' }, 'Since, or due by'))),
+      el('th', { class: 'govuk-table__header', scope: 'col' }, t('js.officer.inbox.column.case')),
+      el('th', { class: 'govuk-table__header', scope: 'col' }, t('js.officer.inbox.column.what')),
+      el('th', { class: 'govuk-table__header', scope: 'col' }, t('js.officer.inbox.column.since')))),
     el('tbody', { class: 'govuk-table__body' }, ...inboxRows(items)))
 }

@@ -3,6 +3,7 @@
 // afterwards: a page can then hold fewer than 100 items, or none, and still
 // have a cursor. So the console asks again (a few times) until a page has
 // something in it or there is nothing more.
+import { t, tn } from '../i18n.mjs'
 
 export const MAX_EMPTY_PAGES = 5
 
@@ -36,7 +37,6 @@ export async function nextInboxItems(api, { team = false, cursor = null, tries =
 
 /** The inbox table's caption for count items shown, with more to come or not. */
 export function inboxCaption(count, more) {
-  if (!count) return more ? 'Nothing found yet: there is more to look through' : 'Nothing waiting'
-  const things = `${count} ${count === 1 ? 'thing' : 'things'}`
-  return more ? `The ${things} waiting longest, oldest first` : `${things} waiting, oldest first`
+  if (!count) return t(more ? 'js.officer.inbox.caption.none_yet' : 'js.officer.inbox.caption.none')
+  return tn(more ? 'js.officer.inbox.caption.longest' : 'js.officer.inbox.caption.all', count)
 }

@@ -1,9 +1,12 @@
 // The officer console's words and small rules, with nothing of the DOM or the
 // network: what each inbox reason and contact status is called, the Victims'
 // Code update types, the console's addresses (#inbox, #case/LC-1...), and
-// which roles may change a case.
+// which roles may change a case. The words come from the catalogue
+// (locale/<lang>/js-officer.po), in the page's language, when asked for.
+import { t } from '../i18n.mjs'
 
 // Kept in step with chalicelib/core/domain.py UPDATE_TYPES (a Python test compares them).
+// The English here is that test's; the console shows updateTypeLabel's words.
 export const UPDATE_TYPES = [
   ['crime_recorded', 'Crime recorded'],
   ['not_investigated', 'Decision not to investigate'],
@@ -25,61 +28,65 @@ export const UPDATE_TYPES = [
   ['progress_update', 'Progress update']
 ]
 
-const REASONS = {
-  message: 'Message waiting for a reply',
-  update_request: 'Asked for an update',
-  update_due: 'Update due',
-  unread: 'Update not read for 7 days'
+/** An update type's name, in the page's language (the code itself if unknown). */
+export function updateTypeLabel(code) {
+  return UPDATE_TYPES.some(([known]) => known === code) ? t(`js.officer.update_type.${code}`) : String(code)
 }
+
+const REASONS = ['message', 'update_request', 'update_due', 'unread']
 
 /** What an inbox item is waiting for, in words. */
 export function reasonLabel(reason) {
-  return REASONS[reason] || 'Needs attention'
+  return t(REASONS.includes(reason) ? `js.officer.reason.${reason}` : 'js.officer.reason.other')
 }
 
-const STATUSES = {
-  invited: { text: 'Invited, not registered yet', colour: 'govuk-tag--blue' },
-  registered: { text: 'Registered', colour: 'govuk-tag--green' },
-  invitation_expired: { text: 'Invitation expired', colour: 'govuk-tag--yellow' },
-  alerts_failing: { text: 'Emails to them are failing', colour: 'govuk-tag--red' },
-  texts_failing: { text: 'Texts to them are failing', colour: 'govuk-tag--red' },
-  wants_other_contact: { text: 'Wants other contact', colour: 'govuk-tag--orange' }
+const STATUS_COLOURS = {
+  invited: 'govuk-tag--blue',
+  registered: 'govuk-tag--green',
+  invitation_expired: 'govuk-tag--yellow',
+  alerts_failing: 'govuk-tag--red',
+  texts_failing: 'govuk-tag--red',
+  wants_other_contact: 'govuk-tag--orange'
 }
 
 /** A contact's status as a GOV.UK tag's words and colour class. */
 export function contactStatus(status) {
-  return STATUSES[status] || { text: 'Unknown', colour: 'govuk-tag--grey' }
+  const colour = Object.hasOwn(STATUS_COLOURS, status) ? STATUS_COLOURS[status] : null
+  if (!colour) return { text: t('js.officer.status.unknown'), colour: 'govuk-tag--grey' }
+  return { text: t(`js.officer.status.${status}`), colour }
 }
 
-const CHANNEL_WORDS = { email: 'Email', text: 'Text message' }
+// The channels the console knows (an object, not a list: tests/stack/test_dev_issuer.py
+// reads every two-string list in this file as an update type).
+const CHANNELS = { email: true, text: true }
 
 /**
  * How alerts reach a contact now (the API's `channels`: ["email"], ["text"]
  * or both), in words; a contact who stopped using the service gets none.
  */
 export function channelsLabel(contact) {
-  if (contact.stoppedAt) return 'None: they stopped using Track My Crime'
-  const channels = Array.isArray(contact.channels) ? contact.channels.filter((c) => CHANNEL_WORDS[c]) : []
-  if (!channels.length) return 'None: no email address or mobile number that works'
-  const words = channels.map((c) => CHANNEL_WORDS[c])
-  const said = words.length > 1 ? `${words[0]} and ${words.slice(1).join(' and ').toLowerCase()}` : words[0]
-  const failing = [contact.alertsFailing && channels.includes('email') && 'emails',
-    contact.textsFailing && channels.includes('text') && 'texts'].filter(Boolean)
-  return failing.length ? `${said} (${failing.join(' and ')} failing)` : said
+  if (contact.stoppedAt) return t('js.officer.channels.stopped')
+  const channels = Array.isArray(contact.channels) ? [...new Set(contact.channels.filter((c) => Object.hasOwn(CHANNELS, c)))] : []
+  if (!channels.length) return t('js.officer.channels.none')
+  // In the order the API gave them: "Email and text message", or "Text message and email".
+  const said = t(`js.officer.channels.${channels.join('_')}`)
+  const emails = contact.alertsFailing && channels.includes('email')
+  const texts = contact.textsFailing && channels.includes('text')
+  if (!emails && !texts) return said
+  return t(`js.officer.channels.failing.${emails && texts ? 'both' : emails ? 'emails' : 'texts'}`, { channels: said })
 }
 
 /** What a contact is sent when the officer replies to them: by their channels, or nothing once they stopped. */
 export function replyHint(contact) {
-  if (contact.stoppedAt) return 'They have stopped using Track My Crime, so they get no alert. They will see your reply only if they sign in again.'
+  if (contact.stoppedAt) return t('js.officer.reply_hint.stopped')
   const channels = Array.isArray(contact.channels) ? contact.channels : []
-  const by = channels.includes('email') && channels.includes('text') ? 'an email and a text'
-    : channels.includes('text') ? 'a text' : 'an email'
-  return `They get ${by} saying there is a new message. It does not include what you write.`
+  const by = channels.includes('email') && channels.includes('text') ? 'both' : channels.includes('text') ? 'text' : 'email'
+  return t(`js.officer.reply_hint.${by}`)
 }
 
 /** Discreet messages (safe contact), in words. */
 export function safeContactLabel(on) {
-  return on ? 'On: messages do not say they are from the police' : 'Off'
+  return t(on ? 'js.officer.safe_contact.on' : 'js.officer.safe_contact.off')
 }
 
 /** Roles that may post updates, reply, invite and record cases (chalicelib/core/domain.py ROLE_PERMISSIONS). */
@@ -124,24 +131,22 @@ export function casePath(crimeNumber) {
 // The API's message for an empty required field is the same for every field;
 // the console names what is missing, as the GOV.UK pattern asks.
 const MISSING = {
-  type: 'Choose what has happened',
-  text: 'Enter the text to send',
-  crimeNumber: 'Enter the crime number',
-  'officer.name': "Enter the officer in charge's name",
-  'officer.email': "Enter the officer in charge's email address"
+  type: 'js.officer.missing.type',
+  text: 'js.officer.missing.text',
+  crimeNumber: 'js.officer.missing.crimeNumber',
+  'officer.name': 'js.officer.missing.officer_name',
+  'officer.email': 'js.officer.missing.officer_email'
 }
 
 // A person's fields (contacts[N].role ...): when the case has one person,
 // "their" is clear; with more, the message names the person (as numbered on the page).
 const PERSON_FIELD = /^contacts\[(\d+)\]\.(\w+)$/
-const PERSON_MISSING = {
-  role: ['Choose victim or witness', (who) => `Choose whether ${who} is a victim or a witness`],
-  forename: ['Enter their first name', (who) => `Enter the first name of ${who}`],
-  surname: ['Enter their last name', (who) => `Enter the last name of ${who}`],
-  dateOfBirth: ['Enter their date of birth', (who) => `Enter the date of birth of ${who}`],
-  // The API asks for an email address or a mobile number (either will do) on the email field.
-  email: ['Enter their email address or mobile number', (who) => `Enter the email address or mobile number of ${who}`]
-}
+// js.officer.missing.<field> ("their"), and <field>_of naming {who}.
+// The API asks for an email address or a mobile number (either will do) on the email field.
+const PERSON_MISSING = ['role', 'forename', 'surname', 'dateOfBirth', 'email']
+
+// The API's "missing" message, in English or Welsh (chalicelib's field.missing, contact.no_address).
+const API_MISSING = /^(Enter (a value|the [a-z ]+)|Rhaid rhoi’r [^.]+|Rhowch y cyfeiriad e-bost neu’r rhif ffôn symudol)$/i
 
 /**
  * The message to show for a field the API refused: its own, unless it only
@@ -150,15 +155,17 @@ const PERSON_MISSING = {
 export function fieldMessage(field, message, { people = 1 } = {}) {
   const text = String(message)
   // The API names the field from its key ("Enter the forename"): the console's words are better.
-  const missing = /^Enter (a value|the [a-z ]+)$/i.test(text)
+  const missing = API_MISSING.test(text)
   const person = PERSON_FIELD.exec(field)
   if (person) {
-    const who = `person ${Number(person[1]) + 1}`
-    const words = PERSON_MISSING[person[2]]
-    if (missing && words) return people > 1 ? words[1](who) : words[0]
-    return people > 1 ? `Person ${Number(person[1]) + 1}: ${text}` : text
+    const number = Number(person[1]) + 1
+    const name = person[2]
+    if (missing && PERSON_MISSING.includes(name)) {
+      return people > 1 ? t(`js.officer.missing.${name}_of`, { who: t('js.officer.person.who', { number }) }) : t(`js.officer.missing.${name}`)
+    }
+    return people > 1 ? t('js.officer.person.field', { number, message: text }) : text
   }
-  if (missing && MISSING[field]) return MISSING[field]
+  if (missing && Object.hasOwn(MISSING, field)) return t(MISSING[field])
   return text
 }
 
@@ -171,6 +178,13 @@ export function withFieldMessages(body, options = {}) {
 
 /** "Sam Taylor (victim)" */
 export function contactName(contact) {
-  const name = [contact.forename, contact.surname].filter(Boolean).join(' ') || 'Unnamed person'
-  return contact.role ? `${name} (${contact.role})` : name
+  const name = [contact.forename, contact.surname].filter(Boolean).join(' ') || t('js.officer.contact.unnamed')
+  if (!contact.role) return name
+  const role = /^(victim|witness)$/.test(contact.role) ? t(`js.officer.contact.role.${contact.role}`) : contact.role
+  return t('js.officer.contact.name_role', { name, role })
+}
+
+/** The language of a contact's emails and texts ("en" or "cy"; English if the API gave none). */
+export function languageLabel(language) {
+  return t(language === 'cy' ? 'js.officer.contact.language.cy' : 'js.officer.contact.language.en')
 }

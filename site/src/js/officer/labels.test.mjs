@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
-  UPDATE_TYPES, caseHash, casePath, channelsLabel, contactName, contactStatus, fieldMessage, mayWrite, reasonLabel, routeOf,
-  replyHint, safeContactLabel, withFieldMessages
+  UPDATE_TYPES, caseHash, casePath, channelsLabel, contactName, contactStatus, fieldMessage, languageLabel, mayWrite, reasonLabel,
+  routeOf, replyHint, safeContactLabel, updateTypeLabel, withFieldMessages
 } from './labels.mjs'
+import { pick } from '../../../lib/catalogue.mjs'
+import { useCatalogue } from '../i18n.mjs'
 
 describe('routeOf', () => {
   it('opens my cases by default, and for anything it does not know', () => {
@@ -146,5 +148,41 @@ describe('replyHint', () => {
     assert.match(replyHint({ channels: ['email', 'text'] }), /^They get an email and a text /)
     assert.match(replyHint({ channels: ['email'] }), /^They get an email /)
     assert.match(replyHint({ channels: [], stoppedAt: '2026-11-29T10:00:00Z' }), /get no alert/)
+  })
+})
+
+describe('a contact\'s language and the update types, in words', () => {
+  it('names the language of their emails and texts, English when the API gives none', () => {
+    assert.equal(languageLabel('cy'), 'Welsh')
+    assert.equal(languageLabel('en'), 'English')
+    assert.equal(languageLabel(undefined), 'English')
+  })
+
+  it('names each update type as the list does in English', () => {
+    for (const [code, label] of UPDATE_TYPES) assert.equal(updateTypeLabel(code), label)
+    assert.equal(updateTypeLabel('something_new'), 'something_new')
+  })
+})
+
+describe('the labels in Welsh', () => {
+  it('uses the Welsh catalogue, and knows the API\'s Welsh "missing" message', () => {
+    useCatalogue('cy', pick('cy', 'js'))
+    try {
+      assert.equal(languageLabel('cy'), 'Cymraeg')
+      assert.equal(languageLabel('en'), 'Saesneg')
+      assert.equal(updateTypeLabel('charged'), 'Rhywun a amheuir wedi’i gyhuddo')
+      assert.equal(contactName({ forename: 'Siân', surname: 'Jones', role: 'witness' }), 'Siân Jones (tyst)')
+      assert.equal(reasonLabel('update_due'), 'Diweddariad yn ddyledus')
+      assert.equal(channelsLabel({ channels: ['email', 'text'], alertsFailing: true, textsFailing: true }),
+        'E-bost a neges destun (negeseuon e-bost a thestun yn methu)')
+      assert.equal(fieldMessage('contacts[1].surname', 'Rhaid rhoi’r cyfenw', { people: 2 }), 'Rhowch gyfenw person 2')
+      assert.equal(fieldMessage('contacts[0].email', 'Rhowch y cyfeiriad e-bost neu’r rhif ffôn symudol'),
+        'Rhowch eu cyfeiriad e-bost neu eu rhif ffôn symudol')
+      assert.equal(fieldMessage('crimeNumber', 'Rhaid rhoi’r cyfeirnod trosedd'), 'Rhowch y cyfeirnod trosedd')
+      assert.equal(fieldMessage('contacts[1].email', 'Dydy’r cyfeiriad e-bost ddim yn gywir', { people: 2 }),
+        'Person 2: Dydy’r cyfeiriad e-bost ddim yn gywir')
+    } finally {
+      useCatalogue('en', pick('en', 'js'))
+    }
   })
 })

@@ -2,6 +2,7 @@
 // fields are named as the API names them (contacts[0].email, contacts[1].email,
 // ...), so the API's field messages reach the right person's field. Adding or
 // removing a person numbers them all again from 0 (the API) and 1 (the page).
+import { currentLanguage, t, tn } from '../i18n.mjs'
 
 /** The most people a case can be recorded with (chalicelib/officers/schemas.py MAX_CONTACTS). */
 export const MAX_PEOPLE = 20
@@ -30,18 +31,21 @@ export function numberPerson(person, index) {
 
 /** The heading of the person at index. */
 export function personHeading(index) {
-  return `Person ${index + 1}`
+  return t('js.officer.person.heading', { number: index + 1 })
 }
 
 /** Said (to a screen reader) after adding or removing a person. */
 export function peopleStatus(change, count) {
-  const now = `There ${count === 1 ? 'is 1 person' : `are ${count} people`} on this case.`
-  return change === 'added' ? `Person ${count} added. ${now}` : `Person removed. ${now}`
+  const now = tn('js.officer.person.count', count)
+  return change === 'added' ? t('js.officer.person.added', { number: count, now }) : t('js.officer.person.removed', { now })
 }
 
 /** "Jo Bloggs", "Jo Bloggs and Sam Taylor", "A, B and C". */
 export function namesInWords(names) {
   const list = names.filter(Boolean)
   if (list.length <= 1) return list.join('')
-  return `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`
+  const last = list.at(-1)
+  // Welsh "a" is "ac" before a vowel ("Jo ac Alun").
+  const vowel = currentLanguage() === 'cy' && /^[aeiouwyâêîôûŵŷ]/i.test(last)
+  return t(vowel ? 'js.officer.names.last_vowel' : 'js.officer.names.last', { names: list.slice(0, -1).join(', '), last })
 }

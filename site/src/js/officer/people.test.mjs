@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { documentFrom, installBrowser } from '../../../test-support/dom.mjs'
+import { pick } from '../../../lib/catalogue.mjs'
+import { useCatalogue } from '../i18n.mjs'
 import { namesInWords, numberPerson, peopleStatus, personHeading, renumbered } from './people.mjs'
 
 describe('renumbered', () => {
@@ -51,5 +53,21 @@ describe('words', () => {
     assert.equal(namesInWords(['A', 'B']), 'A and B')
     assert.equal(namesInWords(['A', 'B', 'C']), 'A, B and C')
     assert.equal(namesInWords([]), '')
+  })
+})
+
+describe('words in Welsh', () => {
+  it('counts people with Welsh mutations and joins names with "a", or "ac" before a vowel', () => {
+    useCatalogue('cy', pick('cy', 'js'))
+    try {
+      assert.equal(personHeading(2), 'Person 3')
+      assert.equal(peopleStatus('added', 2), 'Person 2 wedi’i ychwanegu. Mae 2 berson ar yr achos hwn.')
+      assert.equal(peopleStatus('removed', 3), 'Person wedi’i dynnu. Mae 3 pherson ar yr achos hwn.')
+      assert.equal(peopleStatus('removed', 7), 'Person wedi’i dynnu. Mae 7 o bobl ar yr achos hwn.')
+      assert.equal(namesInWords(['Siân Jones', 'Tom Evans']), 'Siân Jones a Tom Evans')
+      assert.equal(namesInWords(['Siân Jones', 'Tom Evans', 'Owain Hughes']), 'Siân Jones, Tom Evans ac Owain Hughes')
+    } finally {
+      useCatalogue('en', pick('en', 'js'))
+    }
   })
 })
