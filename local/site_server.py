@@ -149,7 +149,7 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         # Pages and scripts change with each build: always revalidate. The officer
         # console's pages are never stored at all, so Back after signing out
         # cannot bring one back from a cache.
-        officer = path.startswith("/officer/") and file.suffix == ".html"
+        officer = path.startswith(("/officer/", "/cy/officer/")) and file.suffix == ".html"
         self._send(200, file.read_bytes(), content_type, send_body,
                    {"Cache-Control": "no-store" if officer else "no-cache"})
 

@@ -162,6 +162,7 @@ def test_the_officer_console_may_reach_its_identity_provider_and_is_never_stored
     template = resources("edge.yaml", "AWS::CloudFront::Distribution")["Distribution"]["Properties"]
     behaviours = {b["PathPattern"]: b for b in template["DistributionConfig"]["CacheBehaviors"]}
     assert behaviours["/officer/*"]["ResponseHeadersPolicyId"] == {"Ref": "ConsoleHeadersPolicy"}
+    assert behaviours["/cy/officer/*"]["ResponseHeadersPolicyId"] == {"Ref": "ConsoleHeadersPolicy"}
     console = _headers_policy("ConsoleHeadersPolicy")
     csp = console["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
     site = _headers_policy("SiteHeadersPolicy")["SecurityHeadersConfig"]["ContentSecurityPolicy"]
