@@ -12,7 +12,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as sass from 'sass'
 import { phoneLink, renderSupportServices, reviewValues, supportProblems } from './lib/support.mjs'
-import { LANGUAGES, loadCatalogue, pick } from './lib/catalogue.mjs'
+import { LANGUAGES, loadCatalogue, pick, translate as translateTemplate } from './lib/catalogue.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
@@ -122,15 +122,10 @@ function includePartials(text, where) {
   })
 }
 
-// {{t:key}} is replaced by the message `key` in the page's language, as it
-// is (a catalogue's text may hold markup, and {{name}} placeholders filled
-// next); a key no catalogue has fails the build.
+// {{t:key}}: the message in the page's language (lib/catalogue.mjs); a key no
+// catalogue has fails the build.
 function translate(text, messages, where) {
-  return text.replace(/\{\{t:([a-z0-9_.-]+)\}\}/g, (_, key) => {
-    const message = messages[key]
-    if (message === undefined) fail(`${where}: no message ${key}`)
-    return Array.isArray(message) ? message[message.length - 1] : message
-  })
+  return translateTemplate(text, messages, (key) => fail(`${where}: no message ${key}`))
 }
 
 // A Welsh page's links to the site's own pages go to their Welsh versions.

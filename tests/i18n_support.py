@@ -46,6 +46,27 @@ def english_in(text: str) -> list[str]:
     return sorted(run for run in english_runs() if run in normal)
 
 
+def english_pieces(domain: str, min_letters: int = 4) -> frozenset[str]:
+    """A stricter list for one of chalicelib's catalogues (`notify`): every
+    English piece of it, split at placeholders and line breaks, with at least
+    `min_letters` letters, that its Welsh does not also say (proper names).
+    Single words count here ("hello"), as an email is short and all ours."""
+    paths = catalogues.python_catalogues()[domain]
+    english = catalogues.messages(catalogues.load(paths["en"], "en"))
+    welsh = catalogues.messages(catalogues.load(paths["cy"], "cy"))
+    welsh_text = " ".join(" ".join(forms) for forms in welsh.values())
+    out: set[str] = set()
+    for key, forms in english.items():
+        if welsh.get(key) == forms:
+            continue
+        for form in forms:
+            for piece in re.split(r"\{[a-z_]+\}|\n", form):
+                piece = piece.strip(" :.,()")
+                if len(re.sub(r"[^A-Za-z]", "", piece)) >= min_letters and piece not in welsh_text:
+                    out.add(piece.casefold())
+    return frozenset(out)
+
+
 KEY = re.compile(r"\b(?:js|layout|page|partials|support|error|field|case_status|update_type)\.[a-z0-9_.]+[a-z0-9]\b")
 
 

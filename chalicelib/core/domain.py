@@ -271,10 +271,6 @@ class Update:
     posted_at: datetime
     client_reference: str | None = None
 
-    @property
-    def type_label(self) -> str:
-        return UPDATE_TYPES.get(self.type, self.type)
-
 
 @dataclass(frozen=True)
 class NewUpdate:
@@ -332,11 +328,6 @@ class Case:
     @property
     def has_enhanced_rights(self) -> bool:
         return any(c.enhanced_rights for c in self.contacts)
-
-    @property
-    def status_label(self) -> str:
-        return CASE_STATUSES.get(self.status, self.status)
-
 
 def case_key(force: str, crime_number: str) -> str:
     return f"{force.lower()}#{crime_number_key(crime_number)}"

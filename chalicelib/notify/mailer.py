@@ -14,10 +14,12 @@ Adapters: `notify.ses.SesMailer` (Amazon SES) and, on the local stack,
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class SendError(Exception):
@@ -55,3 +57,19 @@ class Outgoing:
 
 class Mailer(Protocol):
     def send(self, outgoing: Outgoing) -> str: ...
+
+
+class LazyClient:
+    """A provider's client (SES, SNS), built on first use rather than at import
+    or cold start, once, under a lock: sends run on the alert threads."""
+
+    def __init__(self, factory: Callable[[], Any]):
+        self._factory = factory
+        self._lock = threading.Lock()
+        self._client: Any = None
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = self._factory()
+            return self._client

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.config import Settings
-from chalicelib.notify.mailer import Outgoing, Rejected, SendError, Throttled, Unavailable
+from chalicelib.notify.mailer import LazyClient, Outgoing, Rejected, SendError, Throttled, Unavailable
 
 THROTTLED_CODES = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException"})
 # Codes that say something about the service, not the recipient.
@@ -42,16 +41,11 @@ class SesMailer:
     def __init__(self, settings: Settings, client_factory: Callable[[], Any] | None = None,
                  max_pool_connections: int = 50):
         self._settings = settings
-        self._factory = client_factory or functools.partial(_ses_client, settings, max_pool_connections)
-        self._lock = threading.Lock()
-        self._client: Any = None
+        self._client = LazyClient(client_factory or functools.partial(_ses_client, settings, max_pool_connections))
 
     @property
     def client(self) -> Any:
-        with self._lock:
-            if self._client is None:
-                self._client = self._factory()
-            return self._client
+        return self._client.get()
 
     def send(self, outgoing: Outgoing) -> str:
         request: dict[str, Any] = {

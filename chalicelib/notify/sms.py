@@ -4,14 +4,13 @@ failure means. Why SNS rather than End User Messaging SMS: docs/architecture.md.
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.config import Settings
-from chalicelib.notify.mailer import Rejected, SendError, Throttled, Unavailable
+from chalicelib.notify.mailer import LazyClient, Rejected, SendError, Throttled, Unavailable
 from chalicelib.notify.texter import OptedOut, OutgoingText
 
 THROTTLED_CODES = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "ThrottledException"})
@@ -43,16 +42,11 @@ class SnsTexter:
     def __init__(self, settings: Settings, client_factory: Callable[[], Any] | None = None,
                  max_pool_connections: int = 50):
         self._settings = settings
-        self._factory = client_factory or functools.partial(_sns_client, settings, max_pool_connections)
-        self._lock = threading.Lock()
-        self._client: Any = None
+        self._client = LazyClient(client_factory or functools.partial(_sns_client, settings, max_pool_connections))
 
     @property
     def client(self) -> Any:
-        with self._lock:
-            if self._client is None:
-                self._client = self._factory()
-            return self._client
+        return self._client.get()
 
     def opted_out(self, number: str) -> bool:
         """The account's opt-out list (people who replied STOP)."""

@@ -49,3 +49,17 @@ export function pick(lang, prefix, dir = LOCALE_DIR) {
   }
   return out
 }
+
+/**
+ * A template with its {{t:key}}s replaced by their messages, as they are (a
+ * message may hold markup, and {{name}} placeholders the caller fills next);
+ * a plural message gives its last form. `missing(key)` is called for a key
+ * the table lacks (the build fails, a test throws).
+ */
+export function translate(text, messages, missing) {
+  return text.replace(/\{\{t:([a-z0-9_.-]+)\}\}/g, (whole, key) => {
+    const message = messages[key]
+    if (message === undefined) return missing(key) ?? whole
+    return Array.isArray(message) ? message[message.length - 1] : message
+  })
+}

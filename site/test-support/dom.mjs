@@ -4,7 +4,7 @@
 // lists), attributes and dataset, classList, events that capture and bubble,
 // forms' elements and reset, dialogs, and MutationObserver for class changes.
 // It is not a browser: layout, focus order, CSS and the like are left out.
-import { loadCatalogue } from '../lib/catalogue.mjs'
+import { loadCatalogue, translate as translateTemplate } from '../lib/catalogue.mjs'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -447,10 +447,8 @@ export function loadPage(name) {
     .replace(/\{\{>\s*([a-z-]+)\s*\}\}/g, (_, partial) => read('partials', `${partial}.html`))
   const meta = JSON.parse(read('pages', `${name}.html`).match(/^<!--([\s\S]*?)-->/)[1])
   // {{t:key}}: the English message, as the build puts it (its {{name}}s filled next).
-  const translate = (text) => text.replace(/\{\{t:([a-z0-9_.-]+)\}\}/g, (_, key) => {
-    const message = ENGLISH[key]
-    if (message === undefined) throw new Error(`${name}: no message ${key}`)
-    return Array.isArray(message) ? message[message.length - 1] : message
+  const translate = (text) => translateTemplate(text, ENGLISH, (key) => {
+    throw new Error(`${name}: no message ${key}`)
   })
   // A title may be a message key too ("t:sign_in.title").
   const title = meta.title.startsWith('t:') ? translate(`{{${meta.title}}}`) : meta.title

@@ -33,6 +33,7 @@ from chalicelib.core.domain import Channel, case_key
 from chalicelib.notify import emails, texts
 from tests.factories import NOW, case, registered, sender
 from tests.fakes import FakeCaseStore, FakeTexter
+from tests.i18n_support import english_pieces
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "https://victims.example.police.uk"
@@ -46,25 +47,7 @@ KINDS = {MessageKind.INVITATION, MessageKind.RESET, MessageKind.ALERT, MessageKi
 # -- what English could slip in -----------------------------------------------------------------
 
 
-def _english_fragments() -> set[str]:
-    """Every English sentence piece of notify.po (split at placeholders and
-    line breaks), but those the Welsh catalogue says the same way (proper
-    names) and pieces too short to be words."""
-    english = i18n._catalogue("notify", "en")._catalog  # type: ignore[attr-defined]
-    welsh = i18n._catalogue("notify", "cy")._catalog  # type: ignore[attr-defined]
-    welsh_text = " ".join(str(v) for v in welsh.values())
-    out = set()
-    for key, value in english.items():
-        if not key or (isinstance(key, str) and welsh.get(key) == value):
-            continue
-        for piece in re.split(r"\{[a-z_]+\}|\n", value):
-            piece = piece.strip(" :.,()")
-            if len(re.sub(r"[^A-Za-z]", "", piece)) >= 4 and piece not in welsh_text:
-                out.add(piece.casefold())
-    return out
-
-
-ENGLISH = _english_fragments()
+ENGLISH = english_pieces("notify")
 
 
 def _readable(text: str) -> str:

@@ -38,7 +38,6 @@ export const WORDS = Object.defineProperties({}, {
   onlyText: word('js.account.only_text'),
   addMobile: word('js.account.add_mobile'),
   addEmail: word('js.account.add_email'),
-  oneLanguage: word('js.account.writes.en'),
   saved: {
     value: words({
       'contact-agreement': 'js.account.saved.contact_agreement',
@@ -69,12 +68,6 @@ export function channelWords(choice) {
 export function languageWords(code) {
   const found = LANGUAGES.find(([value]) => value === code)
   return found ? found[1] : String(code || t('js.account.language.en'))
-}
-
-/** "We write to you in English." for a language code, in the page's language. */
-export function writesInWords(code) {
-  const known = LANGUAGES.some(([value]) => value === code)
-  return known ? t(`js.account.writes.${code}`) : t('js.account.writes.other', { language: languageWords(code) })
 }
 
 /** "9pm" for "21:00", "8:30am" for "08:30", "midnight" and "midday" for the two that are neither. */
